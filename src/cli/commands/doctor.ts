@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load.js';
+import { EXIT_FAILURE } from '../../errors.js';
+import { runDoctor } from '../../toolchain/doctor.js';
+import { loadVersions } from '../../toolchain/versions.js';
+import type { GlobalOptions } from '../options.js';
+import { green, red, table } from '../render.js';
+import { existsSync } from 'node:fs';
+
+const yellow = (t: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[33m${t}\u001b[0m` : t);
+
+export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
+  command: 'doctor',
+  describe: 'Check every prerequisite (node, go, each binary and its version, Docker for kind, inotify, ports) with a fix for each problem',
+  handler: async (argv) => {
+    // doctor must work before a config exists; with one, it checks the configured kind node image.
+    const nodeImage = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config).kind.nodeImage : loadVersions().kindNodeImage;
+    const checks = await runDoctor({ nodeImage });
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify({ ok: !checks.some((c) => c.level === 'fail'), checks }, null, 2)}\n`);
+    } else {
+      const level = (l: string) => (l === 'ok' ? green('ok') : l === 'warn' ? yellow('warn') : red('FAIL'));
+      process.stdout.write(`${table([['CHECK', 'STATUS', 'DETAIL'], ...checks.map((c) => [c.name, level(c.level), c.detail])])}\n`);
+      const fixes = checks.filter((c) => c.fix && c.level !== 'ok');
+      if (fixes.length) process.stdout.write(`\n${fixes.map((c) => `fix ${c.name}: ${c.fix}`).join('\n')}\n`);
+    }
+    if (checks.some((c) => c.level === 'fail')) process.exitCode = EXIT_FAILURE;
+  },
+};

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { clusterNames } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
+import { MERGED_KUBECONFIG } from '../../lab/kubeconfigs.js';
+import { requireExistingLab } from '../context.js';
+import type { GlobalOptions } from '../options.js';
+
+type Options = GlobalOptions & { cluster?: string };
+
+export const kubeconfigCommand: CommandModule<GlobalOptions, Options> = {
+  command: 'kubeconfig [cluster]',
+  describe: 'Print the path of a cluster\'s admin kubeconfig (last line of stdout); without a cluster, the merged one',
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional('cluster', { type: 'string', describe: 'hub or a managed cluster name' })
+      .example('$0 kubeconfig hub', '')
+      .example('kubectl --kubeconfig "$(./lab kubeconfig cluster1)" get nodes', ''),
+  handler: (argv) => {
+    const { spec, state } = requireExistingLab(argv);
+    const names = clusterNames(spec);
+    if (argv.cluster && !names.includes(argv.cluster)) {
+      throw new UsageError(`no cluster "${argv.cluster}" in lab ${spec.name}`, `choose one of: ${names.join(', ')}`);
+    }
+    const path = argv.cluster ? state.read()?.clusters[argv.cluster]?.kubeconfig : join(state.root, 'kubeconfigs', MERGED_KUBECONFIG);
+    if (argv.json) process.stdout.write(`${JSON.stringify({ cluster: argv.cluster ?? 'all', kubeconfig: path })}\n`);
+    else process.stdout.write(`${path}\n`);
+  },
+};

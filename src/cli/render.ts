@@ -1,0 +1,49 @@
+import type { LabStatus } from '../lab/status.js';
+
+const useColor = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
+export const green = (t: string) => paint(32, t);
+export const red = (t: string) => paint(31, t);
+export const bold = (t: string) => paint(1, t);
+
+const mark = (value: string) => (value === 'True' ? green('True') : red(value));
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.replace(/\u001b\[\d+m/g, '').length)));
+  return rows
+    .map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i]! - cell.replace(/\u001b\[\d+m/g, '').length)).join('  ').trimEnd())
+    .join('\n');
+}
+
+export function renderStatus(status: LabStatus): string {
+  const lines = [
+    `${bold(`Lab ${status.name}`)} (provider ${status.provider}) — ${status.healthy ? green('healthy') : red('unhealthy')}`,
+    `state: ${status.stateDir}`,
+    '',
+    table([['CLUSTER', 'ROLE', 'RUNNING', 'SERVER'], ...status.clusters.map((c) => [c.name, c.role, c.running ? green('yes') : red('no'), c.server ?? '-'])]),
+    '',
+    table([
+      ['MANAGED CLUSTER', 'ACCEPTED', 'JOINED', 'AVAILABLE'],
+      ...status.managedClusters.map((m) => [m.name, mark(m.accepted), mark(m.joined), mark(m.available)]),
+    ]),
+  ];
+  if (status.processes.length) {
+    lines.push('', table([['PROCESS', 'PID', 'HEALTH', 'LOG'], ...status.processes.map((p) => [p.id, String(p.pid), p.health === 'healthy' ? green(p.health) : red(p.health), p.log])]));
+  }
+  if (status.problems.length) lines.push('', ...status.problems.map((p) => `${red('problem:')} ${p}`));
+  return lines.join('\n');
+}
+
+/** What to do next with a fresh lab: the commands people actually type. */
+export function renderUsage(name: string, hubKubeconfig: string, merged: string, managed: string[]): string {
+  return [
+    '',
+    bold(`Lab ${name} is ready.`),
+    `  export KUBECONFIG=${hubKubeconfig}`,
+    '  kubectl get managedclusters',
+    '  clusteradm get clusters',
+    `  k9s --kubeconfig ${merged}        # every cluster, one context each`,
+    `  kubectl --kubeconfig "$(./lab kubeconfig ${managed[0] ?? 'hub'})" get nodes`,
+    '  ./lab status    ./lab down',
+  ].join('\n');
+}

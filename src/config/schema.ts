@@ -1,0 +1,28 @@
+export const PROVIDERS = ['auto', 'local', 'kind'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+export type ConcreteProvider = Exclude<ProviderName, 'auto'>;
+
+export interface ManagedClusterSpec {
+  name: string;
+  labels: Record<string, string>;
+  clusterSets: string[];
+}
+
+/** A validated lab config with defaults applied. */
+export interface LabSpec {
+  name: string;
+  provider: ProviderName;
+  ocm: { version: string };
+  hub: { name: string };
+  managedClusters: ManagedClusterSpec[];
+  local: { fakeNodes: number };
+  kind: { nodeImage: string };
+  /** Absolute path of the file this spec was loaded from. */
+  configPath: string;
+}
+
+export type ClusterRole = 'hub' | 'managed';
+
+export function clusterNames(spec: LabSpec): string[] {
+  return [spec.hub.name, ...spec.managedClusters.map((c) => c.name)];
+}

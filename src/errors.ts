@@ -1,0 +1,64 @@
+/** Exit codes CI can trust. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** Base of every error we raise on purpose: a message, an actionable hint, and the exit code it maps to. */
+export class LabError extends Error {
+  readonly hint?: string;
+  readonly exitCode: number;
+
+  constructor(message: string, options: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? EXIT_FAILURE;
+  }
+}
+
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  field: string;
+  message: string;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
+}
+
+/** An invalid lab config or scenario file; carries every problem found, each with file, line and field. */
+export class ConfigError extends LabError {
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[], hint?: string) {
+    super(issues.map(formatIssue).join('\n'), { exitCode: EXIT_USAGE, hint });
+    this.issues = issues;
+  }
+}
+
+export class UsageError extends LabError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: EXIT_USAGE, hint });
+  }
+}
+
+/** An external program failed; carries the command and the tail of its stderr. */
+export class CommandError extends LabError {
+  readonly command: string;
+  readonly stderr: string;
+
+  constructor(command: string, stderr: string, options: { hint?: string; cause?: unknown } = {}) {
+    const tail = stderr.trim().split('\n').slice(-15).join('\n');
+    super(`command failed: ${command}${tail ? `\n${tail}` : ''}`, options);
+    this.command = command;
+    this.stderr = stderr;
+  }
+}
+
+export class TimeoutError extends LabError {}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

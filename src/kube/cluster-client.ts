@@ -1,0 +1,170 @@
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { LabError, TimeoutError } from '../errors.js';
+
+export const FIELD_MANAGER = 'ocm-lab';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** Adds discovery (kind → REST path) to the generic object client. */
+class DiscoveringObjectApi extends KubernetesObjectApi {
+  async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    const resource = await this.resource(apiVersion, kind);
+    if (!resource) throw new LabError(`the API server does not serve ${kind} in ${apiVersion}`);
+    const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    return resource.namespaced && namespace ? `${prefix}/namespaces/${namespace}/${resource.name}` : `${prefix}/${resource.name}`;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
+/** One cluster's API, through its admin kubeconfig. */
+export class ClusterClient {
+  readonly kubeConfig: KubeConfig;
+  private readonly objects: DiscoveringObjectApi;
+
+  constructor(
+    readonly cluster: string,
+    readonly kubeconfigPath: string,
+  ) {
+    this.kubeConfig = new KubeConfig();
+    this.kubeConfig.loadFromFile(kubeconfigPath);
+    this.objects = this.kubeConfig.makeApiClient(DiscoveringObjectApi);
+  }
+
+  /** Server-side apply: creates the object or merges the given fields into it. */
+  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+
+  async read<T extends KubernetesObject>(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<T | undefined> {
+    try {
+      return await this.objects.read<T>({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, namespace: ref.namespace },
+      });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string): Promise<T[]> {
+    const list = await this.objects.list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined, undefined, labelSelector);
+    return list.items.map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item }));
+  }
+
+  async delete(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<boolean> {
+    try {
+      await this.objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Lists the objects of `ref` and then watches them until `check` returns a value.
+   * `check` sees the current set of objects each time it changes. The watch is re-opened
+   * (after a fresh list) when the server closes it; a short retry absorbs a restarting API server.
+   */
+  async waitFor<T extends KubernetesObject, R>(
+    ref: ObjectRef,
+    check: (objects: T[]) => R | undefined,
+    options: { timeoutMs: number; description: string; labelSelector?: string },
+  ): Promise<R> {
+    const deadline = Date.now() + options.timeoutMs;
+    const watch = new Watch(this.kubeConfig);
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const result = await this.watchOnce(watch, ref, check, deadline, options.labelSelector);
+        if (result.done) return result.value as R;
+      } catch (error) {
+        lastError = error;
+        await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
+      }
+    }
+    const cause = lastError ? ` (last error: ${(lastError as Error).message})` : '';
+    throw new TimeoutError(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${options.description} on ${this.cluster}${cause}`);
+  }
+
+  private async watchOnce<T extends KubernetesObject, R>(
+    watch: Watch,
+    ref: ObjectRef,
+    check: (objects: T[]) => R | undefined,
+    deadline: number,
+    labelSelector?: string,
+  ): Promise<{ done: boolean; value?: R }> {
+    const list = await this.objects.list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined,
+      ref.name ? `metadata.name=${ref.name}` : undefined, labelSelector);
+    const byKey = new Map<string, T>();
+    const key = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+    for (const item of list.items) byKey.set(key(item), { apiVersion: ref.apiVersion, kind: ref.kind, ...item });
+    const first = check([...byKey.values()]);
+    if (first !== undefined) return { done: true, value: first };
+
+    const path = await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let controller: AbortController | undefined;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        outcome();
+      };
+      const timer = setTimeout(() => finish(() => resolve({ done: false })), Math.max(0, deadline - Date.now()));
+      const query: Record<string, string | number | boolean> = {
+        allowWatchBookmarks: true,
+        resourceVersion: list.metadata?.resourceVersion ?? '',
+        timeoutSeconds: Math.max(1, Math.ceil((deadline - Date.now()) / 1000)),
+      };
+      if (ref.name) query.fieldSelector = `metadata.name=${ref.name}`;
+      if (labelSelector) query.labelSelector = labelSelector;
+      watch
+        .watch(
+          path,
+          query,
+          (phase, object: T) => {
+            if (phase === 'BOOKMARK') return;
+            if (phase === 'ERROR') return finish(() => reject(new LabError(`watch error: ${JSON.stringify(object)}`)));
+            if (phase === 'DELETED') byKey.delete(key(object));
+            else byKey.set(key(object), { apiVersion: ref.apiVersion, kind: ref.kind, ...object });
+            try {
+              const value = check([...byKey.values()]);
+              if (value !== undefined) finish(() => resolve({ done: true, value }));
+            } catch (error) {
+              finish(() => reject(error));
+            }
+          },
+          (error) => finish(() => (error && (error as Error).name !== 'AbortError' ? reject(error) : resolve({ done: false }))),
+        )
+        .then((c) => {
+          controller = c;
+          if (settled) c.abort();
+        })
+        .catch((error) => finish(() => reject(error)));
+    });
+  }
+}

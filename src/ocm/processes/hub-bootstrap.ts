@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import { renderKubeconfig } from '../../kube/kubeconfig.js';
+import { HUB_CRD_FILES, MANAGED_CRD_FILES } from '../../toolchain/crds.js';
+
+export const BOOTSTRAP_NAMESPACE = 'open-cluster-management';
+export const HUB_NAMESPACE = 'open-cluster-management-hub';
+export const AGENT_NAMESPACE = 'open-cluster-management-agent';
+export const BOOTSTRAP_SERVICE_ACCOUNT = 'agent-registration-bootstrap';
+const BOOTSTRAP_CLUSTER_ROLE = 'open-cluster-management:bootstrap';
+/** Long enough for a lab's life; the agent only uses it until it holds its own client certificate. */
+const BOOTSTRAP_TOKEN_SECONDS = 7 * 24 * 3600;
+
+const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
+
+function namespace(name: string): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+/** Applies the given CRD files from the toolchain and waits until each is Established. */
+export async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[]): Promise<void> {
+  const names: string[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(readFileSync(join(crdDir, basename(file)), 'utf8'))) {
+      const crd = doc.toJS() as KubernetesObject | null;
+      if (!crd?.metadata?.name) continue;
+      names.push(crd.metadata.name);
+      await client.apply(crd);
+    }
+  }
+  await client.waitFor<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }, true>(
+    CRD,
+    (crds) => {
+      const established = new Set(
+        crds.filter((c) => c.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True')).map((c) => c.metadata!.name!),
+      );
+      return names.every((n) => established.has(n)) ? true : undefined;
+    },
+    { timeoutMs: 60_000, description: `CRDs ${names.join(', ')} to be established` },
+  );
+}
+
+/** What clusteradm init would leave on the hub for the processes to use: CRDs, namespaces, the bootstrap identity. */
+export async function prepareHub(hub: ClusterClient, crdDir: string): Promise<void> {
+  await applyCrds(hub, crdDir, HUB_CRD_FILES);
+  await hub.apply(namespace(BOOTSTRAP_NAMESPACE));
+  await hub.apply(namespace(HUB_NAMESPACE));
+  await hub.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE } });
+  await hub.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: BOOTSTRAP_CLUSTER_ROLE },
+    rules: [
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get', 'list', 'watch'] },
+      { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: ['get', 'create', 'list', 'watch'] },
+      { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclustersets/join'], verbs: ['create'] },
+    ],
+  } as KubernetesObject);
+  await hub.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'open-cluster-management:bootstrap:agent-registration' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: BOOTSTRAP_CLUSTER_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE }],
+  } as KubernetesObject);
+}
+
+/** A bootstrap kubeconfig holding a fresh token of the bootstrap service account (what `clusteradm get token` hands out). */
+export async function bootstrapKubeconfig(hub: ClusterClient, labName: string): Promise<string> {
+  const core = hub.kubeConfig.makeApiClient(CoreV1Api);
+  const request = await core.createNamespacedServiceAccountToken({
+    name: BOOTSTRAP_SERVICE_ACCOUNT,
+    namespace: BOOTSTRAP_NAMESPACE,
+    body: { spec: { audiences: [], expirationSeconds: BOOTSTRAP_TOKEN_SECONDS } },
+  });
+  const token = request.status?.token;
+  if (!token) throw new Error('the hub returned no bootstrap token');
+  const cluster = hub.kubeConfig.getCurrentCluster()!;
+  return renderKubeconfig({
+    name: `${labName}-hub-bootstrap`,
+    server: cluster.server,
+    certificateAuthorityData: cluster.caData ?? readFileSync(cluster.caFile!).toString('base64'),
+    credentials: { token },
+  });
+}
+
+/** What the klusterlet needs on a managed cluster before its agent starts. */
+export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string): Promise<void> {
+  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES);
+  await cluster.apply(namespace(AGENT_NAMESPACE));
+}

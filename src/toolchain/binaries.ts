@@ -1,0 +1,18 @@
+/** Every binary the toolchain provides, grouped by the Go build that produces it. */
+export const KUBERNETES_BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'] as const;
+export const KWOK_BINARIES = ['kwok', 'kwokctl'] as const;
+export const OCM_BINARIES = ['registration', 'placement', 'work', 'registration-operator'] as const;
+
+export const ALL_BINARIES = [
+  'etcd',
+  ...KUBERNETES_BINARIES,
+  ...KWOK_BINARIES,
+  ...OCM_BINARIES,
+  'clusteradm',
+  'kind',
+] as const;
+
+export type BinaryName = (typeof ALL_BINARIES)[number];
+
+/** Binaries the local provider and processes installer cannot work without (kind is optional). */
+export const LOCAL_REQUIRED: readonly BinaryName[] = ALL_BINARIES.filter((b) => b !== 'kind');

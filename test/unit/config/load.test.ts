@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+
+const bad = (name: string) => join('fixtures/configs/bad', name);
+
+function issuesOf(file: string) {
+  try {
+    loadConfig(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    return (error as ConfigError).issues;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+describe('loadConfig', () => {
+  it('loads the default lab with hub + cluster1 + cluster2', () => {
+    const spec = loadConfig('lab.config.yaml');
+    expect(spec.hub.name).toBe('hub');
+    expect(spec.managedClusters.map((c) => c.name)).toEqual(['cluster1', 'cluster2']);
+    expect(spec.managedClusters[0]).toMatchObject({ labels: { env: 'dev' }, clusterSets: ['dev'] });
+  });
+
+  it('applies defaults to a minimal file', () => {
+    const spec = loadConfig('fixtures/configs/minimal.yaml');
+    expect(spec).toMatchObject({ name: 'ocm-lab', provider: 'auto', hub: { name: 'hub' }, local: { fakeNodes: 1 } });
+    expect(spec.managedClusters).toEqual([{ name: 'c1', labels: {}, clusterSets: [] }]);
+  });
+
+  it.each([
+    ['not-yaml.yaml', '', /invalid YAML/, 5],
+    ['unknown-key.yaml', 'managedClusters[0].colour', /unknown key "colour"/, 4],
+    ['unknown-provider.yaml', 'provider', /must be one of auto, local, kind, got string "docker"/, 2],
+    ['wrong-type.yaml', 'local.fakeNodes', /must be an integer/, 3],
+    ['duplicate-name.yaml', 'managedClusters[2].name', /duplicate name "c1" \(already used by managedClusters\[0\]\.name\)/, 5],
+    ['duplicate-hub-name.yaml', 'managedClusters[0].name', /duplicate name "hub" \(already used by hub\.name\)/, 5],
+    ['bad-name.yaml', 'managedClusters[0].name', /"Cluster_1" is not a valid name: use a DNS-1123 label/, 3],
+    ['no-clusters.yaml', 'managedClusters', /at least one managed cluster/, 2],
+    ['bad-label.yaml', 'managedClusters[0].labels.env', /must be a string, got a list/, 5],
+    ['unavailable-ocm-version.yaml', 'ocm.version', /"v0.1.0" is not available/, 3],
+    ['bad-clusterset.yaml', 'managedClusters[0].clusterSets[0]', /not a valid cluster set name/, 4],
+    ['not-a-mapping.yaml', '', /single YAML mapping/, 1],
+  ])('%s names the file, line and field', (file, field, message, line) => {
+    const issues = issuesOf(bad(file));
+    const issue = issues.find((i) => i.field === field && message.test(i.message));
+    expect(issue, JSON.stringify(issues)).toBeDefined();
+    expect(issue!.file).toBe(bad(file));
+    expect(issue!.line).toBe(line);
+  });
+
+  it('reports every problem at once, formatted as file:line:column: field: message', () => {
+    const text = 'name: Bad\nprovider: nope\nmanagedClusters:\n  - name: c1\n    extra: 1\n';
+    const error = (() => {
+      try {
+        parseConfig(text, join(process.cwd(), 'x.yaml'));
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.issues.map((i) => i.field)).toEqual(['name', 'provider', 'managedClusters[0].extra']);
+    expect(error?.message.split('\n')[0]).toMatch(/^x\.yaml:1:7: name: "Bad" is not a valid name/);
+  });
+
+  it('names a missing file', () => {
+    expect(() => loadConfig('does-not-exist.yaml')).toThrow(/does-not-exist\.yaml:0:0: file not found/);
+  });
+});
