@@ -59,6 +59,31 @@ export class CommandError extends LabError {
 
 export class TimeoutError extends LabError {}
 
+/** A Kubernetes API request failed; `code` is the HTTP status. */
+export class KubeApiError extends LabError {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly cluster: string,
+  ) {
+    super(`${cluster}: Kubernetes API error ${code}: ${message}`);
+  }
+}
+
+/** The message a user should see; Kubernetes API errors are reduced to their status message. */
 export function errorMessage(error: unknown): string {
+  const api = error as { code?: unknown; body?: unknown };
+  if (error instanceof Error && typeof api.code === 'number' && api.body !== undefined) {
+    let body = api.body as { message?: string } | string;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body) as { message?: string };
+      } catch {
+        /* not JSON: keep the text */
+      }
+    }
+    const message = typeof body === 'string' ? body : body?.message;
+    return `Kubernetes API error ${api.code}${message ? `: ${message}` : ''}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

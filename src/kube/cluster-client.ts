@@ -1,12 +1,6 @@
-import {
-  ApiException,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  Watch,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
-import { LabError, TimeoutError } from '../errors.js';
+import { request, type RequestOptions } from 'node:https';
+import { ApiException, KubeConfig, KubernetesObjectApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { errorMessage, KubeApiError, LabError, TimeoutError } from '../errors.js';
 
 export const FIELD_MANAGER = 'ocm-lab';
 
@@ -28,11 +22,13 @@ class DiscoveringObjectApi extends KubernetesObjectApi {
 }
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
+  return (error instanceof ApiException || error instanceof KubeApiError) && error.code === 404;
 }
 
-export function isConflict(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 409;
+/** client-node's ApiException carries headers and raw bodies; users get the status message. */
+function toKubeApiError(cluster: string, error: unknown): unknown {
+  if (error instanceof ApiException) return new KubeApiError(error.code, errorMessage(error).replace(/^Kubernetes API error \d+: ?/, ''), cluster);
+  return error;
 }
 
 /** One cluster's API, through its admin kubeconfig. */
@@ -49,9 +45,44 @@ export class ClusterClient {
     this.objects = this.kubeConfig.makeApiClient(DiscoveringObjectApi);
   }
 
-  /** Server-side apply: creates the object or merges the given fields into it. */
+  /**
+   * Server-side apply: creates the object or merges the given fields into it. The object is sent
+   * as is: client-node's typed serializer would drop fields it models under other names
+   * (e.g. `x-kubernetes-int-or-string` in CRD schemas).
+   */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
-    return this.objects.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    const { apiVersion, kind, metadata } = object;
+    if (!apiVersion || !kind || !metadata?.name) throw new LabError(`cannot apply an object without apiVersion, kind and metadata.name`);
+    const collection = await this.objects.collectionPath(apiVersion, kind, metadata.namespace);
+    const path = `${collection}/${encodeURIComponent(metadata.name)}?fieldManager=${FIELD_MANAGER}&force=true`;
+    return (await this.rawRequest('PATCH', path, JSON.stringify(object), 'application/apply-patch+yaml')) as T;
+  }
+
+  private async rawRequest(method: string, path: string, body: string, contentType: string): Promise<unknown> {
+    const server = new URL(this.kubeConfig.getCurrentCluster()!.server);
+    const options: RequestOptions = {
+      method,
+      host: server.hostname,
+      port: server.port,
+      path,
+      headers: { 'content-type': contentType, accept: 'application/json', 'content-length': Buffer.byteLength(body) },
+    };
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    return new Promise((resolve, reject) => {
+      const req = request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+          const message = (parsed as { message?: string } | undefined)?.message ?? `${method} ${path.split('?')[0]}`;
+          if ((res.statusCode ?? 500) >= 300) reject(new KubeApiError(res.statusCode ?? 500, message, this.cluster));
+          else resolve(parsed);
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   async read<T extends KubernetesObject>(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<T | undefined> {
@@ -63,12 +94,14 @@ export class ClusterClient {
       });
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw toKubeApiError(this.cluster, error);
     }
   }
 
   async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string): Promise<T[]> {
-    const list = await this.objects.list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined, undefined, labelSelector);
+    const list = await this.objects
+      .list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined, undefined, labelSelector)
+      .catch((error: unknown) => Promise.reject(toKubeApiError(this.cluster, error)));
     return list.items.map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item }));
   }
 
@@ -78,7 +111,7 @@ export class ClusterClient {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw error;
+      throw toKubeApiError(this.cluster, error);
     }
   }
 
@@ -104,7 +137,7 @@ export class ClusterClient {
         await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
       }
     }
-    const cause = lastError ? ` (last error: ${(lastError as Error).message})` : '';
+    const cause = lastError ? ` (last error: ${errorMessage(toKubeApiError(this.cluster, lastError))})` : '';
     throw new TimeoutError(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${options.description} on ${this.cluster}${cause}`);
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
@@ -58,6 +58,7 @@ export class LocalProvider implements ClusterProvider {
     } else if (!(await this.answers(name))) {
       await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m']);
     }
+    this.tightenSecrets(name);
     const handle = this.writeKubeconfig(request);
     await waitForApiServer(name, handle.kubeconfig, CREATE_TIMEOUT_MS);
     await this.kwokctl(['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], 60_000);
@@ -90,6 +91,14 @@ export class LocalProvider implements ClusterProvider {
     );
     // --kubeconfig "" keeps kwokctl away from ~/.kube/config; readiness is checked by us afterwards.
     await this.kwokctl(['create', 'cluster', '--name', name, '--runtime', 'binary', '--config', configFile, '--kubeconfig', '', '--wait', '2m']);
+  }
+
+  /** kwokctl writes its keys and kubeconfig 0644; secrets in the state dir are 0600. */
+  private tightenSecrets(name: string): void {
+    const dir = this.clusterDir(name);
+    const pki = join(dir, 'pki');
+    const files = [join(dir, 'kubeconfig.yaml'), ...(existsSync(pki) ? readdirSync(pki).map((f) => join(pki, f)) : [])];
+    for (const file of files) if (existsSync(file)) chmodSync(file, 0o600);
   }
 
   /** Our kubeconfig for the cluster: 0600, every credential embedded, context "<lab>-<cluster>". */

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { ManagedClusterSpec } from '../../config/schema.js';
+import { CommandError, LabError } from '../../errors.js';
+import { ClusterClient } from '../../kube/cluster-client.js';
+import { renderKubeconfig } from '../../kube/kubeconfig.js';
+import type { StateStore } from '../../lab/state.js';
+import { run } from '../../process/run.js';
+import type { ClusterHandle } from '../../providers/provider.js';
+import type { Toolchain } from '../../toolchain/toolchain.js';
+import type { HubInfo, OcmInstaller, ProcessStatus } from '../installer.js';
+import type { Condition } from '../resources.js';
+import { getTokenArgs, initArgs, joinArgs } from './commands.js';
+
+/** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
+const INIT_TIMEOUT_MS = 10 * 60_000;
+const JOIN_TIMEOUT_MS = 10 * 60_000;
+const TOKEN_TIMEOUT_MS = 60_000;
+
+const OPERATOR_API = 'operator.open-cluster-management.io/v1';
+const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name: 'cluster-manager', crd: 'clustermanagers.operator.open-cluster-management.io' };
+const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
+const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
+
+export interface ClusteradmInstallerOptions {
+  labName: string;
+  state: StateStore;
+  toolchain: Toolchain;
+}
+
+/**
+ * OCM the operator way, for clusters that run pods: `clusteradm init` deploys the cluster manager
+ * on the hub, `clusteradm join` the klusterlet on each managed cluster. Everything runs in pods,
+ * so deleting the clusters removes OCM.
+ */
+export class ClusteradmInstaller implements OcmInstaller {
+  constructor(private readonly options: ClusteradmInstallerOptions) {}
+
+  private get bootstrapPath(): string {
+    return join(this.options.state.dir('secrets'), 'bootstrap-hub.kubeconfig');
+  }
+
+  private async clusteradm(args: string[], options: { timeoutMs: number; secrets?: string[]; hint: string }): Promise<string> {
+    try {
+      return await run(this.options.toolchain.bin('clusteradm'), args, { timeoutMs: options.timeoutMs, secrets: options.secrets });
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      throw new CommandError(error.command, error.stderr, { cause: error, hint: options.hint });
+    }
+  }
+
+  /**
+   * Installs the cluster manager unless it is already applied, then takes a fresh bootstrap token
+   * (clusteradm's tokens expire after an hour, so one from an earlier run may be dead).
+   * The bootstrap kubeconfig holds the hub's host endpoint: `clusteradm join` runs on this host,
+   * and the klusterlet itself finds the internal endpoint through --force-internal-endpoint-lookup.
+   */
+  async initHub(hub: ClusterHandle): Promise<HubInfo> {
+    if (!(await hasApplied(hub, CLUSTER_MANAGER))) {
+      await this.clusteradm(initArgs(hub.kubeconfig), {
+        timeoutMs: INIT_TIMEOUT_MS,
+        hint: `the hub pulls OCM's images from quay.io: see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
+      });
+    }
+    const output = await this.clusteradm(getTokenArgs(hub.kubeconfig), {
+      timeoutMs: TOKEN_TIMEOUT_MS,
+      hint: 'the bootstrap service account open-cluster-management/agent-registration-bootstrap may be missing: run ./lab up again',
+    });
+    const token = parseHubToken(output);
+    this.options.state.writePrivate(
+      this.bootstrapPath,
+      renderKubeconfig({
+        name: `${this.options.labName}-bootstrap`,
+        server: hub.server,
+        certificateAuthorityData: caData(hub.kubeconfig),
+        credentials: { token },
+      }),
+    );
+    return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
+  }
+
+  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo): Promise<void> {
+    if (await hasApplied(cluster, KLUSTERLET)) return;
+    const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
+    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig }), {
+      timeoutMs: JOIN_TIMEOUT_MS,
+      secrets: [token],
+      hint: `see the klusterlet: \`kubectl --kubeconfig ${cluster.kubeconfig} get pods -n open-cluster-management-agent\`, then run ./lab up again`,
+    });
+  }
+
+  async processes(): Promise<ProcessStatus[]> {
+    return [];
+  }
+
+  /** Nothing runs on the host; deleting the clusters removes OCM. */
+  async stop(): Promise<void> {}
+}
+
+/** The token in `clusteradm get token --output json`: {"hub-token": "...", "hub-apiserver": "https://..."}. */
+export function parseHubToken(output: string): string {
+  const start = output.indexOf('{');
+  const end = output.lastIndexOf('}');
+  let parsed: { 'hub-token'?: unknown } | undefined;
+  try {
+    if (start >= 0 && end > start) parsed = JSON.parse(output.slice(start, end + 1)) as typeof parsed;
+  } catch {
+    parsed = undefined;
+  }
+  const token = parsed?.['hub-token'];
+  if (typeof token !== 'string' || !token) {
+    // Never echo the output: it may hold a token.
+    throw new LabError('clusteradm get token printed no hub token', {
+      hint: 'the hub is not initialized completely: run ./lab up again (it re-runs clusteradm init)',
+    });
+  }
+  return token;
+}
+
+/** Whether the operator CR exists and reports all its resources applied (so re-running clusteradm is needless). */
+async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET): Promise<boolean> {
+  const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+  // Asking for the CRD first: reading a kind the API server does not serve is an error, not "not found".
+  if (!(await client.read({ ...CRD, name: cr.crd }))) return false;
+  const object = await client.read<KubernetesObject & { status?: { conditions?: Condition[] } }>(cr);
+  return object?.status?.conditions?.some((c) => c.type === 'Applied' && c.status === 'True') ?? false;
+}
+
+function caData(kubeconfigPath: string): string {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const ca = kc.getCurrentCluster()?.caData;
+  if (!ca) throw new LabError(`${kubeconfigPath} has no certificate-authority-data`, { hint: 'run ./lab up again to rewrite it' });
+  return ca;
+}
+
+function readBootstrap(path: string): { server: string; token: string } {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (error) {
+    throw new LabError(`cannot read the bootstrap kubeconfig ${path}`, { cause: error, hint: 'run ./lab up again to initialize the hub' });
+  }
+  const server = kc.getCurrentCluster()?.server;
+  const token = kc.getCurrentUser()?.token;
+  if (!server || !token) throw new LabError(`the bootstrap kubeconfig ${path} lacks a server or token`, { hint: 'run ./lab up again' });
+  return { server, token };
+}

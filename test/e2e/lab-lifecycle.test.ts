@@ -1,0 +1,157 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findToolchain } from '../../src/toolchain/toolchain.js';
+import { labCli, labProcesses } from './helpers.js';
+
+const CONFIG = `
+name: e2e
+provider: local
+hub:
+  name: hub
+managedClusters:
+  - name: cluster1
+    labels: {env: dev}
+    clusterSets: [dev]
+  - name: cluster2
+    labels: {env: prod}
+    clusterSets: [prod, all]
+local:
+  fakeNodes: 1
+`;
+
+interface Condition {
+  type: string;
+  status: string;
+}
+interface ManagedCluster {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: { hubAcceptsClient?: boolean };
+  status?: { conditions?: Condition[] };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-e2e-'));
+const config = join(dir, 'lab.config.yaml');
+const stateDir = join(dir, '.lab', 'e2e');
+const lab = (...args: string[]) => labCli([...args, '--config', config]);
+
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+function hubObjects(kubeconfig: string) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return kc.makeApiClient(CustomObjectsApi);
+}
+
+// Each step runs the real thing; a cold bring-up on 2 cores takes well under a minute, the limits leave room.
+describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
+  beforeAll(() => {
+    writeFileSync(config, CONFIG);
+    expect(findToolchain(), 'the toolchain must be built first: ./lab setup').toBeDefined();
+  });
+
+  afterAll(async () => {
+    // Never leave a lab behind, even when an assertion failed half-way.
+    if (existsSync(stateDir)) await lab('down');
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  let hubKubeconfig = '';
+
+  it('up brings up a hub and two managed clusters, accepted, joined and available', async () => {
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(up.stdout).toContain('Lab e2e is ready');
+
+    const kubeconfig = await lab('kubeconfig', 'hub');
+    expect(kubeconfig.exitCode).toBe(0);
+    hubKubeconfig = kubeconfig.stdout.trim().split('\n').at(-1)!;
+    expect(statSync(hubKubeconfig).mode & 0o777).toBe(0o600);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    const secrets = filesUnder(stateDir).filter((f) => /\.key$|kubeconfig|\/secrets\//.test(f));
+    expect(secrets.length).toBeGreaterThan(10);
+    for (const file of secrets) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+
+    const api = hubObjects(hubKubeconfig);
+    for (const name of ['cluster1', 'cluster2']) {
+      const mc = (await api.getClusterCustomObject({
+        group: 'cluster.open-cluster-management.io',
+        version: 'v1',
+        plural: 'managedclusters',
+        name,
+      })) as ManagedCluster;
+      expect(mc.spec.hubAcceptsClient).toBe(true);
+      const conditions = Object.fromEntries((mc.status?.conditions ?? []).map((c) => [c.type, c.status]));
+      expect(conditions).toMatchObject({
+        HubAcceptedManagedCluster: 'True',
+        ManagedClusterJoined: 'True',
+        ManagedClusterConditionAvailable: 'True',
+      });
+    }
+  });
+
+  it('applies config labels and creates the config cluster sets with their members', async () => {
+    const api = hubObjects(hubKubeconfig);
+    const mc = (await api.getClusterCustomObject({ group: 'cluster.open-cluster-management.io', version: 'v1', plural: 'managedclusters', name: 'cluster2' })) as ManagedCluster;
+    expect(mc.metadata.labels).toMatchObject({ env: 'prod', 'clusterset.lab.ocm.io/prod': 'true', 'clusterset.lab.ocm.io/all': 'true' });
+    const sets = (await api.listClusterCustomObject({ group: 'cluster.open-cluster-management.io', version: 'v1beta2', plural: 'managedclustersets' })) as {
+      items: { metadata: { name: string } }[];
+    };
+    expect(sets.items.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['dev', 'prod', 'all']));
+  });
+
+  it('the hub kubeconfig works with kubectl and clusteradm directly', async () => {
+    const toolchain = findToolchain()!;
+    const kubectl = await labCli(['get', 'managedclusters', '-o', 'name'], { command: toolchain.bin('kubectl'), env: { KUBECONFIG: hubKubeconfig } });
+    expect(kubectl.exitCode, kubectl.all).toBe(0);
+    expect(kubectl.stdout.split('\n').sort()).toEqual(['managedcluster.cluster.open-cluster-management.io/cluster1', 'managedcluster.cluster.open-cluster-management.io/cluster2']);
+    const clusteradm = await labCli(['get', 'clusters', '--kubeconfig', hubKubeconfig], { command: toolchain.bin('clusteradm') });
+    expect(clusteradm.exitCode, clusteradm.all).toBe(0);
+    expect(clusteradm.stdout).toContain('cluster1');
+    expect(clusteradm.stdout).toContain('cluster2');
+  });
+
+  it('status --json reports every cluster and process healthy', async () => {
+    const status = await lab('status', '--json');
+    expect(status.exitCode, status.all).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { healthy: boolean; processes: { id: string; health: string }[]; managedClusters: { name: string; available: string }[] };
+    expect(parsed.healthy).toBe(true);
+    expect(parsed.processes.map((p) => `${p.id}=${p.health}`).sort()).toEqual([
+      'cluster1/klusterlet=healthy',
+      'cluster2/klusterlet=healthy',
+      'hub/placement=healthy',
+      'hub/registration=healthy',
+    ]);
+    expect(parsed.managedClusters.map((m) => `${m.name}=${m.available}`)).toEqual(['cluster1=True', 'cluster2=True']);
+  });
+
+  it('a second up changes nothing: same processes, same clusters', async () => {
+    const before = labProcesses(stateDir).map((p) => p.pid).sort();
+    const stateBefore = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { processes: Record<string, { pid: number }> };
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(up.stdout).toContain('healthy, nothing to do');
+    const stateAfter = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { processes: Record<string, { pid: number }> };
+    expect(stateAfter.processes).toEqual(stateBefore.processes);
+    expect(labProcesses(stateDir).map((p) => p.pid).sort()).toEqual(before);
+  });
+
+  it('down leaves no process and no state; a second down is a no-op', async () => {
+    expect(labProcesses(stateDir).length).toBeGreaterThan(10);
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
+    expect(labProcesses(stateDir)).toEqual([]);
+    expect(existsSync(join(dir, '.lab'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['lab.config.yaml']);
+
+    const again = await lab('down');
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.stdout).toContain('nothing to remove');
+  });
+});

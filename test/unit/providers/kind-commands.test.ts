@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { kindHostLimitsProblems, privilegedProbeArgs } from '../../../src/providers/docker.js';
+import {
+  createClusterArgs,
+  deleteClusterArgs,
+  getClustersArgs,
+  getKubeconfigArgs,
+  kindClusterName,
+  kindNodeName,
+  labClusters,
+} from '../../../src/providers/kind/kind-commands.js';
+import { parseKindKubeconfig } from '../../../src/providers/kind/kind-provider.js';
+import { LabError } from '../../../src/errors.js';
+
+describe('kind command lines', () => {
+  it('names a cluster "<lab>-<cluster>" and its node "<name>-control-plane"', () => {
+    expect(kindClusterName('ocm-lab', 'hub')).toBe('ocm-lab-hub');
+    expect(kindNodeName('ocm-lab-hub')).toBe('ocm-lab-hub-control-plane');
+  });
+
+  it('creates with the pinned node image, a kubeconfig file of its own and a wait', () => {
+    expect(
+      createClusterArgs({ kindName: 'ocm-lab-cluster1', nodeImage: 'kindest/node:v1.36.1', kindKubeconfig: '/s/kind/cluster1.kubeconfig' }),
+    ).toEqual([
+      'create', 'cluster',
+      '--name', 'ocm-lab-cluster1',
+      '--image', 'kindest/node:v1.36.1',
+      '--kubeconfig', '/s/kind/cluster1.kubeconfig',
+      '--wait', '2m',
+    ]);
+  });
+
+  it('gives parallel creates different kubeconfig files', () => {
+    const kubeconfigOf = (cluster: string) => {
+      const args = createClusterArgs({ kindName: `lab-${cluster}`, nodeImage: 'img', kindKubeconfig: `/s/kind/${cluster}.kubeconfig` });
+      return args[args.indexOf('--kubeconfig') + 1];
+    };
+    expect(kubeconfigOf('hub')).toBe('/s/kind/hub.kubeconfig');
+    expect(kubeconfigOf('cluster1')).toBe('/s/kind/cluster1.kubeconfig');
+  });
+
+  it('deletes with the cluster\'s own kubeconfig, never the user\'s', () => {
+    expect(deleteClusterArgs('ocm-lab-hub', '/s/kind/hub.kubeconfig')).toEqual([
+      'delete', 'cluster', '--name', 'ocm-lab-hub', '--kubeconfig', '/s/kind/hub.kubeconfig',
+    ]);
+  });
+
+  it('lists clusters and prints host or internal kubeconfigs', () => {
+    expect(getClustersArgs()).toEqual(['get', 'clusters']);
+    expect(getKubeconfigArgs('ocm-lab-hub', { internal: false })).toEqual(['get', 'kubeconfig', '--name', 'ocm-lab-hub']);
+    expect(getKubeconfigArgs('ocm-lab-hub', { internal: true })).toEqual(['get', 'kubeconfig', '--name', 'ocm-lab-hub', '--internal']);
+  });
+});
+
+describe('labClusters', () => {
+  it('keeps this lab\'s clusters and strips the prefix', () => {
+    const output = 'kind\nocm-lab-cluster1\nocm-lab-hub\nother-hub\nocm-lab\n';
+    expect(labClusters(output, 'ocm-lab')).toEqual(['cluster1', 'hub']);
+  });
+
+  it('finds nothing in empty output', () => {
+    expect(labClusters('', 'ocm-lab')).toEqual([]);
+  });
+});
+
+describe('parseKindKubeconfig', () => {
+  const printed = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: Q0E=
+    server: https://127.0.0.1:40123
+  name: kind-ocm-lab-hub
+contexts:
+- context:
+    cluster: kind-ocm-lab-hub
+    user: kind-ocm-lab-hub
+  name: kind-ocm-lab-hub
+current-context: kind-ocm-lab-hub
+kind: Config
+users:
+- name: kind-ocm-lab-hub
+  user:
+    client-certificate-data: Q0VSVA==
+    client-key-data: S0VZ
+`;
+
+  it('takes the server and credentials', () => {
+    expect(parseKindKubeconfig(printed, 'ocm-lab-hub')).toEqual({
+      server: 'https://127.0.0.1:40123',
+      certificateAuthorityData: 'Q0E=',
+      clientCertificateData: 'Q0VSVA==',
+      clientKeyData: 'S0VZ',
+    });
+  });
+
+  it('names what is missing', () => {
+    expect(() => parseKindKubeconfig(printed.replace(/ {4}client-key-data: S0VZ\n/, ''), 'ocm-lab-hub')).toThrow(LabError);
+    expect(() => parseKindKubeconfig('', 'ocm-lab-hub')).toThrow(/lacks server, certificateAuthorityData, clientCertificateData, clientKeyData/);
+  });
+});
+
+describe('Docker checks', () => {
+  it('probes privileged mode with the node image', () => {
+    expect(privilegedProbeArgs('kindest/node:v1.36.1')).toEqual(['run', '--rm', '--privileged', '--entrypoint', 'true', 'kindest/node:v1.36.1']);
+  });
+
+  it('reports inotify limits below kind\'s recommendation with the sysctl fix', () => {
+    const values: Record<string, string> = {
+      '/proc/sys/fs/inotify/max_user_watches': '8192\n',
+      '/proc/sys/fs/inotify/max_user_instances': '512\n',
+    };
+    const problems = kindHostLimitsProblems((file) => values[file]!);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('fs.inotify.max_user_watches is 8192');
+    expect(problems[0]).toContain('sudo sysctl -w fs.inotify.max_user_watches=524288');
+  });
+
+  it('reports nothing where the limits cannot be read', () => {
+    expect(kindHostLimitsProblems(() => {
+      throw new Error('ENOENT');
+    })).toEqual([]);
+  });
+});
