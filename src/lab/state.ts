@@ -107,8 +107,12 @@ export class StateStore {
     renameSync(tmp, path);
   }
 
-  /** Takes an exclusive lock for commands that change the lab; a lock left by a dead process is taken over. */
-  lock(command: string): () => void {
+  /**
+   * Takes an exclusive lock for commands that change the lab; a lock left by a dead process is taken over.
+   * With `createDir: false` (teardown) a missing lab dir is not created just to hold the lock.
+   */
+  lock(command: string, options: { createDir?: boolean } = {}): () => void {
+    if (options.createDir === false && !existsSync(this.root)) return () => undefined;
     mkdirPrivate(this.root);
     const path = join(this.root, 'lock');
     for (let attempt = 0; attempt < 2; attempt++) {

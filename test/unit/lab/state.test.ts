@@ -66,6 +66,12 @@ describe('StateStore', () => {
     expect(existsSync(join(s.root, 'lock'))).toBe(false);
   });
 
+  it('a teardown lock does not create a missing lab dir', () => {
+    const s = store();
+    s.lock('down', { createDir: false })();
+    expect(existsSync(s.root)).toBe(false);
+  });
+
   it('remove deletes the lab dir and the empty .lab parent', () => {
     const s = store();
     s.write(newState(spec, 'local'));
