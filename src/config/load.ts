@@ -39,10 +39,10 @@ export function loadConfig(path: string = DEFAULT_CONFIG_FILE): LabSpec {
 export function parseConfig(text: string, file: string): LabSpec {
   const src = new YamlSource(displayPath(file), text);
   const docs = src.documents();
-  src.throwIfIssues();
+  src.throwIfIssues('fix the YAML syntax at the position above');
   if (docs.length !== 1 || !isMap(docs[0]!.contents)) {
     src.issue(docs[0]?.contents as Node, '', 'the config must be a single YAML mapping');
-    src.throwIfIssues();
+    src.throwIfIssues(`top-level keys are ${TOP_KEYS.join(', ')}; see README "Config reference"`);
   }
   const root = docs[0]!.contents as Node;
   const top = src.fields(src.map(root, ''), '', TOP_KEYS);

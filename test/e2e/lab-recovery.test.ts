@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB, labCli, labProcesses } from './helpers.js';
+
+const CONFIG = `
+name: recovery
+provider: local
+managedClusters:
+  - name: cluster1
+  - name: cluster2
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-recovery-'));
+const config = join(dir, 'lab.config.yaml');
+const stateDir = join(dir, '.lab', 'recovery');
+const lab = (...args: string[]) => labCli([...args, '--config', config]);
+
+interface State {
+  clusters: Record<string, unknown>;
+  processes: Record<string, { pid: number }>;
+}
+const readState = (): State | undefined => {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as State;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Starts `./lab up` and interrupts it with `signal` once `ready` holds for the state on disk. */
+async function interruptUp(signal: NodeJS.Signals, ready: (s: State | undefined) => boolean): Promise<void> {
+  const child = execa(LAB, ['up', '--config', config], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+  const deadline = Date.now() + 120_000;
+  while (!ready(readState()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(ready(readState()), 'up never reached the point to interrupt').toBe(true);
+  child.kill(signal);
+  const result = await child;
+  expect(result.exitCode === 0 && !result.isTerminated, 'up was not interrupted').toBe(false);
+}
+
+describe('recovering from interruptions and damage', { timeout: 600_000 }, () => {
+  beforeAll(() => writeFileSync(config, CONFIG));
+  afterAll(async () => {
+    if (existsSync(stateDir)) await lab('down');
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  it('after Ctrl-C during up, a second up completes the lab', async () => {
+    await interruptUp('SIGINT', (s) => Object.keys(s?.clusters ?? {}).length >= 1);
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    const status = await lab('status', '--json');
+    expect(status.exitCode, status.all).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ healthy: true });
+  });
+
+  it('a killed klusterlet is reported by status (exit 1) and restarted by up', async () => {
+    const before = readState()!.processes['cluster1/klusterlet']!.pid;
+    process.kill(before, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+
+    const status = await lab('status', '--json');
+    expect(status.exitCode).toBe(1);
+    const parsed = JSON.parse(status.stdout) as { healthy: boolean; processes: { id: string; health: string }[] };
+    expect(parsed.healthy).toBe(false);
+    expect(parsed.processes.find((p) => p.id === 'cluster1/klusterlet')?.health).toBe('stopped');
+
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(up.stdout).toContain('completing it');
+    const after = readState()!.processes['cluster1/klusterlet']!.pid;
+    expect(after).not.toBe(before);
+    expect((await lab('status')).exitCode).toBe(0);
+  });
+
+  it('down cleans everything after up was killed mid-way (crash)', async () => {
+    expect((await lab('down')).exitCode).toBe(0);
+    await interruptUp('SIGKILL', (s) => Object.keys(s?.processes ?? {}).length >= 2);
+    expect(labProcesses(stateDir).length).toBeGreaterThan(0);
+
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
+    expect(labProcesses(stateDir)).toEqual([]);
+    expect(existsSync(join(dir, '.lab'))).toBe(false);
+  });
+});
