@@ -13,6 +13,8 @@ const outDir = toolchainDir();
 const binDir = path.join(outDir, 'bin');
 const workDir = path.join(outDir, 'work');
 const force = process.argv.includes('--force');
+/** Seconds each group took to build in this run (cached groups are absent). */
+const timings: Record<string, number> = {};
 
 $.verbose = false;
 $.env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod -trimpath', GOTOOLCHAIN: 'local' };
@@ -32,7 +34,8 @@ async function step(name: string, outputs: string[], build: () => Promise<void>)
   await build();
   const missing = outputs.filter((o) => !existsSync(o));
   if (missing.length) throw new Error(`${name}: build finished but ${missing.join(', ')} is missing`);
-  log(`${name}: done in ${Math.round((Date.now() - started) / 1000)}s`);
+  timings[name] = Math.round((Date.now() - started) / 1000);
+  log(`${name}: done in ${timings[name]}s`);
 }
 
 const bins = (names: readonly string[]) => names.map((n) => path.join(binDir, n));
@@ -162,9 +165,17 @@ async function main(): Promise<void> {
     for (const file of CRD_FILES) await fs.copyFile(path.join(info.Dir, file), path.join(crdDir, path.basename(file)));
   });
 
+  const marker = path.join(outDir, 'toolchain.json');
+  const previous = existsSync(marker) ? ((await fs.readJson(marker)) as { buildSeconds?: Record<string, number> }) : {};
   await fs.writeJson(
-    path.join(outDir, 'toolchain.json'),
-    { versions, go: goVersion, binaries: ALL_BINARIES, builtAt: new Date().toISOString() },
+    marker,
+    {
+      versions,
+      go: goVersion,
+      binaries: ALL_BINARIES,
+      builtAt: new Date().toISOString(),
+      buildSeconds: { ...previous.buildSeconds, ...timings },
+    },
     { spaces: 2 },
   );
   await fs.rm(workDir, { recursive: true, force: true });
