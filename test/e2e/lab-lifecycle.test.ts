@@ -63,11 +63,13 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
   }, 300_000);
 
   let hubKubeconfig = '';
+  let upOutput = '';
 
   it('up brings up a hub and two managed clusters, accepted, joined and available', async () => {
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toContain('Lab e2e is ready');
+    upOutput = up.all;
 
     const kubeconfig = await lab('kubeconfig', 'hub');
     expect(kubeconfig.exitCode).toBe(0);
@@ -115,6 +117,32 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     expect(clusteradm.exitCode, clusteradm.all).toBe(0);
     expect(clusteradm.stdout).toContain('cluster1');
     expect(clusteradm.stdout).toContain('cluster2');
+  });
+
+  it('the merged kubeconfig has one working context per cluster (for k9s, kubectx)', async () => {
+    const kubectl = findToolchain()!.bin('kubectl');
+    const merged = (await lab('kubeconfig')).stdout.trim().split('\n').at(-1)!;
+    expect(statSync(merged).mode & 0o777).toBe(0o600);
+    const contexts = await labCli(['config', 'get-contexts', '-o', 'name', '--kubeconfig', merged], { command: kubectl });
+    expect(contexts.stdout.split('\n').sort()).toEqual(['e2e-cluster1', 'e2e-cluster2', 'e2e-hub']);
+    for (const context of ['e2e-cluster1', 'e2e-cluster2']) {
+      const nodes = await labCli(['get', 'nodes', '-o', 'name', '--context', context, '--kubeconfig', merged], { command: kubectl });
+      expect(nodes.exitCode, nodes.all).toBe(0);
+      expect(nodes.stdout).toBe('node/node-000000');
+    }
+  });
+
+  it('no token or private key appears in any log or in the commands\' output', async () => {
+    const bootstrap = readFileSync(join(stateDir, 'secrets', 'bootstrap-hub.kubeconfig'), 'utf8');
+    const token = /token: (\S+)/.exec(bootstrap)![1]!;
+    expect(token.length).toBeGreaterThan(100);
+    const outputs = [(await lab('status', '--json')).all, (await lab('status')).all, upOutput];
+    const logs = filesUnder(stateDir).filter((f) => f.endsWith('.log'));
+    expect(logs.length).toBeGreaterThanOrEqual(4 + 3 * 5);
+    for (const text of [...outputs, ...logs.map((f) => readFileSync(f, 'utf8'))]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+    }
   });
 
   it('status --json reports every cluster and process healthy', async () => {
