@@ -1,5 +1,5 @@
-import type { ListrTask } from 'listr2';
-import { clusterNames, type LabSpec } from '../config/schema.js';
+import type { ListrDefaultRenderer, ListrSimpleRenderer, ListrTask, ListrTaskWrapper } from 'listr2';
+import { clusterNames, type LabSpec, type ManagedClusterSpec } from '../config/schema.js';
 import { LabError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { acceptCluster } from '../ocm/accept.js';
@@ -112,29 +112,18 @@ export function upTasks(): ListrTask<UpContext>[] {
       title: 'Join managed clusters',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        task.newListr(
-          ctx.spec.managedClusters.map((cluster) => ({
-            title: cluster.name,
-            task: () => need(ctx.parts, 'parts').installer.join(handle(ctx, cluster.name), cluster, need(ctx.hub, 'hub')),
-          })),
-          { concurrent: true, exitOnError: true },
-        ),
+        forEachManagedCluster(ctx, task, (cluster) => need(ctx.parts, 'parts').installer.join(handle(ctx, cluster.name), cluster, need(ctx.hub, 'hub'))),
     },
     {
       title: 'Accept managed clusters (clusteradm accept)',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        task.newListr(
-          ctx.spec.managedClusters.map((cluster) => ({
-            title: cluster.name,
-            task: () =>
-              acceptCluster(hubClient(ctx), cluster.name, {
-                clusteradm: need(ctx.toolchain, 'toolchain').bin('clusteradm'),
-                hubKubeconfig: hubHandle(ctx).kubeconfig,
-                timeoutMs: JOIN_TIMEOUT_MS,
-              }),
-          })),
-          { concurrent: true, exitOnError: true },
+        forEachManagedCluster(ctx, task, (cluster) =>
+          acceptCluster(hubClient(ctx), cluster.name, {
+            clusteradm: need(ctx.toolchain, 'toolchain').bin('clusteradm'),
+            hubKubeconfig: hubHandle(ctx).kubeconfig,
+            timeoutMs: JOIN_TIMEOUT_MS,
+          }),
         ),
     },
     {
@@ -150,19 +139,13 @@ export function upTasks(): ListrTask<UpContext>[] {
       title: 'Verify managed clusters are joined and available',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        task.newListr(
-          ctx.spec.managedClusters.map((cluster) => ({
-            title: cluster.name,
-            task: async (_, sub) => {
-              await waitForManagedClusterReady(hubClient(ctx), cluster.name, JOIN_TIMEOUT_MS);
-              ctx.state.update((s) => {
-                if (!s.ready.includes(cluster.name)) s.ready.push(cluster.name);
-              });
-              sub.title = `${cluster.name}: accepted, joined, available`;
-            },
-          })),
-          { concurrent: true, exitOnError: true },
-        ),
+        forEachManagedCluster(ctx, task, async (cluster) => {
+          await waitForManagedClusterReady(hubClient(ctx), cluster.name, JOIN_TIMEOUT_MS);
+          ctx.state.update((s) => {
+            if (!s.ready.includes(cluster.name)) s.ready.push(cluster.name);
+          });
+          return `${cluster.name}: accepted, joined, available`;
+        }),
     },
     {
       title: 'Write kubeconfigs',
@@ -171,6 +154,24 @@ export function upTasks(): ListrTask<UpContext>[] {
       },
     },
   ];
+}
+
+/** One concurrent subtask per managed cluster; a string result becomes the subtask's title. */
+function forEachManagedCluster(
+  ctx: UpContext,
+  task: ListrTaskWrapper<UpContext, ListrDefaultRenderer, ListrSimpleRenderer>,
+  run: (cluster: ManagedClusterSpec) => Promise<string | void>,
+) {
+  return task.newListr(
+    ctx.spec.managedClusters.map((cluster) => ({
+      title: cluster.name,
+      task: async (_: UpContext, sub: { title: string }) => {
+        const title = await run(cluster);
+        if (title) sub.title = title;
+      },
+    })),
+    { concurrent: true, exitOnError: true },
+  );
 }
 
 function handle(ctx: UpContext, name: string): ClusterHandle {

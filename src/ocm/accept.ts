@@ -31,6 +31,11 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     (csrs) => (csrs.some(isCsrPending) ? true : undefined),
     { timeoutMs: options.timeoutMs, description: `a pending CSR from cluster ${name}`, labelSelector: `${CSR_CLUSTER_LABEL}=${name}` },
   );
+  // The agent creates its CSR and its ManagedCluster independently; clusteradm accept needs both.
+  await hub.waitFor<ManagedCluster, true>(managedClusterRef(name), ([mc]) => (mc ? true : undefined), {
+    timeoutMs: options.timeoutMs,
+    description: `ManagedCluster ${name} to be created by its agent`,
+  });
   await run(options.clusteradm, acceptArgs(name, options.hubKubeconfig), { timeoutMs: 60_000 });
   await hub.waitFor<ManagedCluster, true>(
     managedClusterRef(name),
