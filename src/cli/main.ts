@@ -3,12 +3,15 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE, UsageError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { kubeconfigCommand } from './commands/kubeconfig.js';
 import { setupCommand } from './commands/setup.js';
 import { statusCommand } from './commands/status.js';
+import { runCommand } from './commands/run.js';
 import { upCommand } from './commands/up.js';
+import { validateCommand } from './commands/validate.js';
 import { globalOptions } from './options.js';
 import { renderError } from './render-error.js';
 
@@ -23,6 +26,9 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .command(downCommand)
       .command(statusCommand)
       .command(kubeconfigCommand)
+      .command(runCommand)
+      .command(validateCommand)
+      .command(demoCommand)
       .command(setupCommand)
       .command(doctorCommand)
       .demandCommand(1, 'choose a command')

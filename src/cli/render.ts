@@ -24,7 +24,12 @@ export function renderStatus(status: LabStatus): string {
     '',
     table([
       ['MANAGED CLUSTER', 'ACCEPTED', 'JOINED', 'AVAILABLE'],
-      ...status.managedClusters.map((m) => [m.name, mark(m.accepted), mark(m.joined), mark(m.available)]),
+      ...status.managedClusters.map((m) => [
+        m.name,
+        m.acceptMode === 'manual' && m.accepted !== 'True' ? 'manual: clusteradm accept --clusters ' + m.name : mark(m.accepted),
+        mark(m.joined),
+        mark(m.available),
+      ]),
     ]),
   ];
   if (status.processes.length) {
@@ -44,6 +49,33 @@ export function renderUsage(name: string, hubKubeconfig: string, merged: string,
     '  clusteradm get clusters',
     `  k9s --kubeconfig ${merged}        # every cluster, one context each`,
     `  kubectl --kubeconfig "$(./lab kubeconfig ${managed[0] ?? 'hub'})" get nodes`,
+    '  ./lab status    ./lab down',
+  ].join('\n');
+}
+
+export function renderRunSummary(result: import('../report/types.js').RunResult, reports: string[]): string {
+  const lines: string[] = [''];
+  for (const s of result.scenarios) {
+    const mark = s.outcome === 'passed' ? green('PASS') : s.outcome === 'failed' ? red('FAIL') : 'SKIP';
+    lines.push(`${mark}  ${s.name}  ${(s.durationMs / 1000).toFixed(1)}s  (${s.file})`);
+    for (const step of s.steps.filter((x) => x.outcome === 'failed')) {
+      lines.push(...`${step.phase === 'cleanup' ? 'cleanup ' : ''}step "${step.name}" failed: ${step.message ?? ''}`.split('\n').map((l) => `      ${l}`));
+    }
+    if (s.diagnostics) lines.push(`      diagnostics: ${s.diagnostics}`);
+  }
+  for (const report of reports) lines.push(`report: ${report}`);
+  lines.push('', `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
+  return lines.join('\n');
+}
+
+export function renderDemoNext(hubKubeconfig: string): string {
+  return [
+    '',
+    bold('The lab is still running. Try next:'),
+    `  export KUBECONFIG=${hubKubeconfig}`,
+    '  kubectl get manifestworks -A               # the tour\'s work, with Applied/Available conditions',
+    '  kubectl get placementdecisions -n default  # where the tour\'s Placement put it',
+    '  ./lab run                                  # every built-in scenario',
     '  ./lab status    ./lab down',
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { isMap, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { loadVersions } from '../toolchain/versions.js';
-import { PROVIDERS, type LabSpec, type ManagedClusterSpec } from './schema.js';
+import { ACCEPT_MODES, PROVIDERS, type LabSpec, type ManagedClusterSpec } from './schema.js';
 import { YamlSource } from './yaml-source.js';
 
 export const DEFAULT_CONFIG_FILE = 'lab.config.yaml';
@@ -80,7 +80,7 @@ export function parseConfig(text: string, file: string): LabSpec {
       const field = `managedClusters[${index}]`;
       const map = src.map(item, field);
       if (!map) return;
-      const keys = src.fields(map, field, ['name', 'labels', 'clusterSets']);
+      const keys = src.fields(map, field, ['name', 'labels', 'clusterSets', 'accept']);
       if (!keys.has('name')) src.issue(map, `${field}.name`, 'is required');
       const clusterName = validName(src, keys.get('name'), `${field}.name`, '');
       if (clusterName && seen.has(clusterName)) {
@@ -101,7 +101,8 @@ export function parseConfig(text: string, file: string): LabSpec {
             return value;
           })
         : [];
-      managedClusters.push({ name: clusterName, labels, clusterSets: [...new Set(clusterSets)] });
+      const accept = keys.has('accept') ? (src.oneOf(keys.get('accept'), `${field}.accept`, ACCEPT_MODES) ?? 'auto') : 'auto';
+      managedClusters.push({ name: clusterName, labels, clusterSets: [...new Set(clusterSets)], accept });
     });
   }
 

@@ -2,10 +2,19 @@ export const PROVIDERS = ['auto', 'local', 'kind'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 export type ConcreteProvider = Exclude<ProviderName, 'auto'>;
 
+export const ACCEPT_MODES = ['auto', 'manual'] as const;
+export type AcceptMode = (typeof ACCEPT_MODES)[number];
+
 export interface ManagedClusterSpec {
   name: string;
   labels: Record<string, string>;
   clusterSets: string[];
+  /** manual: `up` joins the cluster but leaves acceptance to the user (`clusteradm accept`) or a scenario. */
+  accept: AcceptMode;
+}
+
+export function autoAccepted(spec: LabSpec): ManagedClusterSpec[] {
+  return spec.managedClusters.filter((c) => c.accept === 'auto');
 }
 
 /** A validated lab config with defaults applied. */

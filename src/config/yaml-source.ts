@@ -32,8 +32,12 @@ export class YamlSource {
   }
 
   issue(node: Node | Pair | null | undefined, field: string, message: string): void {
-    const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
-    this.issueAtOffset(range?.[0] ?? 0, field, message);
+    this.issueAtOffset(offsetOf(node), field, message);
+  }
+
+  /** 1-based line of a node. */
+  lineOf(node: Node | Pair | null | undefined): number {
+    return this.lines.linePos(offsetOf(node)).line;
   }
 
   throwIfIssues(hint?: string): void {
@@ -110,6 +114,11 @@ export class YamlSource {
     });
     return out;
   }
+}
+
+function offsetOf(node: Node | Pair | null | undefined): number {
+  const range = node && 'range' in node ? node.range : node && 'key' in node ? (node.key as Node | null)?.range : undefined;
+  return range?.[0] ?? 0;
 }
 
 export function join(parent: string, key: string): string {

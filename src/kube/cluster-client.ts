@@ -13,9 +13,13 @@ export interface ObjectRef {
 
 /** Adds discovery (kind → REST path) to the generic object client. */
 class DiscoveringObjectApi extends KubernetesObjectApi {
+  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
+    return !!(await this.resource(apiVersion, kind))?.namespaced;
+  }
+
   async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
-    const resource = await this.resource(apiVersion, kind);
-    if (!resource) throw new LabError(`the API server does not serve ${kind} in ${apiVersion}`);
+    const resource = await this.resource(apiVersion, kind).catch(() => undefined);
+    if (!resource) throw new LabError(`the API server does not serve ${kind} in ${apiVersion}`, { hint: 'check apiVersion and kind (is the CRD installed?)' });
     const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     return resource.namespaced && namespace ? `${prefix}/namespaces/${namespace}/${resource.name}` : `${prefix}/${resource.name}`;
   }
@@ -53,9 +57,23 @@ export class ClusterClient {
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
     const { apiVersion, kind, metadata } = object;
     if (!apiVersion || !kind || !metadata?.name) throw new LabError(`cannot apply an object without apiVersion, kind and metadata.name`);
-    const collection = await this.objects.collectionPath(apiVersion, kind, metadata.namespace);
+    // Like kubectl: a namespaced object without a namespace goes to "default".
+    const namespace = metadata.namespace ?? (await this.defaultNamespaceFor({ apiVersion, kind }));
+    const body = namespace === metadata.namespace ? object : { ...object, metadata: { ...metadata, namespace } };
+    const collection = await this.objects.collectionPath(apiVersion, kind, namespace);
     const path = `${collection}/${encodeURIComponent(metadata.name)}?fieldManager=${FIELD_MANAGER}&force=true`;
-    return (await this.rawRequest('PATCH', path, JSON.stringify(object), 'application/apply-patch+yaml')) as T;
+    return (await this.rawRequest('PATCH', path, JSON.stringify(body), 'application/apply-patch+yaml')) as T;
+  }
+
+  /** "default" for a namespaced kind (as kubectl does), undefined for a cluster-scoped one. */
+  async defaultNamespaceFor(ref: ObjectRef): Promise<string | undefined> {
+    return (await this.objects.isNamespaced(ref.apiVersion, ref.kind)) ? 'default' : undefined;
+  }
+
+  /** JSON merge patch (RFC 7386): a null value removes the field, e.g. a label. */
+  async mergePatch(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef, patch: object): Promise<unknown> {
+    const collection = await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
+    return this.rawRequest('PATCH', `${collection}/${encodeURIComponent(ref.name)}`, JSON.stringify(patch), 'application/merge-patch+json');
   }
 
   private async rawRequest(method: string, path: string, body: string, contentType: string): Promise<unknown> {

@@ -16,6 +16,8 @@ export interface ClusterStatus {
 
 export interface ManagedClusterStatus {
   name: string;
+  /** From the config: manual clusters wait for a user (or scenario) to accept them. */
+  acceptMode: 'auto' | 'manual';
   accepted: string;
   joined: string;
   available: string;
@@ -53,7 +55,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
   const hubRecord = recorded?.clusters[spec.hub.name];
   const hubUp = clusters[0]?.running && hubRecord;
   const managedClusters = await Promise.all(
-    spec.managedClusters.map(async ({ name }): Promise<ManagedClusterStatus> => {
+    spec.managedClusters.map(async ({ name, accept }): Promise<ManagedClusterStatus> => {
       let mc: ManagedCluster | undefined;
       if (hubUp) {
         try {
@@ -64,12 +66,14 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
       }
       const status = {
         name,
+        acceptMode: accept,
         accepted: conditionStatus(mc, CONDITION_ACCEPTED),
         joined: conditionStatus(mc, CONDITION_JOINED),
         available: conditionStatus(mc, CONDITION_AVAILABLE),
         labels: mc?.metadata?.labels ?? {},
       };
-      if ([status.accepted, status.joined, status.available].some((s) => s !== 'True')) {
+      const waitingForUser = accept === 'manual' && status.accepted !== 'True';
+      if (!waitingForUser && [status.accepted, status.joined, status.available].some((s) => s !== 'True')) {
         problems.push(`${name} is not ready (accepted=${status.accepted} joined=${status.joined} available=${status.available})`);
       }
       return status;

@@ -1,5 +1,5 @@
 import type { ListrDefaultRenderer, ListrSimpleRenderer, ListrTask, ListrTaskWrapper } from 'listr2';
-import { clusterNames, type LabSpec, type ManagedClusterSpec } from '../config/schema.js';
+import { autoAccepted, clusterNames, type LabSpec, type ManagedClusterSpec } from '../config/schema.js';
 import { LabError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { acceptCluster } from '../ocm/accept.js';
@@ -76,7 +76,7 @@ export function upTasks(): ListrTask<UpContext>[] {
           return;
         }
         const health = await collectStatus(ctx.spec, ctx.state, need(ctx.parts, 'parts'));
-        ctx.unchanged = health.healthy && ctx.spec.managedClusters.every((c) => state.ready.includes(c.name));
+        ctx.unchanged = health.healthy && autoAccepted(ctx.spec).every((c) => state.ready.includes(c.name));
         task.title = ctx.unchanged ? 'Check existing lab: healthy, nothing to do' : `Check existing lab: completing it (${health.problems.join('; ')})`;
       },
     },
@@ -112,13 +112,13 @@ export function upTasks(): ListrTask<UpContext>[] {
       title: 'Join managed clusters',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        forEachManagedCluster(ctx, task, (cluster) => need(ctx.parts, 'parts').installer.join(handle(ctx, cluster.name), cluster, need(ctx.hub, 'hub'))),
+        forEachManagedCluster(task, ctx.spec.managedClusters, (cluster) => need(ctx.parts, 'parts').installer.join(handle(ctx, cluster.name), cluster, need(ctx.hub, 'hub'))),
     },
     {
       title: 'Accept managed clusters (clusteradm accept)',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        forEachManagedCluster(ctx, task, (cluster) =>
+        forEachManagedCluster(task, autoAccepted(ctx.spec), (cluster) =>
           acceptCluster(hubClient(ctx), cluster.name, {
             clusteradm: need(ctx.toolchain, 'toolchain').bin('clusteradm'),
             hubKubeconfig: hubHandle(ctx).kubeconfig,
@@ -139,7 +139,7 @@ export function upTasks(): ListrTask<UpContext>[] {
       title: 'Verify managed clusters are joined and available',
       skip: skipIfUnchanged,
       task: (ctx, task) =>
-        forEachManagedCluster(ctx, task, async (cluster) => {
+        forEachManagedCluster(task, autoAccepted(ctx.spec), async (cluster) => {
           await waitForManagedClusterReady(hubClient(ctx), cluster.name, JOIN_TIMEOUT_MS);
           ctx.state.update((s) => {
             if (!s.ready.includes(cluster.name)) s.ready.push(cluster.name);
@@ -156,14 +156,14 @@ export function upTasks(): ListrTask<UpContext>[] {
   ];
 }
 
-/** One concurrent subtask per managed cluster; a string result becomes the subtask's title. */
+/** One concurrent subtask per cluster; a string result becomes the subtask's title. */
 function forEachManagedCluster(
-  ctx: UpContext,
   task: ListrTaskWrapper<UpContext, ListrDefaultRenderer, ListrSimpleRenderer>,
+  clusters: ManagedClusterSpec[],
   run: (cluster: ManagedClusterSpec) => Promise<string | void>,
 ) {
   return task.newListr(
-    ctx.spec.managedClusters.map((cluster) => ({
+    clusters.map((cluster) => ({
       title: cluster.name,
       task: async (_: UpContext, sub: { title: string }) => {
         const title = await run(cluster);

@@ -28,4 +28,16 @@ export interface OcmInstaller {
   processes(): Promise<ProcessStatus[]>;
   /** Stops everything the installer started on this host. */
   stop(): Promise<void>;
+  /** Stops the klusterlet agent of one managed cluster (fault injection). */
+  stopAgent(cluster: ClusterHandle): Promise<void>;
+  /** Starts that agent again and waits until it is healthy. */
+  startAgent(cluster: ClusterHandle, hub: HubInfo): Promise<void>;
+  /**
+   * Joins the cluster afresh, as a new cluster would: drops its hub credentials and its
+   * ManagedCluster and CSRs on the hub, then starts the agent with the bootstrap credentials.
+   * Afterwards the cluster waits for acceptance.
+   */
+  rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle): Promise<void>;
+  /** HubInfo of an initialised hub, without changing anything. */
+  hubInfo(hub: ClusterHandle): HubInfo;
 }

@@ -23,4 +23,8 @@ export interface ClusterProvider {
   delete(name: string): Promise<void>;
   /** Names of the clusters that exist for this lab (including ones the state file no longer knows). */
   list(): Promise<string[]>;
+  /** Stops the cluster's control plane, keeping its data (fault injection). */
+  stop(name: string): Promise<void>;
+  /** Starts a stopped control plane and waits until its API server is ready. */
+  start(name: string): Promise<void>;
 }

@@ -95,6 +95,22 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   /** Nothing runs on the host; deleting the clusters removes OCM. */
   async stop(): Promise<void> {}
+
+  hubInfo(hub: ClusterHandle): HubInfo {
+    return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
+  }
+
+  async stopAgent(): Promise<void> {
+    throw unsupported('stopping a klusterlet agent');
+  }
+
+  async startAgent(): Promise<void> {
+    throw unsupported('starting a klusterlet agent');
+  }
+
+  async rejoin(): Promise<void> {
+    throw unsupported('re-joining a cluster');
+  }
 }
 
 /** The token in `clusteradm get token --output json`: {"hub-token": "...", "hub-apiserver": "https://..."}. */
@@ -145,4 +161,10 @@ function readBootstrap(path: string): { server: string; token: string } {
   const token = kc.getCurrentUser()?.token;
   if (!server || !token) throw new LabError(`the bootstrap kubeconfig ${path} lacks a server or token`, { hint: 'run ./lab up again' });
   return { server, token };
+}
+
+function unsupported(what: string): LabError {
+  return new LabError(`${what} is not implemented for the kind provider yet`, {
+    hint: 'use the local provider for agent faults and fresh joins, or fault the control plane (docker stop/start)',
+  });
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabSpec, ManagedClusterSpec } from '../../config/schema.js';
 import { LabError } from '../../errors.js';
@@ -9,9 +9,12 @@ import { freePorts } from '../../process/ports.js';
 import type { ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import type { HubInfo, OcmInstaller, ProcessStatus } from '../installer.js';
+import { CSR, CSR_CLUSTER_LABEL, managedClusterRef, type CertificateSigningRequest } from '../resources.js';
 import { AGENT_NAMESPACE, bootstrapKubeconfig, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
+/** Where the registration agent keeps its hub credentials on the managed cluster. */
+const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 
 interface ProcessDefinition {
   id: string;
@@ -48,6 +51,8 @@ export function klusterletProcess(options: {
       `--agent-id=${options.cluster}-agent`,
       `--bootstrap-kubeconfig=${options.bootstrapKubeconfig}`,
       `--hub-kubeconfig-dir=${options.hubKubeconfigDir}`,
+      // Notice a stopped control plane within seconds, not the default minute.
+      '--cluster-healthcheck-period=10s',
       '--workload-source-driver=kube',
       // The work agent does not follow --hub-kubeconfig-dir: point it at the file registration writes there.
       `--workload-source-config=${join(options.hubKubeconfigDir, 'kubeconfig')}`,
@@ -79,16 +84,53 @@ export class ProcessesInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
+  hubInfo(hub: ClusterHandle): HubInfo {
+    if (!existsSync(this.bootstrapPath)) throw new LabError('the hub is not initialised', { hint: './lab up' });
+    return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
+  }
+
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo): Promise<void> {
     await prepareManagedCluster(new ClusterClient(cluster.name, cluster.kubeconfig), this.toolchain.crdDir);
-    await this.ensureRunning(
-      klusterletProcess({
-        cluster: cluster.name,
-        kubeconfig: cluster.kubeconfig,
-        bootstrapKubeconfig: hub.bootstrapKubeconfig,
-        hubKubeconfigDir: this.state.dir('ocm', cluster.name, 'hub-kubeconfig'),
-      }),
-    );
+    await this.startAgent(cluster, hub);
+  }
+
+  private klusterlet(cluster: ClusterHandle, hub: HubInfo): ProcessDefinition {
+    return klusterletProcess({
+      cluster: cluster.name,
+      kubeconfig: cluster.kubeconfig,
+      bootstrapKubeconfig: hub.bootstrapKubeconfig,
+      hubKubeconfigDir: this.hubKubeconfigDir(cluster.name),
+    });
+  }
+
+  private hubKubeconfigDir(cluster: string): string {
+    return this.state.dir('ocm', cluster, 'hub-kubeconfig');
+  }
+
+  async startAgent(cluster: ClusterHandle, hub: HubInfo): Promise<void> {
+    await this.ensureRunning(this.klusterlet(cluster, hub));
+  }
+
+  async stopAgent(cluster: ClusterHandle): Promise<void> {
+    const record = this.state.read()?.processes[this.klusterlet(cluster, { bootstrapKubeconfig: '', apiServer: '' }).id];
+    if (record) await stopHostProcess(record);
+  }
+
+  async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle): Promise<void> {
+    await this.stopAgent(cluster);
+    const spoke = new ClusterClient(cluster.name, cluster.kubeconfig);
+    await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET });
+    rmSync(this.hubKubeconfigDir(cluster.name), { recursive: true, force: true });
+    const hubClient = new ClusterClient(hubCluster.name, hubCluster.kubeconfig);
+    await hubClient.delete(managedClusterRef(cluster.name));
+    await hubClient.waitFor(managedClusterRef(cluster.name), (found) => (found.length === 0 ? true : undefined), {
+      timeoutMs: 120_000,
+      description: `ManagedCluster ${cluster.name} to be deleted (ManifestWorks left in its namespace keep it)`,
+    });
+    for (const csr of await hubClient.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${cluster.name}`)) {
+      await hubClient.delete({ ...CSR, name: csr.metadata!.name! });
+    }
+    await this.startAgent(cluster, hub);
   }
 
   /** Starts the process unless the recorded one is still running and healthy; waits for its /healthz. */

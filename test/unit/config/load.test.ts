@@ -27,7 +27,7 @@ describe('loadConfig', () => {
   it('applies defaults to a minimal file', () => {
     const spec = loadConfig('fixtures/configs/minimal.yaml');
     expect(spec).toMatchObject({ name: 'ocm-lab', provider: 'auto', hub: { name: 'hub' }, local: { fakeNodes: 1 } });
-    expect(spec.managedClusters).toEqual([{ name: 'c1', labels: {}, clusterSets: [] }]);
+    expect(spec.managedClusters).toEqual([{ name: 'c1', labels: {}, clusterSets: [], accept: 'auto' }]);
   });
 
   it.each([
@@ -43,6 +43,7 @@ describe('loadConfig', () => {
     ['unavailable-ocm-version.yaml', 'ocm.version', /"v0.1.0" is not available/, 3],
     ['bad-clusterset.yaml', 'managedClusters[0].clusterSets[0]', /not a valid cluster set name/, 4],
     ['not-a-mapping.yaml', '', /single YAML mapping/, 1],
+    ['bad-accept.yaml', 'managedClusters[0].accept', /must be one of auto, manual/, 4],
   ])('%s names the file, line and field', (file, field, message, line) => {
     const issues = issuesOf(bad(file));
     const issue = issues.find((i) => i.field === field && message.test(i.message));

@@ -1,0 +1,44 @@
+import type { Argv, CommandModule } from 'yargs';
+import { EXIT_FAILURE, UsageError } from '../../errors.js';
+import { parseReportTargets } from '../../report/json.js';
+import { writeReports } from '../../report/write-reports.js';
+import { runContext, scenarioTasks, selectScenarios, summarize } from '../../scenario/runner.js';
+import { ScenarioLab } from '../../scenario/step-context.js';
+import { requireToolchain } from '../../toolchain/toolchain.js';
+import { openLab, requireExistingLab } from '../context.js';
+import type { GlobalOptions } from '../options.js';
+import { runTasks } from '../progress.js';
+import { renderRunSummary } from '../render.js';
+import { scenariosFrom } from '../scenario-lab.js';
+
+type Options = GlobalOptions & { paths: string[]; select: string[]; failFast: boolean; report: string[]; diagnostics: string };
+
+export const runCommand: CommandModule<GlobalOptions, Options> = {
+  command: 'run [paths..]',
+  describe: 'Run scenarios against the lab and assert their outcomes (exit 1 when any fails, 2 when a scenario is invalid)',
+  builder: (yargs: Argv<GlobalOptions>) =>
+    yargs
+      .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'scenario files or folders (default: scenarios/)' })
+      .option('select', { type: 'string', array: true, default: [] as string[], describe: 'only scenarios with this label (key=value), repeatable' })
+      .option('fail-fast', { type: 'boolean', default: false, describe: 'stop after the first failed scenario' })
+      .option('report', { type: 'string', array: true, default: [] as string[], describe: 'write a report: junit=PATH or json=PATH, repeatable' })
+      .option('diagnostics', { type: 'string', default: 'lab-diagnostics', describe: 'folder for the diagnostics bundle written on failure' })
+      .example('$0 run', 'every scenario in scenarios/')
+      .example('$0 run scenarios/work.yaml --report junit=report.xml', '') as unknown as Argv<Options>,
+  handler: async (argv) => {
+    for (const selector of argv.select) {
+      if (!/^[^=]+=[^=]*$/.test(selector)) throw new UsageError(`--select "${selector}" is not key=value`, 'e.g. --select area=work');
+    }
+    const targets = parseReportTargets(argv.report);
+    const scenarios = selectScenarios(scenariosFrom(argv.paths, openLab(argv).spec), argv.select);
+    if (!scenarios.length) throw new UsageError(`no scenario matches ${argv.select.join(', ') || 'the given paths'}`, './lab validate lists the scenarios');
+    const { spec, state, parts } = requireExistingLab(argv);
+    const lab = new ScenarioLab(spec, state, parts, requireToolchain());
+    const ctx = await runTasks(scenarioTasks(scenarios, lab, { failFast: argv.failFast, diagnosticsDir: argv.diagnostics }), runContext(spec.name), argv, { exitOnError: false });
+    const result = summarize(ctx.result);
+    const written = writeReports(result, targets);
+    if (argv.json) process.stdout.write(`${JSON.stringify({ ok: result.failed === 0, ...result, reports: written })}\n`);
+    else process.stdout.write(`${renderRunSummary(result, written)}\n`);
+    if (result.failed > 0) process.exitCode = EXIT_FAILURE;
+  },
+};

@@ -1,0 +1,365 @@
+import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { errorMessage } from '../errors.js';
+import { ClusterClient, isNotFound, type ObjectRef } from '../kube/cluster-client.js';
+
+export interface DiagnosticsOptions {
+  /** Folder of the bundle; created 0700, every file in it 0600. */
+  dir: string;
+  clusters: { name: string; role: 'hub' | 'managed'; kubeconfig: string }[];
+  processLogs: { id: string; log: string }[];
+  /** Lines kept from the end of each process log (default 200). */
+  tailLines?: number;
+}
+
+const DEFAULT_TAIL_LINES = 200;
+const EVENT_LIMIT = 100;
+/** A cluster that does not answer within this time is reported as unreachable, not waited for. */
+const REQUEST_TIMEOUT_MS = 20_000;
+/** Upper bound of what is read from the end of a log, whatever its line lengths. */
+const MAX_TAIL_BYTES = 8 * 1024 * 1024;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+type Json = Record<string, unknown>;
+
+/** One file of a cluster's folder: which objects, and how to turn them into the file's document. */
+interface Collector {
+  file: string;
+  /** Plural, for the file header and the README, e.g. "ManagedClusters". */
+  title: string;
+  ref: ObjectRef;
+  render: (items: Json[]) => { document: unknown; summary: string };
+}
+
+interface FileEntry {
+  file: string;
+  summary: string;
+}
+
+interface ClusterReport {
+  name: string;
+  role: 'hub' | 'managed';
+  folder: string;
+  files: FileEntry[];
+}
+
+function asRecord(value: unknown): Json | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/**
+ * A plain copy of an API object: client-node returns typed instances (with Date fields) for built-in kinds,
+ * a JSON round trip turns them back into what the server sent. Removes managedFields and the
+ * last-applied annotation (a full copy of the object, noise at best).
+ */
+function clean(object: unknown): Json {
+  const copy = (JSON.parse(JSON.stringify(object ?? {})) as Json | null) ?? {};
+  const metadata = asRecord(copy.metadata);
+  if (metadata) {
+    delete metadata.managedFields;
+    const annotations = asRecord(metadata.annotations);
+    if (annotations) {
+      delete annotations[LAST_APPLIED];
+      if (!Object.keys(annotations).length) delete metadata.annotations;
+    }
+  }
+  return copy;
+}
+
+function list(items: Json[]): { document: unknown; summary: string } {
+  return { document: { apiVersion: 'v1', kind: 'List', items }, summary: `${items.length} item${items.length === 1 ? '' : 's'}` };
+}
+
+/** Secrets never leave the cluster: a Secret shipped inside a ManifestWork keeps its keys, not its values. */
+function redactSecretManifests(work: Json): Json {
+  const manifests = asRecord(asRecord(work.spec)?.workload)?.manifests;
+  if (!Array.isArray(manifests)) return work;
+  for (const manifest of manifests.map(asRecord)) {
+    if (!manifest || manifest.kind !== 'Secret') continue;
+    for (const field of ['data', 'stringData']) {
+      const values = asRecord(manifest[field]);
+      if (values) manifest[field] = Object.fromEntries(Object.keys(values).map((key) => [key, '<redacted>']));
+    }
+    const annotations = asRecord(asRecord(manifest.metadata)?.annotations);
+    if (annotations) delete annotations[LAST_APPLIED];
+  }
+  return work;
+}
+
+/** CSRs without the request and the issued certificate. */
+function trimCsr(csr: Json): Json {
+  delete asRecord(csr.spec)?.request;
+  delete asRecord(csr.status)?.certificate;
+  return csr;
+}
+
+function timeOf(event: Json): number {
+  const candidates = [
+    event.lastTimestamp,
+    event.eventTime,
+    asRecord(event.series)?.lastObservedTime,
+    event.firstTimestamp,
+    asRecord(event.metadata)?.creationTimestamp,
+  ];
+  for (const value of candidates) {
+    const time = typeof value === 'string' ? Date.parse(value) : NaN;
+    if (!Number.isNaN(time)) return time;
+  }
+  return 0;
+}
+
+const EVENTS: Collector = {
+  file: 'events.yaml',
+  title: 'Events',
+  ref: { apiVersion: 'v1', kind: 'Event' },
+  render: (items) => {
+    const recent = [...items].sort((a, b) => timeOf(a) - timeOf(b)).slice(-EVENT_LIMIT);
+    return { ...list(recent), summary: `last ${recent.length} of ${items.length} events, oldest first` };
+  },
+};
+
+const HUB: Collector[] = [
+  { file: 'managedclusters.yaml', title: 'ManagedClusters', ref: { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' }, render: list },
+  {
+    file: 'manifestworks.yaml',
+    title: 'ManifestWorks',
+    ref: { apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork' },
+    render: (items) => list(items.map(redactSecretManifests)),
+  },
+  { file: 'placements.yaml', title: 'Placements', ref: { apiVersion: 'cluster.open-cluster-management.io/v1beta1', kind: 'Placement' }, render: list },
+  {
+    file: 'placementdecisions.yaml',
+    title: 'PlacementDecisions',
+    ref: { apiVersion: 'cluster.open-cluster-management.io/v1beta1', kind: 'PlacementDecision' },
+    render: list,
+  },
+  {
+    file: 'managedclustersets.yaml',
+    title: 'ManagedClusterSets',
+    ref: { apiVersion: 'cluster.open-cluster-management.io/v1beta2', kind: 'ManagedClusterSet' },
+    render: list,
+  },
+  {
+    file: 'managedclustersetbindings.yaml',
+    title: 'ManagedClusterSetBindings',
+    ref: { apiVersion: 'cluster.open-cluster-management.io/v1beta2', kind: 'ManagedClusterSetBinding' },
+    render: list,
+  },
+  {
+    file: 'certificatesigningrequests.yaml',
+    title: 'CertificateSigningRequests',
+    ref: { apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest' },
+    render: (items) => list(items.map(trimCsr)),
+  },
+];
+
+const MANAGED: Collector[] = [
+  {
+    file: 'appliedmanifestworks.yaml',
+    title: 'AppliedManifestWorks',
+    ref: { apiVersion: 'work.open-cluster-management.io/v1', kind: 'AppliedManifestWork' },
+    render: list,
+  },
+  { file: 'deployments.yaml', title: 'Deployments', ref: { apiVersion: 'apps/v1', kind: 'Deployment' }, render: list },
+  {
+    file: 'pods.yaml',
+    title: 'Pods',
+    ref: { apiVersion: 'v1', kind: 'Pod' },
+    render: (items) => {
+      const pods = items
+        .map((pod) => ({
+          namespace: String(asRecord(pod.metadata)?.namespace ?? ''),
+          name: String(asRecord(pod.metadata)?.name ?? ''),
+          phase: String(asRecord(pod.status)?.phase ?? 'Unknown'),
+        }))
+        .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      return { document: pods, summary: `${pods.length} pod${pods.length === 1 ? '' : 's'} (namespace, name, phase)` };
+    },
+  },
+];
+
+/** A kind the server does not serve: its group/version is unknown (404) or lacks the kind (discovery). */
+function isNotServed(error: unknown): boolean {
+  return isNotFound(error) || /Unrecognized API version and kind|does not serve/i.test(errorMessage(error));
+}
+
+async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)), REQUEST_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function mkdirPrivate(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
+function writePrivate(path: string, content: string): void {
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/** A name usable as one path segment. */
+function safeName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-');
+  return /^\.*$/.test(safe) ? `_${safe}` : safe;
+}
+
+function comment(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `# ${line}`.trimEnd())
+    .join('\n');
+}
+
+function toYaml(document: unknown): string {
+  return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+function describeRef(collector: Collector): string {
+  return `${collector.title} (${collector.ref.apiVersion})`;
+}
+
+function listKind(client: ClusterClient, collector: Collector): Promise<KubernetesObject[]> {
+  return withTimeout(client.list<KubernetesObject>(collector.ref), `listing ${collector.title} on ${client.cluster}`);
+}
+
+/** Lists one kind into one file; a kind the server does not serve, or a failed list, is noted in the file. */
+async function collect(client: ClusterClient, folder: string, collector: Collector, listed?: Promise<KubernetesObject[]>): Promise<FileEntry> {
+  const path = join(folder, collector.file);
+  let items: Json[];
+  try {
+    items = (await (listed ?? listKind(client, collector))).map(clean);
+  } catch (error) {
+    const served = !isNotServed(error);
+    const summary = served ? `could not list ${describeRef(collector)}: ${errorMessage(error)}` : `${describeRef(collector)}: not served by this cluster`;
+    writePrivate(path, `${comment(served ? summary : `${summary}\n${errorMessage(error)}`)}\n`);
+    return { file: collector.file, summary };
+  }
+  const { document, summary } = collector.render(items);
+  writePrivate(path, `${comment(`${describeRef(collector)} on ${client.cluster}: ${summary}`)}\n${toYaml(document)}`);
+  return { file: collector.file, summary: `${describeRef(collector)}: ${summary}` };
+}
+
+async function collectCluster(root: string, cluster: DiagnosticsOptions['clusters'][number]): Promise<ClusterReport> {
+  const folder = join(root, safeName(cluster.name));
+  const report: ClusterReport = { name: cluster.name, role: cluster.role, folder: safeName(cluster.name), files: [] };
+  const fail = (what: string, error: unknown) => {
+    const text = `${what}: ${errorMessage(error)}`;
+    writePrivate(join(folder, 'error.txt'), `${text}\n`);
+    report.files.push({ file: 'error.txt', summary: text.split('\n')[0] ?? text });
+  };
+  try {
+    mkdirPrivate(folder);
+    let client: ClusterClient;
+    try {
+      client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    } catch (error) {
+      fail(`cannot load the kubeconfig of ${cluster.name}`, error);
+      return report;
+    }
+    // Events first: they also tell whether the cluster answers at all, before asking for anything else.
+    const events = listKind(client, EVENTS);
+    try {
+      await events;
+    } catch (error) {
+      if (!isNotServed(error)) {
+        fail(`${cluster.name} is unreachable, nothing collected`, error);
+        return report;
+      }
+    }
+    const collectors = cluster.role === 'hub' ? HUB : MANAGED;
+    report.files.push(
+      ...(await Promise.all([collect(client, folder, EVENTS, events), ...collectors.map((collector) => collect(client, folder, collector))])),
+    );
+  } catch (error) {
+    fail(`collecting from ${cluster.name} failed`, error);
+  }
+  return report;
+}
+
+/** The last `lines` lines of a file, read from its end. */
+export function tailFile(path: string, lines: number): string {
+  if (lines <= 0) return '';
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const chunks: Buffer[] = [];
+    let position = size;
+    let newlines = 0;
+    while (position > 0 && newlines <= lines && size - position < MAX_TAIL_BYTES) {
+      const length = Math.min(64 * 1024, position);
+      position -= length;
+      const chunk = Buffer.alloc(length);
+      readSync(fd, chunk, 0, length, position);
+      chunks.unshift(chunk);
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+    }
+    const all = Buffer.concat(chunks).toString('utf8').split('\n');
+    if (all.at(-1) === '') all.pop();
+    const kept = all.slice(-lines);
+    return kept.length ? `${kept.join('\n')}\n` : '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function collectLogs(root: string, processLogs: DiagnosticsOptions['processLogs'], lines: number): FileEntry[] {
+  if (!processLogs.length) return [];
+  const folder = join(root, 'logs');
+  mkdirPrivate(folder);
+  return processLogs.map(({ id, log }) => {
+    const file = `${safeName(id.replaceAll('/', '-'))}.log`;
+    try {
+      writePrivate(join(folder, file), tailFile(log, lines));
+      return { file, summary: `last ${lines} lines of ${id} (${log})` };
+    } catch (error) {
+      return { file: '(missing)', summary: `${id}: cannot read ${log}: ${errorMessage(error)}` };
+    }
+  });
+}
+
+function readme(collectedAt: string, clusters: ClusterReport[], logs: FileEntry[]): string {
+  const width = Math.max(30, ...clusters.flatMap((c) => c.files.map((f) => f.file.length)), ...logs.map((f) => f.file.length)) + 2;
+  const row = (entry: FileEntry) => `  ${entry.file.padEnd(width)}${entry.summary.split('\n')[0] ?? ''}`;
+  const lines = [
+    'ocm-lab diagnostics bundle',
+    `collected at ${collectedAt}`,
+    '',
+    'Secrets and kubeconfigs are never collected. metadata.managedFields and last-applied annotations are removed,',
+    'CertificateSigningRequests lack spec.request and status.certificate, and Secrets inside ManifestWorks keep',
+    'their keys only. A kind a cluster does not serve is noted in its file; an unreachable cluster has error.txt.',
+    '',
+  ];
+  for (const cluster of clusters) {
+    lines.push(`${cluster.folder}/  (${cluster.role} cluster ${cluster.name})`, ...cluster.files.map(row), '');
+  }
+  if (!clusters.length) lines.push('(no clusters in the lab state)', '');
+  if (logs.length) lines.push('logs/  (process logs)', ...logs.map(row), '');
+  else lines.push('(no process logs in the lab state)', '');
+  return lines.join('\n');
+}
+
+/**
+ * Writes a diagnostics bundle for a failed scenario: per cluster its recent events and the OCM objects
+ * (hub) or applied work, deployments and pods (managed), plus the tail of every process log and a README.
+ * A cluster that is down or a kind that is not served is noted, never fatal. Returns `options.dir`.
+ */
+export async function collectDiagnostics(options: DiagnosticsOptions): Promise<string> {
+  const dir = options.dir;
+  const collectedAt = new Date().toISOString();
+  mkdirPrivate(dir);
+  const clusters = await Promise.all(options.clusters.map((cluster) => collectCluster(dir, cluster)));
+  const logs = collectLogs(dir, options.processLogs, options.tailLines ?? DEFAULT_TAIL_LINES);
+  writePrivate(join(dir, 'README.txt'), readme(collectedAt, clusters, logs));
+  return dir;
+}

@@ -1,0 +1,33 @@
+/** Results of a `./lab run`, the input of every reporter. */
+export type Outcome = 'passed' | 'failed' | 'skipped';
+
+export interface StepResult {
+  name: string;
+  op: string;
+  phase: 'step' | 'cleanup';
+  outcome: Outcome;
+  durationMs: number;
+  /** On failure: what differs, expected vs actual, cluster, elapsed time. */
+  message?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  file: string;
+  labels: Record<string, string>;
+  outcome: Outcome;
+  durationMs: number;
+  steps: StepResult[];
+  /** Path of the diagnostics bundle written for this scenario's failure. */
+  diagnostics?: string;
+}
+
+export interface RunResult {
+  lab: string;
+  startedAt: string;
+  durationMs: number;
+  scenarios: ScenarioResult[];
+  passed: number;
+  failed: number;
+  skipped: number;
+}
