@@ -17,7 +17,9 @@ export async function runTasks<Ctx extends object>(tasks: ListrTask<Ctx>[], ctx:
     exitOnError: options.exitOnError ?? true,
     renderer: tty ? 'default' : 'simple',
     fallbackRenderer: 'simple',
-    rendererOptions: { collapseSubtasks: false, timer: { condition: true, format: () => (s: string) => s, field: (d: number) => `${Math.round(d / 100) / 10}s` } as never },
+    rendererOptions: tty
+      ? ({ collapseSubtasks: false, timer: { condition: true, format: () => (s: string) => s, field: (d: number) => `${Math.round(d / 100) / 10}s` } } as never)
+      : ({ logger, timer: { condition: true, field: (d: number) => `${Math.round(d / 100) / 10}s`, format: () => (s: string) => s } } as never),
     fallbackRendererOptions: { logger, timer: { condition: true, field: (d: number) => `${Math.round(d / 100) / 10}s`, format: () => (s: string) => s } as never },
     registerSignalListeners: false,
   });

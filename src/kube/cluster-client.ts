@@ -54,14 +54,14 @@ export class ClusterClient {
    * as is: client-node's typed serializer would drop fields it models under other names
    * (e.g. `x-kubernetes-int-or-string` in CRD schemas).
    */
-  async apply<T extends KubernetesObject>(object: T): Promise<T> {
+  async apply<T extends KubernetesObject>(object: T, fieldManager = FIELD_MANAGER): Promise<T> {
     const { apiVersion, kind, metadata } = object;
     if (!apiVersion || !kind || !metadata?.name) throw new LabError(`cannot apply an object without apiVersion, kind and metadata.name`);
     // Like kubectl: a namespaced object without a namespace goes to "default".
     const namespace = metadata.namespace ?? (await this.defaultNamespaceFor({ apiVersion, kind }));
     const body = namespace === metadata.namespace ? object : { ...object, metadata: { ...metadata, namespace } };
     const collection = await this.objects.collectionPath(apiVersion, kind, namespace);
-    const path = `${collection}/${encodeURIComponent(metadata.name)}?fieldManager=${FIELD_MANAGER}&force=true`;
+    const path = `${collection}/${encodeURIComponent(metadata.name)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
     return (await this.rawRequest('PATCH', path, JSON.stringify(body), 'application/apply-patch+yaml')) as T;
   }
 

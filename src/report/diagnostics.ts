@@ -1,4 +1,6 @@
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -16,7 +18,9 @@ export interface DiagnosticsOptions {
 
 const DEFAULT_TAIL_LINES = 200;
 const EVENT_LIMIT = 100;
-/** A cluster that does not answer within this time is reported as unreachable, not waited for. */
+/** A cluster whose API server does not answer /readyz within this time is reported as unreachable. */
+const PROBE_TIMEOUT_MS = 5_000;
+/** Bound on each list; a list that takes longer is noted in its file. */
 const REQUEST_TIMEOUT_MS = 20_000;
 /** Upper bound of what is read from the end of a log, whatever its line lengths. */
 const MAX_TAIL_BYTES = 8 * 1024 * 1024;
@@ -229,16 +233,47 @@ function describeRef(collector: Collector): string {
   return `${collector.title} (${collector.ref.apiVersion})`;
 }
 
+/** GET /readyz?verbose through the cluster's kubeconfig: the HTTP status and body, or why there was no answer. */
+async function probeReadyz(client: ClusterClient): Promise<{ status?: number; body?: string; error?: unknown }> {
+  try {
+    const server = client.kubeConfig.getCurrentCluster()?.server;
+    if (!server) return { error: new Error(`the kubeconfig ${client.kubeconfigPath} names no current cluster`) };
+    const url = new URL('/readyz?verbose', server);
+    const options: RequestOptions = { method: 'GET', host: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
+    await client.kubeConfig.applyToHTTPSOptions(options);
+    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return await new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (outcome: { status?: number; body?: string; error?: unknown }) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const req = request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 64 * 1024) }));
+        res.on('error', (error) => done({ error }));
+      });
+      // A whole-request deadline: the socket's idle timeout starts late behind the kubeconfig's agent.
+      timer = setTimeout(() => req.destroy(new Error(`GET ${url.origin}/readyz: no answer within ${PROBE_TIMEOUT_MS / 1000}s`)), PROBE_TIMEOUT_MS);
+      req.on('error', (error) => done({ error }));
+      req.end();
+    });
+  } catch (error) {
+    return { error };
+  }
+}
+
 function listKind(client: ClusterClient, collector: Collector): Promise<KubernetesObject[]> {
   return withTimeout(client.list<KubernetesObject>(collector.ref), `listing ${collector.title} on ${client.cluster}`);
 }
 
 /** Lists one kind into one file; a kind the server does not serve, or a failed list, is noted in the file. */
-async function collect(client: ClusterClient, folder: string, collector: Collector, listed?: Promise<KubernetesObject[]>): Promise<FileEntry> {
+async function collect(client: ClusterClient, folder: string, collector: Collector): Promise<FileEntry> {
   const path = join(folder, collector.file);
   let items: Json[];
   try {
-    items = (await (listed ?? listKind(client, collector))).map(clean);
+    items = (await listKind(client, collector)).map(clean);
   } catch (error) {
     const served = !isNotServed(error);
     const summary = served ? `could not list ${describeRef(collector)}: ${errorMessage(error)}` : `${describeRef(collector)}: not served by this cluster`;
@@ -255,8 +290,14 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
   const report: ClusterReport = { name: cluster.name, role: cluster.role, folder: safeName(cluster.name), files: [] };
   const fail = (what: string, error: unknown) => {
     const text = `${what}: ${errorMessage(error)}`;
-    writePrivate(join(folder, 'error.txt'), `${text}\n`);
-    report.files.push({ file: 'error.txt', summary: text.split('\n')[0] ?? text });
+    let file = 'error.txt';
+    try {
+      mkdirPrivate(folder);
+      writePrivate(join(folder, file), `${text}\n`);
+    } catch {
+      file = '(not written)';
+    }
+    report.files.push({ file, summary: text.split('\n')[0] ?? text });
   };
   try {
     mkdirPrivate(folder);
@@ -267,20 +308,19 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
       fail(`cannot load the kubeconfig of ${cluster.name}`, error);
       return report;
     }
-    // Events first: they also tell whether the cluster answers at all, before asking for anything else.
-    const events = listKind(client, EVENTS);
-    try {
-      await events;
-    } catch (error) {
-      if (!isNotServed(error)) {
-        fail(`${cluster.name} is unreachable, nothing collected`, error);
-        return report;
-      }
+    // client-node's requests cannot be cancelled: ask /readyz first, with a request we can time out,
+    // so that an unreachable cluster costs seconds and leaves no hanging connection behind.
+    const probe = await probeReadyz(client);
+    if (probe.error !== undefined) {
+      fail(`${cluster.name} is unreachable, nothing collected`, probe.error);
+      return report;
     }
-    const collectors = cluster.role === 'hub' ? HUB : MANAGED;
-    report.files.push(
-      ...(await Promise.all([collect(client, folder, EVENTS, events), ...collectors.map((collector) => collect(client, folder, collector))])),
-    );
+    if (probe.status !== 200) {
+      writePrivate(join(folder, 'readyz.txt'), `GET /readyz?verbose: HTTP ${probe.status}\n${probe.body}\n`);
+      report.files.push({ file: 'readyz.txt', summary: `the API server is not ready (HTTP ${probe.status})` });
+    }
+    const collectors = [EVENTS, ...(cluster.role === 'hub' ? HUB : MANAGED)];
+    report.files.push(...(await Promise.all(collectors.map((collector) => collect(client, folder, collector)))));
   } catch (error) {
     fail(`collecting from ${cluster.name} failed`, error);
   }

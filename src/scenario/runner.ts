@@ -51,7 +51,7 @@ async function withHardTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function scenarioTasks(scenarios: Scenario[], lab: ScenarioLab, options: RunOptions): ListrTask<RunContext>[] {
   const tasks: ListrTask<RunContext>[] = scenarios.map((scenario) => ({
     title: scenario.name,
-    task: (ctx, task) => {
+    task: async (ctx, task) => {
       const result: ScenarioResult = {
         name: scenario.name,
         file: relative(process.cwd(), scenario.file),
@@ -103,7 +103,7 @@ export function scenarioTasks(scenarios: Scenario[], lab: ScenarioLab, options: 
         },
       });
 
-      return task.newListr(
+      const steps = task.newListr(
         [
           ...scenario.steps.map((step) => stepTask(step, 'step')),
           {
@@ -126,6 +126,9 @@ export function scenarioTasks(scenarios: Scenario[], lab: ScenarioLab, options: 
         ],
         { concurrent: false, exitOnError: false },
       );
+      await steps.run(ctx);
+      // Mark the scenario itself failed in the tree (its steps' errors do not propagate with exitOnError: false).
+      if (result.outcome === 'failed') throw new Error(`${scenario.name} failed`);
     },
   }));
   return tasks;

@@ -72,12 +72,13 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(run.exitCode, run.all).toBe(1);
     expect(run.stdout).toMatch(/^0 passed, 1 failed, 0 skipped$/m);
     expect(run.all).toContain('assert failed on cluster hub after');
-    expect(run.all).toContain('metadata.labels.region: expected "mars", missing');
-    expect(run.all).toContain('false-expectation.yaml:9');
+    expect(run.all).toContain('closest: ManagedCluster cluster1');
+    expect(run.all).toContain('metadata.labels.region: expected "mars", got "east"');
+    expect(run.all).toContain('false-expectation.yaml:7');
 
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<failure');
-    expect(xml).toContain('metadata.labels.region: expected &quot;mars&quot;, missing');
+    expect(xml).toContain('metadata.labels.region: expected &quot;mars&quot;, got &quot;east&quot;');
     expect(xml).toMatch(/<skipped/);
 
     const [bundle] = readdirSync(diagnostics);
