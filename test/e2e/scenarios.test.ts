@@ -78,7 +78,7 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
 
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<failure');
-    expect(xml).toContain('metadata.labels.region: expected &quot;mars&quot;, got &quot;east&quot;');
+    expect(xml).toMatch(/<failure message="[^"]*">[^<]*metadata\.labels\.region: expected "mars", got "east"/);
     expect(xml).toMatch(/<skipped/);
 
     const [bundle] = readdirSync(diagnostics);
@@ -94,7 +94,7 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(selected.exitCode, selected.all).toBe(0);
     expect((JSON.parse(selected.stdout) as JsonReport).scenarios.map((s) => s.name)).toEqual(['join-accept']);
 
-    const failFast = await lab('run', join(REPO, 'fixtures/scenarios/good'), '--fail-fast', '--json');
+    const failFast = await lab('run', join(REPO, 'fixtures/scenarios/good'), '--fail-fast', '--json', '--diagnostics', join(dir, 'diag-fail-fast'));
     expect(failFast.exitCode).toBe(1);
     const outcomes = (JSON.parse(failFast.stdout) as JsonReport).scenarios.map((s) => `${s.name}=${s.outcome}`);
     expect(outcomes).toEqual(['core-ops=passed', 'false-expectation=failed']);
