@@ -1,25 +1,16 @@
-import { request, type RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { TimeoutError } from '../errors.js';
+import { rawRequest } from './raw-request.js';
 
 /** One GET /readyz against the kubeconfig's current cluster; true on HTTP 200. */
 export async function apiServerReady(kubeconfigPath: string, timeoutMs = 2000): Promise<boolean> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) return false;
-  const url = new URL('/readyz', server);
-  const options: RequestOptions = { method: 'GET', host: url.hostname, port: url.port, path: url.pathname, timeout: timeoutMs };
-  await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve) => {
-    const req = request(options, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
+  try {
+    return (await rawRequest(kc, 'GET', '/readyz', { timeoutMs })).status === 200;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import { request, type RequestOptions } from 'node:https';
 import { ApiException, KubeConfig, KubernetesObjectApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { errorMessage, KubeApiError, LabError, TimeoutError } from '../errors.js';
+import { rawRequest } from './raw-request.js';
 
 export const FIELD_MANAGER = 'ocm-lab';
 
@@ -77,30 +77,10 @@ export class ClusterClient {
   }
 
   private async rawRequest(method: string, path: string, body: string, contentType: string): Promise<unknown> {
-    const server = new URL(this.kubeConfig.getCurrentCluster()!.server);
-    const options: RequestOptions = {
-      method,
-      host: server.hostname,
-      port: server.port,
-      path,
-      headers: { 'content-type': contentType, accept: 'application/json', 'content-length': Buffer.byteLength(body) },
-    };
-    await this.kubeConfig.applyToHTTPSOptions(options);
-    return new Promise((resolve, reject) => {
-      const req = request(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-          const message = (parsed as { message?: string } | undefined)?.message ?? `${method} ${path.split('?')[0]}`;
-          if ((res.statusCode ?? 500) >= 300) reject(new KubeApiError(res.statusCode ?? 500, message, this.cluster));
-          else resolve(parsed);
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const response = await rawRequest(this.kubeConfig, method, path, { body, contentType, timeoutMs: 60_000 });
+    const parsed = response.body ? (JSON.parse(response.body) as { message?: string }) : undefined;
+    if (response.status >= 300) throw new KubeApiError(response.status, parsed?.message ?? `${method} ${path.split('?')[0]}`, this.cluster);
+    return parsed;
   }
 
   async read<T extends KubernetesObject>(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<T | undefined> {

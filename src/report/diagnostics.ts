@@ -1,11 +1,10 @@
 import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { errorMessage } from '../errors.js';
 import { ClusterClient, isNotFound, type ObjectRef } from '../kube/cluster-client.js';
+import { rawRequest } from '../kube/raw-request.js';
 
 export interface DiagnosticsOptions {
   /** Folder of the bundle; created 0700, every file in it 0600. */
@@ -236,29 +235,8 @@ function describeRef(collector: Collector): string {
 /** GET /readyz?verbose through the cluster's kubeconfig: the HTTP status and body, or why there was no answer. */
 async function probeReadyz(client: ClusterClient): Promise<{ status?: number; body?: string; error?: unknown }> {
   try {
-    const server = client.kubeConfig.getCurrentCluster()?.server;
-    if (!server) return { error: new Error(`the kubeconfig ${client.kubeconfigPath} names no current cluster`) };
-    const url = new URL('/readyz?verbose', server);
-    const options: RequestOptions = { method: 'GET', host: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
-    await client.kubeConfig.applyToHTTPSOptions(options);
-    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return await new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const done = (outcome: { status?: number; body?: string; error?: unknown }) => {
-        clearTimeout(timer);
-        resolve(outcome);
-      };
-      const req = request(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 64 * 1024) }));
-        res.on('error', (error) => done({ error }));
-      });
-      // A whole-request deadline: the socket's idle timeout starts late behind the kubeconfig's agent.
-      timer = setTimeout(() => req.destroy(new Error(`GET ${url.origin}/readyz: no answer within ${PROBE_TIMEOUT_MS / 1000}s`)), PROBE_TIMEOUT_MS);
-      req.on('error', (error) => done({ error }));
-      req.end();
-    });
+    const response = await rawRequest(client.kubeConfig, 'GET', '/readyz?verbose', { timeoutMs: PROBE_TIMEOUT_MS });
+    return { status: response.status, body: response.body.slice(0, 64 * 1024) };
   } catch (error) {
     return { error };
   }

@@ -59,10 +59,10 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(xml).not.toContain('<failure');
   });
 
-  it('a scenario written only with the four core operations works as documented', async () => {
-    const run = await lab('run', join(REPO, 'fixtures/scenarios/good/core-ops.yaml'));
+  it('a scenario written only with the four core operations works as documented (and the README example)', async () => {
+    const run = await lab('run', join(REPO, 'fixtures/scenarios/good/core-ops.yaml'), join(REPO, 'fixtures/scenarios/readme/work-lands.yaml'));
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
+    expect(run.stdout).toMatch(/^2 passed, 0 failed, 0 skipped$/m);
   });
 
   it('a false expectation fails with exit 1, names the field and both values, and writes diagnostics', async () => {

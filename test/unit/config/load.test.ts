@@ -2,19 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../config-issues.js';
 
 const bad = (name: string) => join('fixtures/configs/bad', name);
 
-function issuesOf(file: string) {
-  try {
-    loadConfig(file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).exitCode).toBe(2);
-    return (error as ConfigError).issues;
-  }
-  throw new Error(`${file} was accepted`);
-}
+const issuesOf = (file: string) => configIssues(() => loadConfig(file), file);
 
 describe('loadConfig', () => {
   it('loads the default lab with hub + cluster1 + cluster2', () => {

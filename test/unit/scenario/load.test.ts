@@ -1,22 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
+import { configIssues } from '../config-issues.js';
 import { findScenarioFiles, loadScenarios } from '../../../src/scenario/load.js';
 import { parseDuration } from '../../../src/scenario/duration.js';
 
 const targets = { hub: 'hub', managed: ['cluster1', 'cluster2'] };
 const bad = (name: string) => join('fixtures/scenarios/bad', name);
 
-function issuesOf(file: string) {
-  try {
-    loadScenarios([file], targets);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).exitCode).toBe(2);
-    return (error as ConfigError).issues;
-  }
-  throw new Error(`${file} was accepted`);
-}
+const issuesOf = (file: string) => configIssues(() => loadScenarios([file], targets), file);
 
 describe('loadScenarios', () => {
   it('loads every built-in scenario (and the demo tour) against the default lab', () => {
