@@ -71,7 +71,7 @@ export function upTasks(): ListrTask<UpContext>[] {
       title: 'Check existing lab',
       task: async (ctx, task) => {
         const state = need(ctx.state.read(), 'state');
-        if (state.ready.length === 0) {
+        if (Object.keys(state.clusters).length === 0) {
           task.title = 'Check existing lab: new lab';
           return;
         }

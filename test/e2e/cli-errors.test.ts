@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labCli, labProcesses, REPO } from './helpers.js';
+import { LAB, labCli, labProcesses, REPO } from './helpers.js';
 
 const BAD = join(REPO, 'fixtures/configs/bad');
 
@@ -39,6 +39,16 @@ describe('the CLI on bad input', { timeout: 60_000 }, () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`lab ${command}`);
     expect(result.stdout).toContain('--config');
+  });
+
+  it('colours a terminal, and NO_COLOR turns colour off (run under a pseudo-terminal)', async () => {
+    // labCli sets NO_COLOR for every run; `env -u` takes it away for the coloured one.
+    const onTty = (env: string) => labCli(['-qec', `env ${env} ${LAB} doctor`, '/dev/null'], { command: 'script' });
+    const coloured = await onTty('-u NO_COLOR');
+    expect(coloured.stdout).toContain('\u001b[32mok');
+    const plain = await onTty('NO_COLOR=1');
+    expect(plain.stdout).toMatch(/node\s+ok/);
+    expect(plain.stdout).not.toContain('\u001b[');
   });
 
   it('status without a lab says so and how to make one', async () => {
