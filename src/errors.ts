@@ -1,5 +1,4 @@
 /** Exit codes CI can trust. */
-export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 

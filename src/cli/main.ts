@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT_USAGE, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
@@ -58,4 +58,3 @@ if (isEntryPoint()) {
   process.exitCode = await main();
 }
 
-export { EXIT_USAGE };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { CommandError, errorMessage } from '../errors.js';
 import { run } from '../process/run.js';
+import { withTimeout } from '../process/with-timeout.js';
 
 const ENGINE_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 10_000;
@@ -19,7 +20,7 @@ export interface KindSupport {
 export async function detectKindSupport(nodeImage: string): Promise<KindSupport> {
   let engine: ContainerRuntimeClient;
   try {
-    engine = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, 'looking for a Docker engine');
+    engine = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, `looking for a Docker engine took longer than ${ENGINE_TIMEOUT_MS / 1000}s`);
   } catch (error) {
     return { usable: false, reason: `no Docker engine reachable (${firstLine(errorMessage(error))})` };
   }
@@ -33,7 +34,7 @@ export async function detectKindSupport(nodeImage: string): Promise<KindSupport>
 
   let present: boolean;
   try {
-    present = await withTimeout(engine.image.exists(ImageName.fromString(nodeImage)), CLI_TIMEOUT_MS, `inspecting ${nodeImage}`);
+    present = await withTimeout(engine.image.exists(ImageName.fromString(nodeImage)), CLI_TIMEOUT_MS, `inspecting ${nodeImage} took longer than ${CLI_TIMEOUT_MS / 1000}s`);
   } catch (error) {
     return { usable: false, reason: `${where} could not inspect ${nodeImage} (${firstLine(errorMessage(error))})` };
   }
@@ -79,19 +80,6 @@ export function kindHostLimitsProblems(read: (file: string) => string = (file) =
     );
   }
   return problems;
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs / 1000}s`)), timeoutMs);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function failureReason(error: unknown, whenSilent = 'no error output'): string {

@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { errorMessage } from '../errors.js';
+import { withTimeout } from '../process/with-timeout.js';
 import { collectDiagnostics } from '../report/diagnostics.js';
 import type { RunResult, ScenarioResult, StepResult } from '../report/types.js';
 import { formatDuration } from './duration.js';
@@ -33,18 +34,6 @@ export function runContext(lab: string): RunContext {
 export function selectScenarios(scenarios: Scenario[], selectors: string[]): Scenario[] {
   const wanted = selectors.map((s) => s.split('=') as [string, string]);
   return scenarios.filter((scenario) => wanted.every(([k, v]) => scenario.labels[k] === v || (k === 'name' && scenario.name === v)));
-}
-
-async function withHardTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`step did not finish within ${formatDuration(ms)}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** One listr task per scenario, each with one subtask per step, diagnostics on failure, then cleanup. */
@@ -89,7 +78,11 @@ export function scenarioTasks(scenarios: Scenario[], lab: ScenarioLab, options: 
           const timeoutMs = Math.max(1000, Math.min(step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, budget));
           try {
             if (phase === 'step' && budget <= 0) throw new Error(`the scenario's timeout of ${formatDuration(scenario.timeoutMs)} ran out before this step`);
-            const summary = await withHardTimeout(executorFor(step)({ ...step } as Step, { lab, timeoutMs }), timeoutMs + HARD_TIMEOUT_GRACE_MS);
+            const summary = await withTimeout(
+              executorFor(step)(step, { lab, timeoutMs }),
+              timeoutMs + HARD_TIMEOUT_GRACE_MS,
+              `step did not finish within ${formatDuration(timeoutMs + HARD_TIMEOUT_GRACE_MS)}`,
+            );
             if (summary) sub.output = summary;
           } catch (error) {
             record.outcome = 'failed';

@@ -13,6 +13,3 @@ export const ALL_BINARIES = [
 ] as const;
 
 export type BinaryName = (typeof ALL_BINARIES)[number];
-
-/** Binaries the local provider and processes installer cannot work without (kind is optional). */
-export const LOCAL_REQUIRED: readonly BinaryName[] = ALL_BINARIES.filter((b) => b !== 'kind');
