@@ -44,7 +44,8 @@ export function requireToolchain(): Toolchain {
 /** Runs the zx build script, streaming its progress lines. Resumes an interrupted build. */
 export async function buildToolchain(onLine: (line: string) => void): Promise<Toolchain> {
   const script = join(toolchainSourceDir, 'build.ts');
-  const child = execa(process.execPath, ['--import', 'tsx', script], { all: true, reject: false, buffer: { all: true } });
+  // tsx resolved from here, not from the caller's folder.
+  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script], { all: true, reject: false, buffer: { all: true } });
   const tail: string[] = [];
   child.all?.setEncoding('utf8');
   let pending = '';

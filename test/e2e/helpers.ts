@@ -13,11 +13,15 @@ export interface CliResult {
 }
 
 /** Runs the real `./lab` (or another program) the way a user or CI does: no TTY, no stdin. */
-export async function labCli(args: string[], options: { command?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function labCli(
+  args: string[],
+  options: { command?: string; env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliResult> {
   const result = await execa(options.command ?? LAB, args, {
     reject: false,
     all: true,
     stdin: 'ignore',
+    cwd: options.cwd,
     env: { NO_COLOR: '1', ...options.env },
     timeout: options.timeoutMs ?? 600_000,
   });
