@@ -34,7 +34,7 @@ describe('the CLI on bad input', { timeout: 60_000 }, () => {
     expect((await labCli([])).exitCode).toBe(2);
   });
 
-  it.each(['up', 'down', 'status', 'kubeconfig', 'setup', 'doctor'])('%s --help describes the command and exits 0', async (command) => {
+  it.each(['up', 'down', 'status', 'kubeconfig', 'run', 'validate', 'demo', 'setup', 'doctor'])('%s --help describes the command and exits 0', async (command) => {
     const result = await labCli([command, '--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`lab ${command}`);
