@@ -31,6 +31,8 @@ export function hubProcesses(hubName: string, hubKubeconfig: string): ProcessDef
   ];
 }
 
+export const klusterletId = (cluster: string) => `${cluster}/klusterlet`;
+
 export function klusterletProcess(options: {
   cluster: string;
   kubeconfig: string;
@@ -38,7 +40,7 @@ export function klusterletProcess(options: {
   hubKubeconfigDir: string;
 }): ProcessDefinition {
   return {
-    id: `${options.cluster}/klusterlet`,
+    id: klusterletId(options.cluster),
     cluster: options.cluster,
     binary: 'registration-operator',
     args: (listen) => [
@@ -112,7 +114,7 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   async stopAgent(cluster: ClusterHandle): Promise<void> {
-    const record = this.state.read()?.processes[this.klusterlet(cluster, { bootstrapKubeconfig: '', apiServer: '' }).id];
+    const record = this.state.read()?.processes[klusterletId(cluster.name)];
     if (record) await stopHostProcess(record);
   }
 
