@@ -77,7 +77,8 @@ export function upTasks(): ListrTask<UpContext>[] {
         }
         const health = await collectStatus(ctx.spec, ctx.state, need(ctx.parts, 'parts'));
         ctx.unchanged = health.healthy && autoAccepted(ctx.spec).every((c) => state.ready.includes(c.name));
-        task.title = ctx.unchanged ? 'Check existing lab: healthy, nothing to do' : `Check existing lab: completing it (${health.problems.join('; ')})`;
+        const why = health.problems.length ? ` (${health.problems.join('; ')})` : ' (bring-up did not finish)';
+        task.title = ctx.unchanged ? 'Check existing lab: healthy, nothing to do' : `Check existing lab: completing it${why}`;
       },
     },
     {
