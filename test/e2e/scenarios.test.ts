@@ -24,6 +24,8 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
+    // lab.config.yaml says provider: auto; without a Docker engine that runs kind, it explains its choice.
+    expect(up.stdout).toMatch(/Provider: local \(auto: kind is not usable \(no Docker engine reachable/);
   }, 600_000);
 
   afterAll(async () => {
