@@ -45,13 +45,12 @@ async function moduleInfo(modVersion: string): Promise<{ Dir: string; GoMod: str
   return JSON.parse(out.stdout) as { Dir: string; GoMod: string };
 }
 
+/** A committed wrapper (ops/toolchain/wrappers/<name>) plus its generated go.mod. */
 async function wrapperModule(name: string, goMod: string): Promise<string> {
-  const dir = path.join(workDir, name);
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.copy(path.join(toolchainSourceDir, 'wrappers', name), dir);
-  await fs.writeFile(path.join(dir, 'go.mod'), goMod);
-  await $({ cwd: dir })`go mod tidy -e`;
-  return dir;
+  const source = path.join(toolchainSourceDir, 'wrappers', name);
+  const files: Record<string, string> = { 'go.mod': goMod };
+  for (const file of await fs.readdir(source)) files[file] = await fs.readFile(path.join(source, file), 'utf8');
+  return generatedModule(name, files);
 }
 
 /** k8s.io/kubernetes replaces its staging modules with local folders; we replace them with the published versions. */

@@ -1,9 +1,11 @@
 import type { LabStatus } from '../lab/status.js';
+import type { RunResult } from '../report/types.js';
 
 const useColor = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const green = (t: string) => paint(32, t);
 export const red = (t: string) => paint(31, t);
+export const yellow = (t: string) => paint(33, t);
 export const bold = (t: string) => paint(1, t);
 
 const mark = (value: string) => (value === 'True' ? green('True') : red(value));
@@ -53,7 +55,7 @@ export function renderUsage(name: string, hubKubeconfig: string, merged: string,
   ].join('\n');
 }
 
-export function renderRunSummary(result: import('../report/types.js').RunResult, reports: string[]): string {
+export function renderRunSummary(result: RunResult, reports: string[]): string {
   const lines: string[] = [''];
   for (const s of result.scenarios) {
     const mark = s.outcome === 'passed' ? green('PASS') : s.outcome === 'failed' ? red('FAIL') : 'SKIP';

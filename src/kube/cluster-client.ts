@@ -11,6 +11,8 @@ export interface ObjectRef {
   name?: string;
 }
 
+export type NamedRef = ObjectRef & { name: string };
+
 /** Adds discovery (kind → REST path) to the generic object client. */
 class DiscoveringObjectApi extends KubernetesObjectApi {
   async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
@@ -29,10 +31,9 @@ export function isNotFound(error: unknown): boolean {
   return (error instanceof ApiException || error instanceof KubeApiError) && error.code === 404;
 }
 
-/** client-node's ApiException carries headers and raw bodies; users get the status message. */
-function toKubeApiError(cluster: string, error: unknown): unknown {
-  if (error instanceof ApiException) return new KubeApiError(error.code, errorMessage(error).replace(/^Kubernetes API error \d+: ?/, ''), cluster);
-  return error;
+interface ObjectList<T> {
+  metadata?: { resourceVersion?: string };
+  items: T[];
 }
 
 /** One cluster's API, through its admin kubeconfig. */
@@ -60,9 +61,8 @@ export class ClusterClient {
     // Like kubectl: a namespaced object without a namespace goes to "default".
     const namespace = metadata.namespace ?? (await this.defaultNamespaceFor({ apiVersion, kind }));
     const body = namespace === metadata.namespace ? object : { ...object, metadata: { ...metadata, namespace } };
-    const collection = await this.objects.collectionPath(apiVersion, kind, namespace);
-    const path = `${collection}/${encodeURIComponent(metadata.name)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
-    return (await this.rawRequest('PATCH', path, JSON.stringify(body), 'application/apply-patch+yaml')) as T;
+    const path = `${await this.objectPath({ apiVersion, kind, namespace, name: metadata.name })}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
+    return (await this.request('PATCH', path, JSON.stringify(body), 'application/apply-patch+yaml')) as T;
   }
 
   /** "default" for a namespaced kind (as kubectl does), undefined for a cluster-scoped one. */
@@ -71,45 +71,60 @@ export class ClusterClient {
   }
 
   /** JSON merge patch (RFC 7386): a null value removes the field, e.g. a label. */
-  async mergePatch(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef, patch: object): Promise<unknown> {
-    const collection = await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
-    return this.rawRequest('PATCH', `${collection}/${encodeURIComponent(ref.name)}`, JSON.stringify(patch), 'application/merge-patch+json');
+  async mergePatch(ref: NamedRef, patch: object): Promise<unknown> {
+    return this.request('PATCH', await this.objectPath(ref), JSON.stringify(patch), 'application/merge-patch+json');
   }
 
-  private async rawRequest(method: string, path: string, body: string, contentType: string): Promise<unknown> {
+  /**
+   * Every request goes through here, so objects are always what the server sent (the same JSON a
+   * watch delivers): client-node's typed reads would turn timestamps into Dates and rename fields.
+   */
+  private async request(method: string, path: string, body?: string, contentType?: string): Promise<unknown> {
     const response = await rawRequest(this.kubeConfig, method, path, { body, contentType, timeoutMs: 60_000 });
-    const parsed = response.body ? (JSON.parse(response.body) as { message?: string }) : undefined;
+    let parsed: { message?: string } | undefined;
+    try {
+      parsed = response.body ? (JSON.parse(response.body) as { message?: string }) : undefined;
+    } catch {
+      parsed = { message: response.body.trim().slice(0, 200) };
+    }
     if (response.status >= 300) throw new KubeApiError(response.status, parsed?.message ?? `${method} ${path.split('?')[0]}`, this.cluster);
     return parsed;
   }
 
-  async read<T extends KubernetesObject>(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<T | undefined> {
+  private async objectPath(ref: NamedRef): Promise<string> {
+    return `${await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  async read<T extends KubernetesObject>(ref: NamedRef): Promise<T | undefined> {
     try {
-      return await this.objects.read<T>({
-        apiVersion: ref.apiVersion,
-        kind: ref.kind,
-        metadata: { name: ref.name, namespace: ref.namespace },
-      });
+      return (await this.request('GET', await this.objectPath(ref))) as T;
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw toKubeApiError(this.cluster, error);
+      throw error;
     }
   }
 
-  async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string): Promise<T[]> {
-    const list = await this.objects
-      .list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined, undefined, labelSelector)
-      .catch((error: unknown) => Promise.reject(toKubeApiError(this.cluster, error)));
-    return list.items.map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item }));
+  private async listWithVersion<T extends KubernetesObject>(ref: ObjectRef, selectors: { label?: string; field?: string }): Promise<ObjectList<T>> {
+    const query = new URLSearchParams();
+    if (selectors.label) query.set('labelSelector', selectors.label);
+    if (selectors.field) query.set('fieldSelector', selectors.field);
+    const path = `${await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}${query.size ? `?${query}` : ''}`;
+    const list = (await this.request('GET', path)) as ObjectList<T>;
+    // List items carry no apiVersion/kind; matchers and messages want them.
+    return { ...list, items: (list.items ?? []).map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item })) };
   }
 
-  async delete(ref: Required<Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'>> & ObjectRef): Promise<boolean> {
+  async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string): Promise<T[]> {
+    return (await this.listWithVersion<T>(ref, { label: labelSelector })).items;
+  }
+
+  async delete(ref: NamedRef): Promise<boolean> {
     try {
-      await this.objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      await this.request('DELETE', await this.objectPath(ref));
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw toKubeApiError(this.cluster, error);
+      throw error;
     }
   }
 
@@ -135,7 +150,7 @@ export class ClusterClient {
         await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
       }
     }
-    const cause = lastError ? ` (last error: ${errorMessage(toKubeApiError(this.cluster, lastError))})` : '';
+    const cause = lastError ? ` (last error: ${errorMessage(lastError)})` : '';
     throw new TimeoutError(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${options.description} on ${this.cluster}${cause}`);
   }
 
@@ -146,11 +161,10 @@ export class ClusterClient {
     deadline: number,
     labelSelector?: string,
   ): Promise<{ done: boolean; value?: R }> {
-    const list = await this.objects.list<T>(ref.apiVersion, ref.kind, ref.namespace, undefined, undefined, undefined,
-      ref.name ? `metadata.name=${ref.name}` : undefined, labelSelector);
+    const list = await this.listWithVersion<T>(ref, { label: labelSelector, field: ref.name ? `metadata.name=${ref.name}` : undefined });
     const byKey = new Map<string, T>();
     const key = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-    for (const item of list.items) byKey.set(key(item), { apiVersion: ref.apiVersion, kind: ref.kind, ...item });
+    for (const item of list.items) byKey.set(key(item), item);
     const first = check([...byKey.values()]);
     if (first !== undefined) return { done: true, value: first };
 

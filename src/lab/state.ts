@@ -100,11 +100,7 @@ export class StateStore {
 
   /** Writes a file (0600) atomically, creating private parent dirs (0700). */
   writePrivate(path: string, content: string): void {
-    mkdirPrivate(dirname(path));
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, content, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
+    writePrivateFile(path, content);
   }
 
   /**
@@ -158,11 +154,21 @@ export function newState(spec: LabSpec, provider: ConcreteProvider): LabState {
   };
 }
 
-function mkdirPrivate(path: string): void {
+/** Creates the folder and any missing parents, each 0700. */
+export function mkdirPrivate(path: string): void {
   if (existsSync(path)) return;
   mkdirPrivate(dirname(path));
   mkdirSync(path, { mode: 0o700 });
   chmodSync(path, 0o700);
+}
+
+/** Writes a file (0600) atomically, creating private parent folders (0700). */
+export function writePrivateFile(path: string, content: string): void {
+  mkdirPrivate(dirname(path));
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
 }
 
 function readLock(path: string): { pid: number; command: string } | undefined {

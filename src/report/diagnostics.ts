@@ -1,10 +1,12 @@
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { errorMessage } from '../errors.js';
 import { ClusterClient, isNotFound, type ObjectRef } from '../kube/cluster-client.js';
 import { rawRequest } from '../kube/raw-request.js';
+import { mkdirPrivate, writePrivateFile } from '../lab/state.js';
+import { tailFile } from '../process/log-tail.js';
+import { withTimeout } from '../process/with-timeout.js';
 
 export interface DiagnosticsOptions {
   /** Folder of the bundle; created 0700, every file in it 0600. */
@@ -21,8 +23,6 @@ const EVENT_LIMIT = 100;
 const PROBE_TIMEOUT_MS = 5_000;
 /** Bound on each list; a list that takes longer is noted in its file. */
 const REQUEST_TIMEOUT_MS = 20_000;
-/** Upper bound of what is read from the end of a log, whatever its line lengths. */
-const MAX_TAIL_BYTES = 8 * 1024 * 1024;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 type Json = Record<string, unknown>;
@@ -52,13 +52,9 @@ function asRecord(value: unknown): Json | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-/**
- * A plain copy of an API object: client-node returns typed instances (with Date fields) for built-in kinds,
- * a JSON round trip turns them back into what the server sent. Removes managedFields and the
- * last-applied annotation (a full copy of the object, noise at best).
- */
+/** An API object without managedFields and the last-applied annotation (a full copy of the object, noise at best). */
 function clean(object: unknown): Json {
-  const copy = (JSON.parse(JSON.stringify(object ?? {})) as Json | null) ?? {};
+  const copy = (asRecord(object) ?? {}) as Json;
   const metadata = asRecord(copy.metadata);
   if (metadata) {
     delete metadata.managedFields;
@@ -188,29 +184,6 @@ function isNotServed(error: unknown): boolean {
   return isNotFound(error) || /Unrecognized API version and kind|does not serve/i.test(errorMessage(error));
 }
 
-async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${REQUEST_TIMEOUT_MS / 1000}s`)), REQUEST_TIMEOUT_MS);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function mkdirPrivate(path: string): void {
-  mkdirSync(path, { recursive: true, mode: 0o700 });
-  chmodSync(path, 0o700);
-}
-
-function writePrivate(path: string, content: string): void {
-  writeFileSync(path, content, { mode: 0o600 });
-  chmodSync(path, 0o600);
-}
-
 /** A name usable as one path segment. */
 function safeName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -243,7 +216,11 @@ async function probeReadyz(client: ClusterClient): Promise<{ status?: number; bo
 }
 
 function listKind(client: ClusterClient, collector: Collector): Promise<KubernetesObject[]> {
-  return withTimeout(client.list<KubernetesObject>(collector.ref), `listing ${collector.title} on ${client.cluster}`);
+  return withTimeout(
+    client.list<KubernetesObject>(collector.ref),
+    REQUEST_TIMEOUT_MS,
+    `listing ${collector.title} on ${client.cluster}: no answer within ${REQUEST_TIMEOUT_MS / 1000}s`,
+  );
 }
 
 /** Lists one kind into one file; a kind the server does not serve, or a failed list, is noted in the file. */
@@ -255,11 +232,11 @@ async function collect(client: ClusterClient, folder: string, collector: Collect
   } catch (error) {
     const served = !isNotServed(error);
     const summary = served ? `could not list ${describeRef(collector)}: ${errorMessage(error)}` : `${describeRef(collector)}: not served by this cluster`;
-    writePrivate(path, `${comment(served ? summary : `${summary}\n${errorMessage(error)}`)}\n`);
+    writePrivateFile(path, `${comment(served ? summary : `${summary}\n${errorMessage(error)}`)}\n`);
     return { file: collector.file, summary };
   }
   const { document, summary } = collector.render(items);
-  writePrivate(path, `${comment(`${describeRef(collector)} on ${client.cluster}: ${summary}`)}\n${toYaml(document)}`);
+  writePrivateFile(path, `${comment(`${describeRef(collector)} on ${client.cluster}: ${summary}`)}\n${toYaml(document)}`);
   return { file: collector.file, summary: `${describeRef(collector)}: ${summary}` };
 }
 
@@ -271,7 +248,7 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
     let file = 'error.txt';
     try {
       mkdirPrivate(folder);
-      writePrivate(join(folder, file), `${text}\n`);
+      writePrivateFile(join(folder, file), `${text}\n`);
     } catch {
       file = '(not written)';
     }
@@ -286,15 +263,14 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
       fail(`cannot load the kubeconfig of ${cluster.name}`, error);
       return report;
     }
-    // client-node's requests cannot be cancelled: ask /readyz first, with a request we can time out,
-    // so that an unreachable cluster costs seconds and leaves no hanging connection behind.
+    // Ask /readyz first with a short deadline, so an unreachable cluster costs seconds, not a timeout per kind.
     const probe = await probeReadyz(client);
     if (probe.error !== undefined) {
       fail(`${cluster.name} is unreachable, nothing collected`, probe.error);
       return report;
     }
     if (probe.status !== 200) {
-      writePrivate(join(folder, 'readyz.txt'), `GET /readyz?verbose: HTTP ${probe.status}\n${probe.body}\n`);
+      writePrivateFile(join(folder, 'readyz.txt'), `GET /readyz?verbose: HTTP ${probe.status}\n${probe.body}\n`);
       report.files.push({ file: 'readyz.txt', summary: `the API server is not ready (HTTP ${probe.status})` });
     }
     const collectors = [EVENTS, ...(cluster.role === 'hub' ? HUB : MANAGED)];
@@ -305,32 +281,6 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
   return report;
 }
 
-/** The last `lines` lines of a file, read from its end. */
-export function tailFile(path: string, lines: number): string {
-  if (lines <= 0) return '';
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const chunks: Buffer[] = [];
-    let position = size;
-    let newlines = 0;
-    while (position > 0 && newlines <= lines && size - position < MAX_TAIL_BYTES) {
-      const length = Math.min(64 * 1024, position);
-      position -= length;
-      const chunk = Buffer.alloc(length);
-      readSync(fd, chunk, 0, length, position);
-      chunks.unshift(chunk);
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
-    }
-    const all = Buffer.concat(chunks).toString('utf8').split('\n');
-    if (all.at(-1) === '') all.pop();
-    const kept = all.slice(-lines);
-    return kept.length ? `${kept.join('\n')}\n` : '';
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function collectLogs(root: string, processLogs: DiagnosticsOptions['processLogs'], lines: number): FileEntry[] {
   if (!processLogs.length) return [];
   const folder = join(root, 'logs');
@@ -338,7 +288,7 @@ function collectLogs(root: string, processLogs: DiagnosticsOptions['processLogs'
   return processLogs.map(({ id, log }) => {
     const file = `${safeName(id.replaceAll('/', '-'))}.log`;
     try {
-      writePrivate(join(folder, file), tailFile(log, lines));
+      writePrivateFile(join(folder, file), tailFile(log, lines));
       return { file, summary: `last ${lines} lines of ${id} (${log})` };
     } catch (error) {
       return { file: '(missing)', summary: `${id}: cannot read ${log}: ${errorMessage(error)}` };
@@ -378,6 +328,6 @@ export async function collectDiagnostics(options: DiagnosticsOptions): Promise<s
   mkdirPrivate(dir);
   const clusters = await Promise.all(options.clusters.map((cluster) => collectCluster(dir, cluster)));
   const logs = collectLogs(dir, options.processLogs, options.tailLines ?? DEFAULT_TAIL_LINES);
-  writePrivate(join(dir, 'README.txt'), readme(collectedAt, clusters, logs));
+  writePrivateFile(join(dir, 'README.txt'), readme(collectedAt, clusters, logs));
   return dir;
 }

@@ -77,10 +77,10 @@ class ScenarioReader {
     const root = docs[0]!.contents as Node;
     this.expectValue(top.get('apiVersion'), 'apiVersion', SCENARIO_API_VERSION, root);
     this.expectValue(top.get('kind'), 'kind', 'Scenario', root);
-    const metadata = this.src.fields(this.required(top, 'metadata', root, 'map'), 'metadata', ['name', 'labels']);
+    const metadata = this.src.fields(this.requiredMap(top, 'metadata', root), 'metadata', ['name', 'labels']);
     const name = this.src.string(metadata.get('name') ?? root, 'metadata.name') ?? '';
     const labels = metadata.has('labels') ? this.src.stringMap(metadata.get('labels'), 'metadata.labels') : {};
-    const spec = this.src.fields(this.required(top, 'spec', root, 'map'), 'spec', ['timeout', 'steps', 'cleanup']);
+    const spec = this.src.fields(this.requiredMap(top, 'spec', root), 'spec', ['timeout', 'steps', 'cleanup']);
     const timeoutMs = spec.has('timeout') ? this.duration(spec.get('timeout'), 'spec.timeout') : DEFAULT_SCENARIO_TIMEOUT_MS;
     const stepsNode = spec.get('steps');
     if (!stepsNode) this.src.issue(top.get('spec'), 'spec.steps', 'is required: list at least one step');
@@ -95,12 +95,13 @@ class ScenarioReader {
     if (value !== undefined && value !== expected) this.src.issue(node, field, `must be "${expected}", got "${value}"`);
   }
 
-  private required(fields: Map<string, Node | null>, key: string, parent: Node, kind: 'map'): YAMLMap<unknown, unknown> | undefined {
+  /** A required mapping under `key`. */
+  private requiredMap(fields: Map<string, Node | null>, key: string, parent: Node): YAMLMap<unknown, unknown> | undefined {
     if (!fields.has(key)) {
       this.src.issue(parent, key, 'is required');
       return undefined;
     }
-    return kind === 'map' ? this.src.map(fields.get(key), key) : undefined;
+    return this.src.map(fields.get(key), key);
   }
 
   private duration(node: Node | null | undefined, field: string): number | undefined {

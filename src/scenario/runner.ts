@@ -33,7 +33,7 @@ export function runContext(lab: string): RunContext {
 /** Scenarios whose labels include every `key=value` selector. */
 export function selectScenarios(scenarios: Scenario[], selectors: string[]): Scenario[] {
   const wanted = selectors.map((s) => s.split('=') as [string, string]);
-  return scenarios.filter((scenario) => wanted.every(([k, v]) => scenario.labels[k] === v || (k === 'name' && scenario.name === v)));
+  return scenarios.filter((scenario) => wanted.every(([k, v]) => scenario.labels[k] === v));
 }
 
 /** One listr task per scenario, each with one subtask per step, diagnostics on failure, then cleanup. */

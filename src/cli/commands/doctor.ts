@@ -4,10 +4,8 @@ import { EXIT_FAILURE } from '../../errors.js';
 import { runDoctor } from '../../toolchain/doctor.js';
 import { loadVersions } from '../../toolchain/versions.js';
 import type { GlobalOptions } from '../options.js';
-import { green, red, table } from '../render.js';
+import { green, red, table, yellow } from '../render.js';
 import { existsSync } from 'node:fs';
-
-const yellow = (t: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[33m${t}\u001b[0m` : t);
 
 export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'doctor',

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabSpec, ManagedClusterSpec } from '../../config/schema.js';
 import { LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import type { ProcessRecord, StateStore } from '../../lab/state.js';
 import { isRunning, probeHealth, processesMentioning, startHostProcess, stopHostProcess, terminate } from '../../process/host-process.js';
+import { tailFile } from '../../process/log-tail.js';
 import { freePorts } from '../../process/ports.js';
 import type { ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
@@ -192,7 +193,7 @@ export class ProcessesInstaller implements OcmInstaller {
 
 function logTail(path: string, lines = 20): string {
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return tailFile(path, lines).trimEnd();
   } catch {
     return '(no log)';
   }

@@ -29,7 +29,7 @@ export const assert: StepExecutor<Extract<Step, { op: 'assert' }>> = async (step
     const what = describeObject(step.object);
     const detail = candidate
       ? `closest: ${describeObject(candidate as never)}\n${formatMismatches(mismatches)}`
-      : `no ${what} found${error.message.includes('last error') ? ` (${error.message.replace(/^.*\(last error: /, '').replace(/\)$/, '')})` : ''}`;
+      : `no ${what} found (${error.message})`;
     throw new StepFailure(`assert failed on cluster ${step.cluster} after ${elapsed}: ${what} does not match\n${detail}`);
   }
   return `${describeObject(step.object)} matches on ${step.cluster}`;

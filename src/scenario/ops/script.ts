@@ -1,10 +1,10 @@
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { formatDuration } from '../duration.js';
-import { StepFailure, type StepExecutor } from '../step-context.js';
+import { StepFailure, type ScenarioLab, type StepExecutor } from '../step-context.js';
 import type { Step } from '../types.js';
 
-export function scriptEnv(lab: Parameters<StepExecutor>[1]['lab'], cluster?: string): Record<string, string> {
+export function scriptEnv(lab: ScenarioLab, cluster?: string): Record<string, string> {
   const state = lab.state.read();
   const env: Record<string, string> = {
     LAB_NAME: lab.spec.name,
