@@ -89,6 +89,16 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
       expect(existsSync(join(root, file)), file).toBe(true);
     }
     expect(readFileSync(join(root, 'hub/managedclusters.yaml'), 'utf8')).toContain('name: cluster1');
+    // No secrets, kubeconfigs or certificate data in the bundle.
+    const token = /token: (\S+)/.exec(readFileSync(join(dir, '.lab/ocm-lab/secrets/bootstrap-hub.kubeconfig'), 'utf8'))![1]!;
+    const csrs = readFileSync(join(root, 'hub/certificatesigningrequests.yaml'), 'utf8');
+    expect(csrs).toContain('kind: CertificateSigningRequest');
+    for (const file of readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+      const text = readFileSync(join(file.parentPath, file.name), 'utf8');
+      expect(text).not.toContain(token);
+      // CSR request and certificate, and kubeconfig credentials, are base64: look for their field names.
+      expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|client-key-data|client-certificate-data|^\s+(request|certificate): /m);
+    }
   });
 
   it('--select runs only the labelled scenarios; --fail-fast skips the rest after a failure', async () => {

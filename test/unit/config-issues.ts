@@ -12,3 +12,10 @@ export function configIssues(load: () => unknown, what: string): ConfigIssue[] {
   }
   throw new Error(`${what} was accepted`);
 }
+
+/** Expects one issue with this field and message, placed at this file and line. */
+export function expectIssueAt(issues: ConfigIssue[], expected: { file: string; field: string; message: RegExp; line: number }): void {
+  const issue = issues.find((i) => i.field === expected.field && expected.message.test(i.message));
+  expect(issue, JSON.stringify(issues)).toBeDefined();
+  expect({ file: issue!.file, line: issue!.line }).toEqual({ file: expected.file, line: expected.line });
+}

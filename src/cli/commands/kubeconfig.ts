@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { clusterNames } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { MERGED_KUBECONFIG } from '../../lab/kubeconfigs.js';
+import { mergedKubeconfigPath } from '../../lab/kubeconfigs.js';
 import { requireExistingLab } from '../context.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -22,7 +21,7 @@ export const kubeconfigCommand: CommandModule<GlobalOptions, Options> = {
     if (argv.cluster && !names.includes(argv.cluster)) {
       throw new UsageError(`no cluster "${argv.cluster}" in lab ${spec.name}`, `choose one of: ${names.join(', ')}`);
     }
-    const path = argv.cluster ? state.read()?.clusters[argv.cluster]?.kubeconfig : join(state.root, 'kubeconfigs', MERGED_KUBECONFIG);
+    const path = argv.cluster ? state.read()?.clusters[argv.cluster]?.kubeconfig : mergedKubeconfigPath(state);
     if (argv.json) process.stdout.write(`${JSON.stringify({ cluster: argv.cluster ?? 'all', kubeconfig: path })}\n`);
     else process.stdout.write(`${path}\n`);
   },

@@ -1,12 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { clusterNames } from '../../config/schema.js';
-import { MERGED_KUBECONFIG } from '../../lab/kubeconfigs.js';
+import { mergedKubeconfigPath } from '../../lab/kubeconfigs.js';
 import { upContext, upTasks } from '../../lab/up.js';
 import { openLab } from '../context.js';
 import type { GlobalOptions } from '../options.js';
 import { runTasks } from '../progress.js';
 import { renderUsage } from '../render.js';
-import { join } from 'node:path';
 
 export const upCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'up',
@@ -18,7 +17,7 @@ export const upCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       const ctx = await runTasks(upTasks(), upContext(spec, state), argv);
       const recorded = state.read()!;
       const hubKubeconfig = recorded.clusters[spec.hub.name]!.kubeconfig;
-      const merged = join(state.root, 'kubeconfigs', MERGED_KUBECONFIG);
+      const merged = mergedKubeconfigPath(state);
       if (argv.json) {
         process.stdout.write(`${JSON.stringify({ ok: true, unchanged: ctx.unchanged, name: spec.name, provider: recorded.provider, stateDir: state.root, kubeconfigs: Object.fromEntries(clusterNames(spec).map((n) => [n, recorded.clusters[n]?.kubeconfig])), mergedKubeconfig: merged })}\n`);
       } else {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
-import { configIssues } from '../config-issues.js';
+import { configIssues, expectIssueAt } from '../config-issues.js';
 
 const bad = (name: string) => join('fixtures/configs/bad', name);
 
@@ -37,11 +37,7 @@ describe('loadConfig', () => {
     ['not-a-mapping.yaml', '', /single YAML mapping/, 1],
     ['bad-accept.yaml', 'managedClusters[0].accept', /must be one of auto, manual/, 4],
   ])('%s names the file, line and field', (file, field, message, line) => {
-    const issues = issuesOf(bad(file));
-    const issue = issues.find((i) => i.field === field && message.test(i.message));
-    expect(issue, JSON.stringify(issues)).toBeDefined();
-    expect(issue!.file).toBe(bad(file));
-    expect(issue!.line).toBe(line);
+    expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });
 
   it('reports every problem at once, formatted as file:line:column: field: message', () => {

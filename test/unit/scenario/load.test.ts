@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import { configIssues } from '../config-issues.js';
+import { configIssues, expectIssueAt } from '../config-issues.js';
 import { findScenarioFiles, loadScenarios } from '../../../src/scenario/load.js';
 import { parseDuration } from '../../../src/scenario/duration.js';
 
@@ -46,11 +46,7 @@ describe('loadScenarios', () => {
     ['wrong-kind.yaml', 'kind', /must be "Scenario", got "Test"/, 2],
     ['work-two-targets.yaml', 'spec.steps[0].work', /exactly one of "to" .* or "placement"/, 7],
   ])('%s names the file, line and field', (file, field, message, line) => {
-    const issues = issuesOf(bad(file));
-    const issue = issues.find((i) => i.field === field && message.test(i.message));
-    expect(issue, JSON.stringify(issues)).toBeDefined();
-    expect(issue!.file).toBe(bad(file));
-    expect(issue!.line).toBe(line);
+    expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });
 
   it('reports problems from every file at once', () => {
