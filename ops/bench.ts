@@ -4,14 +4,19 @@
 //   npm run bench                 warm up/down, 3 rounds; cold build as recorded by the last build
 //   npm run bench -- --cold       also rebuild the toolchain from scratch (empty Go build cache
 //                                 and toolchain cache; modules come from the module cache) — ~15 min
+//   npm run bench -- --cli-only   only the CLI start time (compiled ./lab vs tsx), no lab and no toolchain
+// Every run also measures CLI start: median of BENCH_CLI_RUNS (default 10) runs of `./lab --help` and of
+// `./lab status` with no lab up (exits 1), against the old start through the tsx loader in the same run.
+import { spawnSync } from 'node:child_process';
 import { $, fs, os, path } from 'zx';
-import { findToolchain } from '../src/toolchain/toolchain.js';
-import { loadVersions } from '../src/toolchain/versions.js';
 
 $.verbose = false;
 const repo = path.resolve(import.meta.dirname, '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const cold = process.argv.includes('--cold');
+const cliOnly = process.argv.includes('--cli-only');
+const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 10);
+const timeBin = '/usr/bin/time';
 
 async function seconds(run: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
@@ -21,6 +26,71 @@ async function seconds(run: () => Promise<unknown>): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => x.toFixed(1);
+
+type Row = [measure: string, seconds: string, note: string];
+
+/** Wall seconds of one run; its exit code is not checked (status with no lab up exits 1). */
+function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(cmd, args, { cwd: repo, env, stdio: 'ignore' });
+  if (run.error) throw run.error;
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Peak RSS in MB of one run, by GNU time; undefined when it is not installed. */
+function peakRssMb(cmd: string, args: string[], env: NodeJS.ProcessEnv): number | undefined {
+  if (!fs.existsSync(timeBin)) return undefined;
+  const run = spawnSync(timeBin, ['-f', '%M', cmd, ...args], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const kb = Number(run.stderr.trim().split('\n').at(-1));
+  return Number.isFinite(kb) && kb > 0 ? kb / 1024 : undefined;
+}
+
+async function cliStart(): Promise<Row[]> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-bench-cli-'));
+  const config = path.join(dir, 'lab.config.yaml');
+  await fs.writeFile(config, 'name: bench-cli\nprovider: local\nmanagedClusters:\n  - name: cluster1\n');
+  const { OCM_LAB_DEBUG: _debug, ...env } = process.env;
+  const lab = path.join(repo, 'lab');
+  const tsx = ['--import', path.join(repo, 'node_modules/tsx/dist/loader.mjs'), path.join(repo, 'src/cli/main.ts')];
+  const cases = [
+    { name: '--help', args: ['--help'] },
+    { name: 'status (no lab up)', args: ['status', '--config', config] },
+  ];
+  try {
+    // Not timed: builds dist/ when stale, and warms the file cache for both ways.
+    const warm = spawnSync(lab, ['--help'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (warm.status !== 0) throw new Error(`./lab --help failed (exit ${warm.status}); the CLI start cannot be measured`);
+    wall(process.execPath, [...tsx, '--help'], env);
+
+    const rows: Row[] = [];
+    for (const { name, args } of cases) {
+      const now: number[] = [];
+      const old: number[] = [];
+      // Interleaved, so load on the machine hits both ways alike.
+      for (let i = 0; i < cliRuns; i++) {
+        now.push(wall(lab, args, env));
+        old.push(wall(process.execPath, [...tsx, ...args], env));
+      }
+      const rssNow = peakRssMb(lab, args, env);
+      const rssOld = peakRssMb(process.execPath, [...tsx, ...args], env);
+      const rss = rssNow !== undefined && rssOld !== undefined ? `; peak RSS ${rssNow.toFixed(0)} MB, was ${rssOld.toFixed(0)} MB` : '';
+      const mNow = median(now);
+      const mOld = median(old);
+      rows.push([`CLI start: ./lab ${name}`, mNow.toFixed(2), `median of ${cliRuns}; via tsx ${mOld.toFixed(2)} s, ${(mOld / mNow).toFixed(1)}x faster now${rss}`]);
+    }
+    if (!fs.existsSync(timeBin)) process.stderr.write(`note: ${timeBin} is not installed; peak RSS not measured\n`);
+    return rows;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['measure', 'seconds', 'note'];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+}
 
 async function coldBuild(): Promise<number> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-cold-'));
@@ -35,6 +105,15 @@ async function coldBuild(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const cliRows = await cliStart();
+  if (cliOnly) {
+    printTable(cliRows);
+    console.log(`\n${os.cpus().length} cores, Node ${process.version}`);
+    return;
+  }
+  // Imported here so --cli-only runs without loading the lab code through tsx.
+  const { findToolchain } = await import('../src/toolchain/toolchain.js');
+  const { loadVersions } = await import('../src/toolchain/versions.js');
   if (!findToolchain()) await $`${path.join(repo, 'lab')} setup`;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-bench-'));
   const config = path.join(dir, 'lab.config.yaml');
@@ -58,17 +137,15 @@ async function main(): Promise<void> {
   const recordedTotal = Object.values(recorded.buildSeconds ?? {}).reduce((a, b) => a + b, 0);
   const coldSeconds = cold ? await coldBuild() : undefined;
 
-  const header = ['measure', 'seconds', 'note'];
-  const rows: string[][] = [
+  const rows: Row[] = [
     ['warm up (hub + 2, all Available)', fmt(median(ups)), `median of ${rounds}: ${ups.map(fmt).join(', ')}; target <= 60`],
     ['down', fmt(median(downs)), `median of ${rounds}: ${downs.map(fmt).join(', ')}; target <= 10`],
     coldSeconds !== undefined
       ? ['cold toolchain build', fmt(coldSeconds), 'measured now: empty Go build cache, modules already downloaded']
       : ['cold toolchain build', recordedTotal ? fmt(recordedTotal) : 'n/a', 'as recorded per group by the last build of this cache (npm run bench -- --cold measures it now)'],
+    ...cliRows,
   ];
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+  printTable(rows);
   console.log(`\n${os.cpus().length} cores, Node ${process.version}, Kubernetes ${loadVersions().kubernetes}, OCM ${loadVersions().ocm}`);
 }
 

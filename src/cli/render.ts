@@ -22,7 +22,10 @@ export function renderStatus(status: LabStatus): string {
     `${bold(`Lab ${status.name}`)} (provider ${status.provider}) — ${status.healthy ? green('healthy') : red('unhealthy')}`,
     `state: ${status.stateDir}`,
     '',
-    table([['CLUSTER', 'ROLE', 'RUNNING', 'SERVER'], ...status.clusters.map((c) => [c.name, c.role, c.running ? green('yes') : red('no'), c.server ?? '-'])]),
+    table([
+      ['CLUSTER', 'ROLE', 'RUNNING', 'WORKING', 'SERVER'],
+      ...status.clusters.map((c) => [c.name, c.role, c.running ? green('yes') : red('no'), c.working ? green('yes') : red('no'), c.server ?? '-']),
+    ]),
     '',
     table([
       ['MANAGED CLUSTER', 'ACCEPTED', 'JOINED', 'AVAILABLE'],
@@ -34,8 +37,14 @@ export function renderStatus(status: LabStatus): string {
       ]),
     ]),
   ];
-  if (status.processes.length) {
-    lines.push('', table([['PROCESS', 'PID', 'HEALTH', 'LOG'], ...status.processes.map((p) => [p.id, String(p.pid), p.health === 'healthy' ? green(p.health) : red(p.health), p.log])]));
+  if (status.components.length) {
+    lines.push(
+      '',
+      table([
+        ['OCM COMPONENT', 'PID', 'HEALTH', 'LOG'],
+        ...status.components.map((c) => [c.id, c.pid ? String(c.pid) : '-', c.health === 'healthy' ? green(c.health) : red(c.health), c.log ?? '-']),
+      ]),
+    );
   }
   if (status.problems.length) lines.push('', ...status.problems.map((p) => `${red('problem:')} ${p}`));
   return lines.join('\n');

@@ -1,8 +1,11 @@
-import { ApiException, KubeConfig, KubernetesObjectApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { errorMessage, KubeApiError, LabError, TimeoutError } from '../errors.js';
+import { CancelledError, sleep, throwIfAborted } from '../process/abort.js';
 import { rawRequest } from './raw-request.js';
 
 export const FIELD_MANAGER = 'ocm-lab';
+const REQUEST_TIMEOUT_MS = 60_000;
+const DISCOVERY_TIMEOUT_MS = 15_000;
 
 export interface ObjectRef {
   apiVersion: string;
@@ -13,22 +16,23 @@ export interface ObjectRef {
 
 export type NamedRef = ObjectRef & { name: string };
 
-/** Adds discovery (kind → REST path) to the generic object client. */
-class DiscoveringObjectApi extends KubernetesObjectApi {
-  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
-    return !!(await this.resource(apiVersion, kind))?.namespaced;
-  }
+/** The API server does not serve this kind: no wait will change that. */
+export class NotServedError extends LabError {}
 
-  async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
-    const resource = await this.resource(apiVersion, kind).catch(() => undefined);
-    if (!resource) throw new LabError(`the API server does not serve ${kind} in ${apiVersion}`, { hint: 'check apiVersion and kind (is the CRD installed?)' });
-    const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    return resource.namespaced && namespace ? `${prefix}/namespaces/${namespace}/${resource.name}` : `${prefix}/${resource.name}`;
-  }
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
 }
 
 export function isNotFound(error: unknown): boolean {
-  return (error instanceof ApiException || error instanceof KubeApiError) && error.code === 404;
+  return error instanceof KubeApiError && error.code === 404;
+}
+
+/** Errors that no retry fixes: bad requests, missing rights, unknown kinds. They end a wait at once. */
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof NotServedError || error instanceof CancelledError) return true;
+  return error instanceof KubeApiError && [400, 401, 403, 405, 406, 415, 422].includes(error.code);
 }
 
 interface ObjectList<T> {
@@ -36,10 +40,17 @@ interface ObjectList<T> {
   items: T[];
 }
 
-/** One cluster's API, through its admin kubeconfig. */
+export interface WaitOptions {
+  timeoutMs: number;
+  description: string;
+  labelSelector?: string;
+  signal?: AbortSignal;
+}
+
+/** One cluster's API, through its admin kubeconfig. Every call takes an optional signal that cancels it. */
 export class ClusterClient {
   readonly kubeConfig: KubeConfig;
-  private readonly objects: DiscoveringObjectApi;
+  private readonly resources = new Map<string, ApiResource[]>();
 
   constructor(
     readonly cluster: string,
@@ -47,7 +58,6 @@ export class ClusterClient {
   ) {
     this.kubeConfig = new KubeConfig();
     this.kubeConfig.loadFromFile(kubeconfigPath);
-    this.objects = this.kubeConfig.makeApiClient(DiscoveringObjectApi);
   }
 
   /**
@@ -55,32 +65,39 @@ export class ClusterClient {
    * as is: client-node's typed serializer would drop fields it models under other names
    * (e.g. `x-kubernetes-int-or-string` in CRD schemas).
    */
-  async apply<T extends KubernetesObject>(object: T, fieldManager = FIELD_MANAGER): Promise<T> {
+  async apply<T extends KubernetesObject>(object: T, options: { fieldManager?: string; signal?: AbortSignal } = {}): Promise<T> {
     const { apiVersion, kind, metadata } = object;
     if (!apiVersion || !kind || !metadata?.name) throw new LabError(`cannot apply an object without apiVersion, kind and metadata.name`);
     // Like kubectl: a namespaced object without a namespace goes to "default".
-    const namespace = metadata.namespace ?? (await this.defaultNamespaceFor({ apiVersion, kind }));
+    const namespace = metadata.namespace ?? (await this.defaultNamespaceFor({ apiVersion, kind }, options.signal));
     const body = namespace === metadata.namespace ? object : { ...object, metadata: { ...metadata, namespace } };
-    const path = `${await this.objectPath({ apiVersion, kind, namespace, name: metadata.name })}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
-    return (await this.request('PATCH', path, JSON.stringify(body), 'application/apply-patch+yaml')) as T;
+    const manager = encodeURIComponent(options.fieldManager ?? FIELD_MANAGER);
+    const path = `${await this.objectPath({ apiVersion, kind, namespace, name: metadata.name }, options.signal)}?fieldManager=${manager}&force=true`;
+    return (await this.request('PATCH', path, { body: JSON.stringify(body), contentType: 'application/apply-patch+yaml', signal: options.signal })) as T;
   }
 
   /** "default" for a namespaced kind (as kubectl does), undefined for a cluster-scoped one. */
-  async defaultNamespaceFor(ref: ObjectRef): Promise<string | undefined> {
-    return (await this.objects.isNamespaced(ref.apiVersion, ref.kind)) ? 'default' : undefined;
+  async defaultNamespaceFor(ref: ObjectRef, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.resource(ref.apiVersion, ref.kind, signal)).namespaced ? 'default' : undefined;
   }
 
   /** JSON merge patch (RFC 7386): a null value removes the field, e.g. a label. */
-  async mergePatch(ref: NamedRef, patch: object): Promise<unknown> {
-    return this.request('PATCH', await this.objectPath(ref), JSON.stringify(patch), 'application/merge-patch+json');
+  async mergePatch(ref: NamedRef, patch: object, signal?: AbortSignal): Promise<unknown> {
+    return this.request('PATCH', await this.objectPath(ref, signal), { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', signal });
   }
 
   /**
    * Every request goes through here, so objects are always what the server sent (the same JSON a
    * watch delivers): client-node's typed reads would turn timestamps into Dates and rename fields.
    */
-  private async request(method: string, path: string, body?: string, contentType?: string): Promise<unknown> {
-    const response = await rawRequest(this.kubeConfig, method, path, { body, contentType, timeoutMs: 60_000 });
+  private async request(method: string, path: string, options: { body?: string; contentType?: string; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
+    let response;
+    try {
+      response = await rawRequest(this.kubeConfig, method, path, { ...options, timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS });
+    } catch (error) {
+      throwIfAborted(options.signal);
+      throw error;
+    }
     let parsed: { message?: string } | undefined;
     try {
       parsed = response.body ? (JSON.parse(response.body) as { message?: string }) : undefined;
@@ -91,36 +108,65 @@ export class ClusterClient {
     return parsed;
   }
 
-  private async objectPath(ref: NamedRef): Promise<string> {
-    return `${await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  /** Discovery of one group/version, bounded in time; a kind not found is looked up once more before it counts as not served. */
+  private async resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ApiResource> {
+    for (const fresh of [false, true]) {
+      if (fresh || !this.resources.has(apiVersion)) {
+        const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+        try {
+          const list = (await this.request('GET', path, { signal, timeoutMs: DISCOVERY_TIMEOUT_MS })) as { resources?: ApiResource[] };
+          this.resources.set(apiVersion, (list.resources ?? []).filter((r) => !r.name.includes('/')));
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          this.resources.set(apiVersion, []);
+        }
+      }
+      const found = this.resources.get(apiVersion)!.find((r) => r.kind === kind);
+      if (found) return found;
+    }
+    throw new NotServedError(`${this.cluster}: the API server does not serve ${kind} in ${apiVersion}`, { hint: 'check apiVersion and kind (is the CRD installed?)' });
   }
 
-  async read<T extends KubernetesObject>(ref: NamedRef): Promise<T | undefined> {
+  private async collectionPath(ref: ObjectRef, signal?: AbortSignal): Promise<string> {
+    const resource = await this.resource(ref.apiVersion, ref.kind, signal);
+    const prefix = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    return resource.namespaced && ref.namespace ? `${prefix}/namespaces/${ref.namespace}/${resource.name}` : `${prefix}/${resource.name}`;
+  }
+
+  private async objectPath(ref: NamedRef, signal?: AbortSignal): Promise<string> {
+    return `${await this.collectionPath(ref, signal)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  async read<T extends KubernetesObject>(ref: NamedRef, signal?: AbortSignal): Promise<T | undefined> {
     try {
-      return (await this.request('GET', await this.objectPath(ref))) as T;
+      return (await this.request('GET', await this.objectPath(ref, signal), { signal })) as T;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  private async listWithVersion<T extends KubernetesObject>(ref: ObjectRef, selectors: { label?: string; field?: string }): Promise<ObjectList<T>> {
+  private async listWithVersion<T extends KubernetesObject>(
+    ref: ObjectRef,
+    selectors: { label?: string; field?: string },
+    signal?: AbortSignal,
+  ): Promise<ObjectList<T>> {
     const query = new URLSearchParams();
     if (selectors.label) query.set('labelSelector', selectors.label);
     if (selectors.field) query.set('fieldSelector', selectors.field);
-    const path = `${await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace)}${query.size ? `?${query}` : ''}`;
-    const list = (await this.request('GET', path)) as ObjectList<T>;
+    const path = `${await this.collectionPath(ref, signal)}${query.size ? `?${query}` : ''}`;
+    const list = (await this.request('GET', path, { signal })) as ObjectList<T>;
     // List items carry no apiVersion/kind; matchers and messages want them.
     return { ...list, items: (list.items ?? []).map((item) => ({ apiVersion: ref.apiVersion, kind: ref.kind, ...item })) };
   }
 
-  async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string): Promise<T[]> {
-    return (await this.listWithVersion<T>(ref, { label: labelSelector })).items;
+  async list<T extends KubernetesObject>(ref: ObjectRef, labelSelector?: string, signal?: AbortSignal): Promise<T[]> {
+    return (await this.listWithVersion<T>(ref, { label: labelSelector }, signal)).items;
   }
 
-  async delete(ref: NamedRef): Promise<boolean> {
+  async delete(ref: NamedRef, signal?: AbortSignal): Promise<boolean> {
     try {
-      await this.request('DELETE', await this.objectPath(ref));
+      await this.request('DELETE', await this.objectPath(ref, signal), { signal });
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -132,22 +178,21 @@ export class ClusterClient {
    * Lists the objects of `ref` and then watches them until `check` returns a value.
    * `check` sees the current set of objects each time it changes. The watch is re-opened
    * (after a fresh list) when the server closes it; a short retry absorbs a restarting API server.
+   * A permanent error (403, a kind not served, ...) or the signal ends the wait at once.
    */
-  async waitFor<T extends KubernetesObject, R>(
-    ref: ObjectRef,
-    check: (objects: T[]) => R | undefined,
-    options: { timeoutMs: number; description: string; labelSelector?: string },
-  ): Promise<R> {
+  async waitFor<T extends KubernetesObject, R>(ref: ObjectRef, check: (objects: T[]) => R | undefined, options: WaitOptions): Promise<R> {
     const deadline = Date.now() + options.timeoutMs;
     const watch = new Watch(this.kubeConfig);
     let lastError: unknown;
     while (Date.now() < deadline) {
+      throwIfAborted(options.signal);
       try {
-        const result = await this.watchOnce(watch, ref, check, deadline, options.labelSelector);
+        const result = await this.watchOnce(watch, ref, check, deadline, options);
         if (result.done) return result.value as R;
       } catch (error) {
+        if (isPermanent(error)) throw error;
         lastError = error;
-        await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
+        await sleep(Math.min(1000, Math.max(0, deadline - Date.now())), options.signal);
       }
     }
     const cause = lastError ? ` (last error: ${errorMessage(lastError)})` : '';
@@ -159,27 +204,32 @@ export class ClusterClient {
     ref: ObjectRef,
     check: (objects: T[]) => R | undefined,
     deadline: number,
-    labelSelector?: string,
+    options: WaitOptions,
   ): Promise<{ done: boolean; value?: R }> {
-    const list = await this.listWithVersion<T>(ref, { label: labelSelector, field: ref.name ? `metadata.name=${ref.name}` : undefined });
+    const { labelSelector, signal } = options;
+    const list = await this.listWithVersion<T>(ref, { label: labelSelector, field: ref.name ? `metadata.name=${ref.name}` : undefined }, signal);
     const byKey = new Map<string, T>();
     const key = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
     for (const item of list.items) byKey.set(key(item), item);
     const first = check([...byKey.values()]);
     if (first !== undefined) return { done: true, value: first };
 
-    const path = await this.objects.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
+    const path = await this.collectionPath(ref, signal);
     return new Promise((resolve, reject) => {
       let settled = false;
       let controller: AbortController | undefined;
+      const onAbort = () => finish(() => reject(new CancelledError(signal?.reason)));
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         controller?.abort();
         outcome();
       };
       const timer = setTimeout(() => finish(() => resolve({ done: false })), Math.max(0, deadline - Date.now()));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) return onAbort();
       const query: Record<string, string | number | boolean> = {
         allowWatchBookmarks: true,
         resourceVersion: list.metadata?.resourceVersion ?? '',

@@ -9,19 +9,20 @@ export interface RawResponse {
 
 /**
  * One HTTP request to the kubeconfig's current cluster, with its credentials, bytes in and out
- * untouched, and a deadline on the whole request (client-node's own requests cannot be cancelled).
+ * untouched, a deadline on the whole request and a signal that cancels it (client-node's own requests cannot be cancelled).
  */
 export async function rawRequest(
   kc: KubeConfig,
   method: string,
   path: string,
-  options: { body?: string; contentType?: string; timeoutMs?: number } = {},
+  options: { body?: string; contentType?: string; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<RawResponse> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig names no current cluster');
   const url = new URL(path, server);
   const request: RequestOptions = {
     method,
+    signal: options.signal,
     host: url.hostname,
     port: url.port,
     path: `${url.pathname}${url.search}`,

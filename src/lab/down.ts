@@ -1,98 +1,95 @@
 import { existsSync } from 'node:fs';
-import type { ListrTask } from 'listr2';
-import { clusterNames, type ConcreteProvider, type LabSpec } from '../config/schema.js';
+import { clusterNames, type LabSpec } from '../config/schema.js';
 import { errorMessage, LabError } from '../errors.js';
-import { processesMentioning, terminate } from '../process/host-process.js';
+import { terminate } from '../process/host-process.js';
+import { processesOwnedBy } from '../process/ownership.js';
+import type { ProviderKind } from '../providers/provider.js';
 import { findToolchain } from '../toolchain/toolchain.js';
-import { labParts, type LabParts } from './lab-parts.js';
+import { labParts, providerWorkDir, type LabParts } from './lab-parts.js';
+import { withLabLock } from './lock.js';
+import { labStore } from './open-lab.js';
+import { Progress, type CoreOptions } from '../core/progress.js';
 import type { StateStore } from './state.js';
 
-export interface DownContext {
-  spec: LabSpec;
-  state: StateStore;
-  parts?: LabParts;
+export interface DownResult {
+  /** False when there was no lab to remove. */
+  removed: boolean;
   /** Clusters deleted by this run. */
   deleted: string[];
-  /** True when there was nothing to remove. */
-  nothing: boolean;
 }
 
-export function downContext(spec: LabSpec, state: StateStore): DownContext {
-  return { spec, state, deleted: [], nothing: false };
+/** `./lab down`: takes the lock (without creating a missing lab) and removes everything of the lab. */
+export async function down(spec: LabSpec, options: CoreOptions = {}): Promise<DownResult> {
+  const state = labStore(spec);
+  return withLabLock(state.root, 'down', () => downLocked(spec, state, options), { createDir: false });
 }
 
-/** Which provider made the lab: from the state, or (state lost or unreadable) whichever one finds clusters. */
-function recordedProvider(state: StateStore): ConcreteProvider {
-  try {
-    return state.read()?.provider ?? 'local';
-  } catch {
-    return 'local';
-  }
+/** Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it left. */
+function recordedProvider(state: StateStore): ProviderKind {
+  const recorded = state.tryRead()?.provider;
+  if (recorded) return recorded;
+  return existsSync(providerWorkDir(state.root, 'kind')) ? 'kind' : 'local';
 }
 
 /**
- * Teardown that works after a crash: stops OCM, deletes every cluster the state or the provider
- * knows, kills any process still running from the state dir, and removes the state dir.
+ * Teardown that works after a crash and with a lost or corrupt state: stops OCM, deletes every
+ * cluster the state, the config or the provider knows as this lab's, kills every process that
+ * carries the lab's identity, and removes the state dir. Nothing of another lab is touched.
  */
-export function downTasks(): ListrTask<DownContext>[] {
-  return [
-    {
-      title: 'Find the lab',
-      task: (ctx, task) => {
-        if (!ctx.state.exists() && processesMentioning(ctx.state.root).length === 0) {
-          ctx.nothing = true;
-          task.title = `No lab "${ctx.spec.name}" here (${ctx.state.root}): nothing to remove`;
-          return;
-        }
-        const toolchain = findToolchain();
-        const provider = recordedProvider(ctx.state);
-        if (toolchain) ctx.parts = labParts(provider, ctx.spec, ctx.state, toolchain);
-        else if (provider === 'kind') {
-          throw new LabError('the toolchain (kind binary) is missing, so the kind clusters cannot be deleted', { hint: 'run ./lab setup, then ./lab down' });
-        }
-        task.title = `Found lab "${ctx.spec.name}" (${provider})`;
-      },
+export async function downLocked(spec: LabSpec, state: StateStore, options: CoreOptions = {}): Promise<DownResult> {
+  const { signal } = options;
+  const progress = new Progress(options.onEvent);
+  progress.plan([
+    { id: 'find', title: 'Find the lab' },
+    { id: 'ocm', title: 'Stop OCM' },
+    { id: 'clusters', title: 'Delete clusters' },
+    { id: 'state', title: 'Remove state and stray processes' },
+  ]);
+  const found = await progress.run(
+    'find',
+    async () => {
+      if (!state.exists() && processesOwnedBy(state.root).length === 0) return undefined;
+      const provider = recordedProvider(state);
+      const toolchain = findToolchain();
+      if (!toolchain && provider === 'kind') {
+        throw new LabError('the toolchain (kind binary) is missing, so the kind clusters cannot be deleted', { hint: 'run ./lab setup, then ./lab down' });
+      }
+      return { provider, parts: toolchain ? labParts(provider, spec, state.root, toolchain) : undefined };
     },
-    {
-      title: 'Stop OCM',
-      skip: (ctx) => ctx.nothing || !ctx.parts,
-      task: async (ctx) => {
-        await ctx.parts!.installer.stop();
-      },
-    },
-    {
-      title: 'Delete clusters',
-      skip: (ctx) => ctx.nothing || !ctx.parts,
-      task: async (ctx, task) => {
-        const { provider } = ctx.parts!;
-        let recorded: string[] = [];
-        try {
-          recorded = Object.keys(ctx.state.read()?.clusters ?? {});
-        } catch {
-          /* unreadable state: the provider's own list below still finds the clusters */
-        }
-        const names = [...new Set([...recorded, ...clusterNames(ctx.spec), ...(await provider.list())])];
-        const results = await Promise.allSettled(names.map(async (name) => (await provider.delete(name), name)));
-        const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-        ctx.deleted = results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value);
-        if (failures.length) throw new LabError(`could not delete every cluster: ${failures.map((f) => errorMessage(f.reason)).join('; ')}`);
-        task.title = `Delete clusters: ${names.join(', ')}`;
-      },
-    },
-    {
-      title: 'Remove state and stray processes',
-      skip: (ctx) => ctx.nothing,
-      task: async (ctx) => {
-        const strays = processesMentioning(ctx.state.root).map((p) => p.pid);
-        if (strays.length) await terminate(strays);
-        ctx.state.remove();
-        const left = processesMentioning(ctx.state.root);
-        if (left.length || existsSync(ctx.state.root)) {
-          throw new LabError(`teardown incomplete: ${left.length} process(es) still running, state dir ${existsSync(ctx.state.root) ? 'present' : 'gone'}`, {
-            hint: `inspect with: ps -ef | grep ${ctx.state.root}`,
-          });
-        }
-      },
-    },
-  ];
+    (f) => (f ? `Found lab "${spec.name}" (${f.provider})` : `No lab "${spec.name}" here (${state.root}): nothing to remove`),
+  );
+  if (!found) {
+    ['ocm', 'clusters', 'state'].forEach((id) => progress.skip(id, 'nothing to remove'));
+    return { removed: false, deleted: [] };
+  }
+  const { parts } = found;
+  if (parts) await progress.run('ocm', () => parts.installer.stop());
+  else progress.skip('ocm', 'no toolchain: the processes are stopped below');
+
+  const deleted = parts ? await progress.run('clusters', () => deleteClusters(spec, state, parts, signal), (names) => `Delete clusters: ${names.join(', ') || 'none left'}`) : [];
+  if (!parts) progress.skip('clusters', 'no toolchain: the processes are stopped below');
+
+  await progress.run('state', async () => {
+    const strays = processesOwnedBy(state.root).map((p) => p.pid);
+    if (strays.length) await terminate(strays);
+    state.remove();
+    const left = processesOwnedBy(state.root);
+    if (left.length || existsSync(state.root)) {
+      throw new LabError(`teardown incomplete: ${left.length} process(es) still running, state dir ${existsSync(state.root) ? 'present' : 'gone'}`, {
+        hint: `inspect with: ps -ef | grep ${state.root}/`,
+      });
+    }
+  });
+  return { removed: true, deleted };
+}
+
+async function deleteClusters(spec: LabSpec, state: StateStore, parts: LabParts, signal?: AbortSignal): Promise<string[]> {
+  const { provider } = parts;
+  const recorded = Object.keys(state.tryRead()?.clusters ?? {});
+  const names = [...new Set([...recorded, ...clusterNames(spec), ...(await provider.list({ signal }))])];
+  const results = await Promise.allSettled(names.map(async (name) => (await provider.delete(name, { signal }), name)));
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failures.length) throw new LabError(`could not delete every cluster: ${failures.map((f) => errorMessage(f.reason)).join('; ')}`);
+  await provider.reap({ signal });
+  return results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value);
 }

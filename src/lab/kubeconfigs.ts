@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFile } from '../fs/private-files.js';
 import { mergeKubeconfigs } from '../kube/kubeconfig.js';
 import type { LabState, StateStore } from './state.js';
 
@@ -13,6 +14,6 @@ export function writeMergedKubeconfig(store: StateStore, state: LabState, order:
   const files = order.map((name) => state.clusters[name]?.kubeconfig).filter((f): f is string => !!f && existsSync(f));
   const path = mergedKubeconfigPath(store);
   const texts = files.map((f) => readFileSync(f, 'utf8'));
-  store.writePrivate(path, mergeKubeconfigs(texts, `${state.name}-${order[0]}`));
+  writePrivateFile(path, mergeKubeconfigs(texts, `${state.name}-${order[0]}`));
   return path;
 }

@@ -1,12 +1,13 @@
-import type { ConcreteProvider, LabSpec } from '../config/schema.js';
-import type { OcmInstaller } from '../ocm/installer.js';
+import { join } from 'node:path';
+import type { LabSpec } from '../config/schema.js';
 import { ClusteradmInstaller } from '../ocm/clusteradm/clusteradm-installer.js';
+import type { InstallerDirs, OcmInstaller } from '../ocm/installer.js';
 import { ProcessesInstaller } from '../ocm/processes/processes-installer.js';
 import { KindProvider } from '../providers/kind/kind-provider.js';
 import { LocalProvider } from '../providers/local/local-provider.js';
-import type { ClusterProvider } from '../providers/provider.js';
+import type { ClusterProvider, ProviderDirs, ProviderKind } from '../providers/provider.js';
+import type { LabCapabilities } from '../scenario/capabilities.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
-import type { StateStore } from './state.js';
 
 /** A provider and the installer that goes with it: kind clusters get clusteradm, local ones get host processes. */
 export interface LabParts {
@@ -14,15 +15,29 @@ export interface LabParts {
   installer: OcmInstaller;
 }
 
-export function labParts(name: ConcreteProvider, spec: LabSpec, state: StateStore, toolchain: Toolchain): LabParts {
+/** The provider's own folder in the state dir: also how `down` recognises a lab whose state.json is lost. */
+export function providerWorkDir(root: string, provider: ProviderKind): string {
+  return join(root, provider === 'kind' ? 'kind' : 'kwok');
+}
+
+export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolchain: Toolchain): LabParts {
+  const providerDirs: ProviderDirs = { work: providerWorkDir(root, name), kubeconfigs: join(root, 'kubeconfigs'), owner: root };
+  const installerDirs: InstallerDirs = { work: join(root, 'ocm'), logs: join(root, 'logs'), secrets: join(root, 'secrets'), owner: root };
   if (name === 'kind') {
     return {
-      provider: new KindProvider({ labName: spec.name, state, toolchain, nodeImage: spec.kind.nodeImage }),
-      installer: new ClusteradmInstaller({ labName: spec.name, state, toolchain }),
+      provider: new KindProvider({ labName: spec.name, dirs: providerDirs, toolchain, nodeImage: spec.kind.nodeImage }),
+      installer: new ClusteradmInstaller({ labName: spec.name, dirs: installerDirs, toolchain }),
     };
   }
   return {
-    provider: new LocalProvider({ labName: spec.name, state, toolchain, fakeNodes: spec.local.fakeNodes }),
-    installer: new ProcessesInstaller(spec, state, toolchain),
+    provider: new LocalProvider({ labName: spec.name, dirs: providerDirs, toolchain, fakeNodes: spec.local.fakeNodes }),
+    installer: new ProcessesInstaller({ labName: spec.name, dirs: installerDirs, toolchain }),
   };
+}
+
+/** What a lab of this provider can do: its provider's and its installer's capabilities. */
+export function capabilitiesOf(provider: ProviderKind): LabCapabilities {
+  return provider === 'kind'
+    ? { provider, ...KindProvider.capabilities, ...ClusteradmInstaller.capabilities }
+    : { provider, ...LocalProvider.capabilities, ...ProcessesInstaller.capabilities };
 }

@@ -1,42 +1,23 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ClusterRole, ConcreteProvider, LabSpec } from '../config/schema.js';
+import type { LabSpec } from '../config/schema.js';
 import { LabError } from '../errors.js';
+import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
+import type { ClusterHandle, ProviderKind } from '../providers/provider.js';
 
-export const STATE_VERSION = 1;
-
-export interface ClusterRecord {
-  name: string;
-  role: ClusterRole;
-  /** Admin kubeconfig (0600) under the state dir. */
-  kubeconfig: string;
-  /** API server URL as seen from this host. */
-  server: string;
-  /** API server URL as seen from the other clusters (equal to `server` for the local provider). */
-  serverFromClusters: string;
-}
-
-export interface ProcessRecord {
-  id: string;
-  cluster: string;
-  pid: number;
-  command: string;
-  args: string[];
-  log: string;
-  /** 127.0.0.1:port of the process's health endpoint. */
-  listen: string;
-  startedAt: string;
-}
+export const STATE_VERSION = 2;
 
 export interface LabState {
   version: number;
+  /** The lab's identity: stamped on what it makes where a path cannot say it (kind clusters). */
+  uid: string;
   name: string;
-  provider: ConcreteProvider;
+  provider: ProviderKind;
   configPath: string;
   createdAt: string;
   updatedAt: string;
-  clusters: Record<string, ClusterRecord>;
-  processes: Record<string, ProcessRecord>;
+  clusters: Record<string, ClusterHandle>;
   /** Managed clusters that completed join + accept + verify. */
   ready: string[];
 }
@@ -46,7 +27,10 @@ export function stateRoot(spec: Pick<LabSpec, 'name' | 'configPath'>, env: NodeJ
   return join(base, spec.name);
 }
 
-/** The lab's state dir: state.json, kubeconfigs/, logs/, secrets/ and provider data, private to the user. */
+/**
+ * The lab's state dir, private to the user: state.json, kubeconfigs/, logs/, secrets/, and one
+ * folder per provider and installer. Everything the lab runs is marked with this path.
+ */
 export class StateStore {
   constructor(readonly root: string) {}
 
@@ -54,18 +38,13 @@ export class StateStore {
     return join(this.root, 'state.json');
   }
 
+  /** A folder of the state dir (0700), created on demand. */
   dir(...parts: string[]): string {
-    const path = join(this.root, ...parts);
-    mkdirPrivate(path);
-    return path;
+    return mkdirPrivate(join(this.root, ...parts));
   }
 
   kubeconfigPath(cluster: string): string {
     return join(this.dir('kubeconfigs'), `${cluster}.yaml`);
-  }
-
-  logPath(id: string): string {
-    return join(this.dir('logs'), `${id.replaceAll('/', '-')}.log`);
   }
 
   exists(): boolean {
@@ -76,17 +55,26 @@ export class StateStore {
     if (!existsSync(this.stateFile)) return undefined;
     try {
       const state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as LabState;
-      if (state.version !== STATE_VERSION) throw new Error(`version ${state.version}`);
+      if (state.version !== STATE_VERSION) throw new Error(`version ${state.version}, this ocm-lab reads ${STATE_VERSION}`);
       return state;
     } catch (error) {
       throw new LabError(`lab state ${this.stateFile} is unreadable: ${(error as Error).message}`, {
-        hint: './lab down removes it (and anything it still finds running)',
+        hint: './lab down removes the lab (and anything of it still running)',
       });
     }
   }
 
+  /** The state, or undefined when it is missing or unreadable (teardown goes on without it). */
+  tryRead(): LabState | undefined {
+    try {
+      return this.read();
+    } catch {
+      return undefined;
+    }
+  }
+
   write(state: LabState): void {
-    this.writePrivate(this.stateFile, `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`);
+    writePrivateFile(this.stateFile, `${JSON.stringify({ ...state, updatedAt: new Date().toISOString() }, null, 2)}\n`);
   }
 
   /** Read-modify-write; callers in one process are serialized because every call is synchronous. */
@@ -98,92 +86,32 @@ export class StateStore {
     return state;
   }
 
-  /** Writes a file (0600) atomically, creating private parent dirs (0700). */
-  writePrivate(path: string, content: string): void {
-    writePrivateFile(path, content);
-  }
-
-  /**
-   * Takes an exclusive lock for commands that change the lab; a lock left by a dead process is taken over.
-   * With `createDir: false` (teardown) a missing lab dir is not created just to hold the lock.
-   */
-  lock(command: string, options: { createDir?: boolean } = {}): () => void {
-    if (options.createDir === false && !existsSync(this.root)) return () => undefined;
-    mkdirPrivate(this.root);
-    const path = join(this.root, 'lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, JSON.stringify({ pid: process.pid, command }));
-        closeSync(fd);
-        return () => rmSync(path, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = readLock(path);
-        if (holder && isAlive(holder.pid)) {
-          throw new LabError(`another "./lab ${holder.command}" (pid ${holder.pid}) is working on this lab`, {
-            hint: 'wait for it to finish, or stop it with Ctrl-C',
-          });
-        }
-        rmSync(path, { force: true });
-      }
-    }
-    throw new LabError(`cannot take the lock ${path}`);
-  }
-
   /** Removes the state dir, and its parent `.lab` when nothing else is left there. */
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
-    const parent = dirname(this.root);
-    if (existsSync(parent) && readdirSync(parent).length === 0) rmSync(parent, { recursive: true, force: true });
+    removeIfEmpty(dirname(this.root));
   }
 }
 
-export function newState(spec: LabSpec, provider: ConcreteProvider): LabState {
+export function removeIfEmpty(dir: string): void {
+  try {
+    if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+  } catch {
+    /* another lab appeared meanwhile: keep it */
+  }
+}
+
+export function newState(spec: LabSpec, provider: ProviderKind): LabState {
   const now = new Date().toISOString();
   return {
     version: STATE_VERSION,
+    uid: randomUUID(),
     name: spec.name,
     provider,
     configPath: spec.configPath,
     createdAt: now,
     updatedAt: now,
     clusters: {},
-    processes: {},
     ready: [],
   };
-}
-
-/** Creates the folder and any missing parents, each 0700. */
-export function mkdirPrivate(path: string): void {
-  if (existsSync(path)) return;
-  mkdirPrivate(dirname(path));
-  mkdirSync(path, { mode: 0o700 });
-  chmodSync(path, 0o700);
-}
-
-/** Writes a file (0600) atomically, creating private parent folders (0700). */
-export function writePrivateFile(path: string, content: string): void {
-  mkdirPrivate(dirname(path));
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
-}
-
-function readLock(path: string): { pid: number; command: string } | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as { pid: number; command: string };
-  } catch {
-    return undefined;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,15 +1,20 @@
 import type { LabSpec } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
-import type { ProcessStatus } from '../ocm/installer.js';
+import type { ComponentStatus } from '../ocm/installer.js';
 import { conditionStatus, CONDITION_ACCEPTED, CONDITION_AVAILABLE, CONDITION_JOINED, managedClusterRef, type ManagedCluster } from '../ocm/resources.js';
 import type { LabParts } from './lab-parts.js';
+import { openLab } from './open-lab.js';
+import type { CoreOptions } from '../core/progress.js';
 import type { StateStore } from './state.js';
 
 export interface ClusterStatus {
   name: string;
   role: 'hub' | 'managed';
+  /** The API server answers. */
   running: boolean;
+  /** Running and able to do its job (nodes Ready, node agents serving). */
+  working: boolean;
   server?: string;
   kubeconfig?: string;
 }
@@ -30,25 +35,31 @@ export interface LabStatus {
   stateDir: string;
   clusters: ClusterStatus[];
   managedClusters: ManagedClusterStatus[];
-  processes: ProcessStatus[];
+  components: ComponentStatus[];
   healthy: boolean;
   problems: string[];
 }
 
-/** Reads the lab as it is now: clusters from the provider, OCM conditions from the hub, process health. */
-export async function collectStatus(spec: LabSpec, state: StateStore, parts: LabParts): Promise<LabStatus> {
-  const recorded = state.read();
+/** `./lab status`: the lab as it is now, judged by whether each part does its job. */
+export async function status(spec: LabSpec, options: CoreOptions = {}): Promise<LabStatus> {
+  const lab = openLab(spec);
+  return collectStatus(spec, lab.state, lab.parts, options.signal);
+}
+
+/** Clusters by function (provider health), OCM conditions from the hub, and the health of every OCM component. */
+export async function collectStatus(spec: LabSpec, state: StateStore, parts: LabParts, signal?: AbortSignal): Promise<LabStatus> {
+  const recorded = state.tryRead();
   const problems: string[] = [];
   const roles = [
     { name: spec.hub.name, role: 'hub' as const },
     ...spec.managedClusters.map((c) => ({ name: c.name, role: 'managed' as const })),
   ];
   const clusters = await Promise.all(
-    roles.map(async ({ name, role }) => {
+    roles.map(async ({ name, role }): Promise<ClusterStatus> => {
       const record = recorded?.clusters[name];
-      const running = await parts.provider.isRunning(name);
-      if (!running) problems.push(`cluster ${name} is not running`);
-      return { name, role, running, server: record?.server, kubeconfig: record?.kubeconfig };
+      const health = await parts.provider.health(name, { signal });
+      problems.push(...health.problems);
+      return { name, role, running: health.running, working: health.running && health.problems.length === 0, server: record?.server, kubeconfig: record?.kubeconfig };
     }),
   );
 
@@ -59,7 +70,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
       let mc: ManagedCluster | undefined;
       if (hubUp) {
         try {
-          mc = await new ClusterClient(hubRecord.name, hubRecord.kubeconfig).read<ManagedCluster>(managedClusterRef(name));
+          mc = await new ClusterClient(hubRecord.name, hubRecord.kubeconfig).read<ManagedCluster>(managedClusterRef(name), signal);
         } catch (error) {
           problems.push(`cannot read ManagedCluster ${name}: ${errorMessage(error)}`);
         }
@@ -80,8 +91,8 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     }),
   );
 
-  const processes = await parts.installer.processes();
-  for (const p of processes) if (p.health !== 'healthy') problems.push(`process ${p.id} is ${p.health}`);
+  const components = await parts.installer.components({ signal });
+  for (const c of components) if (c.health !== 'healthy') problems.push(`OCM component ${c.id} is ${c.health}`);
 
   return {
     name: spec.name,
@@ -89,9 +100,8 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     stateDir: state.root,
     clusters,
     managedClusters,
-    processes,
+    components,
     healthy: problems.length === 0,
     problems,
   };
 }
-

@@ -1,192 +1,167 @@
-import type { ListrDefaultRenderer, ListrSimpleRenderer, ListrTask, ListrTaskWrapper } from 'listr2';
-import { autoAccepted, clusterNames, type LabSpec, type ManagedClusterSpec } from '../config/schema.js';
+import { autoAccepted, clusterNames, type LabSpec } from '../config/schema.js';
 import { LabError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { acceptCluster } from '../ocm/accept.js';
 import { applyClusterSets, labelManagedCluster } from '../ocm/cluster-sets.js';
-import type { HubInfo } from '../ocm/installer.js';
 import { waitForManagedClusterReady } from '../ocm/verify.js';
-import type { ClusterHandle } from '../providers/provider.js';
-import { chooseProvider, type ProviderChoice } from '../providers/select.js';
+import type { ClusterHandle, ClusterRequest, ProviderKind } from '../providers/provider.js';
+import { chooseProvider } from '../providers/select.js';
 import { buildToolchain, findToolchain, type Toolchain } from '../toolchain/toolchain.js';
-import { collectStatus } from './status.js';
-import { labParts, type LabParts } from './lab-parts.js';
 import { writeMergedKubeconfig } from './kubeconfigs.js';
-import { newState, StateStore } from './state.js';
+import { labParts, type LabParts } from './lab-parts.js';
+import { withLabLock } from './lock.js';
+import { labStore } from './open-lab.js';
+import { Progress, type CoreOptions, type PlanStep } from '../core/progress.js';
+import { newState, type StateStore } from './state.js';
+import { collectStatus } from './status.js';
 
 const JOIN_TIMEOUT_MS = 180_000;
 
-export interface UpContext {
-  spec: LabSpec;
-  state: StateStore;
-  toolchain?: Toolchain;
-  choice?: ProviderChoice;
-  parts?: LabParts;
-  hub?: HubInfo;
+export interface UpResult {
+  name: string;
+  provider: ProviderKind;
+  /** Why this provider: set in the config, or what `auto` found. */
+  providerReason: string;
   /** True when the lab was already healthy and `up` changed nothing. */
   unchanged: boolean;
+  stateDir: string;
+  kubeconfigs: Record<string, string>;
+  mergedKubeconfig: string;
 }
 
-export function upContext(spec: LabSpec, state: StateStore): UpContext {
-  return { spec, state, unchanged: false };
+/** `./lab up`: takes the lab's lock and brings the lab up (see upLocked). */
+export async function up(spec: LabSpec, options: CoreOptions = {}): Promise<UpResult> {
+  const state = labStore(spec);
+  return withLabLock(state.root, 'up', () => upLocked(spec, state, options));
 }
 
-const need = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`internal: ${what} missing`);
-  return value;
-};
+function clusterRequests(spec: LabSpec): ClusterRequest[] {
+  return [{ name: spec.hub.name, role: 'hub' }, ...spec.managedClusters.map((c) => ({ name: c.name, role: 'managed' as const }))];
+}
 
-/**
- * The bring-up as ordered, named steps (rendered by listr2). Every step is idempotent,
- * so running `up` again completes a half-made lab and leaves a healthy one alone.
- */
-export function upTasks(): ListrTask<UpContext>[] {
-  const skipIfUnchanged = (ctx: UpContext) => ctx.unchanged;
+function upPlan(spec: LabSpec): PlanStep[] {
+  const perCluster = (prefix: string, names: string[]) => names.map((name) => ({ id: `${prefix}/${name}`, title: name }));
+  const managed = spec.managedClusters.map((c) => c.name);
+  const accepted = autoAccepted(spec).map((c) => c.name);
   return [
-    {
-      title: 'Toolchain',
-      task: async (ctx, task) => {
-        ctx.toolchain = findToolchain();
-        if (ctx.toolchain) {
-          task.title = `Toolchain: cached (${ctx.toolchain.dir})`;
-          return;
-        }
-        task.title = 'Toolchain: building pinned binaries from the Go module proxy (first run only)';
-        ctx.toolchain = await buildToolchain((line) => (task.output = line));
-        task.title = `Toolchain: built (${ctx.toolchain.dir})`;
-      },
-      rendererOptions: { outputBar: 3 },
-    },
-    {
-      title: 'Provider',
-      task: async (ctx, task) => {
-        const existing = ctx.state.read();
-        ctx.choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(ctx.spec);
-        ctx.parts = labParts(ctx.choice.name, ctx.spec, ctx.state, need(ctx.toolchain, 'toolchain'));
-        if (!existing) ctx.state.write(newState(ctx.spec, ctx.choice.name));
-        task.title = `Provider: ${ctx.choice.name} (${ctx.choice.reason})`;
-      },
-    },
-    {
-      title: 'Check existing lab',
-      task: async (ctx, task) => {
-        const state = need(ctx.state.read(), 'state');
-        if (Object.keys(state.clusters).length === 0) {
-          task.title = 'Check existing lab: new lab';
-          return;
-        }
-        const health = await collectStatus(ctx.spec, ctx.state, need(ctx.parts, 'parts'));
-        ctx.unchanged = health.healthy && autoAccepted(ctx.spec).every((c) => state.ready.includes(c.name));
-        const why = health.problems.length ? ` (${health.problems.join('; ')})` : ' (bring-up did not finish)';
-        task.title = ctx.unchanged ? 'Check existing lab: healthy, nothing to do' : `Check existing lab: completing it${why}`;
-      },
-    },
-    {
-      title: 'Create clusters',
-      skip: skipIfUnchanged,
-      task: (ctx, task) =>
-        task.newListr(
-          [
-            { name: ctx.spec.hub.name, role: 'hub' as const },
-            ...ctx.spec.managedClusters.map((c) => ({ name: c.name, role: 'managed' as const })),
-          ].map((request) => ({
-            title: request.name,
-            task: async (_, sub) => {
-              const handle = await need(ctx.parts, 'parts').provider.create(request);
-              ctx.state.update((s) => {
-                s.clusters[handle.name] = handle;
-              });
-              sub.title = `${request.name}: ${handle.server}`;
-            },
-          })),
-          { concurrent: true, exitOnError: true },
-        ),
-    },
-    {
-      title: 'Install OCM hub',
-      skip: skipIfUnchanged,
-      task: async (ctx) => {
-        ctx.hub = await need(ctx.parts, 'parts').installer.initHub(hubHandle(ctx));
-      },
-    },
-    {
-      title: 'Join managed clusters',
-      skip: skipIfUnchanged,
-      task: (ctx, task) =>
-        forEachManagedCluster(task, ctx.spec.managedClusters, (cluster) => need(ctx.parts, 'parts').installer.join(handle(ctx, cluster.name), cluster, need(ctx.hub, 'hub'))),
-    },
-    {
-      title: 'Accept managed clusters (clusteradm accept)',
-      skip: skipIfUnchanged,
-      task: (ctx, task) =>
-        forEachManagedCluster(task, autoAccepted(ctx.spec), (cluster) =>
-          acceptCluster(hubClient(ctx), cluster.name, {
-            clusteradm: need(ctx.toolchain, 'toolchain').bin('clusteradm'),
-            hubKubeconfig: hubHandle(ctx).kubeconfig,
-            timeoutMs: JOIN_TIMEOUT_MS,
-          }),
-        ),
-    },
-    {
-      title: 'Apply labels and cluster sets',
-      skip: skipIfUnchanged,
-      task: async (ctx) => {
-        const hub = hubClient(ctx);
-        await applyClusterSets(hub, ctx.spec);
-        for (const cluster of ctx.spec.managedClusters) await labelManagedCluster(hub, ctx.spec, cluster.name);
-      },
-    },
-    {
-      title: 'Verify managed clusters are joined and available',
-      skip: skipIfUnchanged,
-      task: (ctx, task) =>
-        forEachManagedCluster(task, autoAccepted(ctx.spec), async (cluster) => {
-          await waitForManagedClusterReady(hubClient(ctx), cluster.name, JOIN_TIMEOUT_MS);
-          ctx.state.update((s) => {
-            if (!s.ready.includes(cluster.name)) s.ready.push(cluster.name);
-          });
-          return `${cluster.name}: accepted, joined, available`;
-        }),
-    },
-    {
-      title: 'Write kubeconfigs',
-      task: (ctx) => {
-        writeMergedKubeconfig(ctx.state, need(ctx.state.read(), 'state'), clusterNames(ctx.spec));
-      },
-    },
+    { id: 'toolchain', title: 'Toolchain' },
+    { id: 'provider', title: 'Provider' },
+    { id: 'check', title: 'Check existing lab' },
+    { id: 'create', title: 'Create clusters', concurrent: true, children: perCluster('create', clusterNames(spec)) },
+    { id: 'hub', title: 'Install OCM hub' },
+    { id: 'join', title: 'Join managed clusters', concurrent: true, children: perCluster('join', managed) },
+    { id: 'accept', title: 'Accept managed clusters (clusteradm accept)', concurrent: true, children: perCluster('accept', accepted) },
+    { id: 'labels', title: 'Apply labels and cluster sets' },
+    { id: 'verify', title: 'Verify managed clusters are joined and available', concurrent: true, children: perCluster('verify', accepted) },
+    { id: 'kubeconfigs', title: 'Write kubeconfigs' },
   ];
 }
 
-/** One concurrent subtask per cluster; a string result becomes the subtask's title. */
-function forEachManagedCluster(
-  task: ListrTaskWrapper<UpContext, ListrDefaultRenderer, ListrSimpleRenderer>,
-  clusters: ManagedClusterSpec[],
-  run: (cluster: ManagedClusterSpec) => Promise<string | void>,
-) {
-  return task.newListr(
-    clusters.map((cluster) => ({
-      title: cluster.name,
-      task: async (_: UpContext, sub: { title: string }) => {
-        const title = await run(cluster);
-        if (title) sub.title = title;
-      },
-    })),
-    { concurrent: true, exitOnError: true },
+/**
+ * The bring-up as ordered, named steps. Every step is idempotent, so running `up` again completes
+ * a half-made lab, repairs a broken one and leaves a healthy one alone. The caller holds the lock.
+ */
+export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOptions = {}): Promise<UpResult> {
+  const { signal } = options;
+  const progress = new Progress(options.onEvent);
+  progress.plan(upPlan(spec));
+
+  const toolchain = await progress.run('toolchain', () => toolchainFor(progress, signal), (t) => `Toolchain: ${t.dir}`);
+
+  const { parts, provider, reason } = await progress.run(
+    'provider',
+    async () => {
+      const existing = state.read();
+      const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec);
+      if (!existing) state.write(newState(spec, choice.name));
+      return { parts: labParts(choice.name, spec, state.root, toolchain), provider: choice.name, reason: choice.reason };
+    },
+    (r) => `Provider: ${r.provider} (${r.reason})`,
   );
+
+  const unchanged = await progress.run(
+    'check',
+    async () => {
+      const recorded = state.read()!;
+      if (Object.keys(recorded.clusters).length === 0) return { unchanged: false, why: 'new lab' };
+      const health = await collectStatus(spec, state, parts, signal);
+      const allReady = autoAccepted(spec).every((c) => recorded.ready.includes(c.name));
+      if (health.healthy && allReady) return { unchanged: true, why: 'healthy, nothing to do' };
+      return { unchanged: false, why: `completing it (${health.problems.length ? health.problems.join('; ') : 'bring-up did not finish'})` };
+    },
+    (r) => `Check existing lab: ${r.why}`,
+  );
+
+  const result = (): UpResult => {
+    const recorded = state.read()!;
+    return {
+      name: spec.name,
+      provider,
+      providerReason: reason,
+      unchanged: unchanged.unchanged,
+      stateDir: state.root,
+      kubeconfigs: Object.fromEntries(clusterNames(spec).map((n) => [n, recorded.clusters[n]?.kubeconfig ?? ''])),
+      mergedKubeconfig: writeMergedKubeconfig(state, recorded, clusterNames(spec)),
+    };
+  };
+  if (unchanged.unchanged) {
+    for (const id of ['create', 'hub', 'join', 'accept', 'labels', 'verify']) progress.skip(id, 'the lab is healthy');
+    return progress.run('kubeconfigs', async () => result());
+  }
+
+  await bringUp(spec, state, parts, toolchain, progress, signal);
+  return progress.run('kubeconfigs', async () => result());
 }
 
-function handle(ctx: UpContext, name: string): ClusterHandle {
-  const cluster = ctx.state.read()?.clusters[name];
-  if (!cluster) throw new LabError(`cluster ${name} is not in the lab state`, { hint: 'run ./lab up again' });
-  return cluster;
+async function bringUp(spec: LabSpec, state: StateStore, parts: LabParts, toolchain: Toolchain, progress: Progress, signal?: AbortSignal): Promise<void> {
+  const handle = (name: string): ClusterHandle => {
+    const cluster = state.read()?.clusters[name];
+    if (!cluster) throw new LabError(`cluster ${name} is not in the lab state`, { hint: 'run ./lab up again' });
+    return cluster;
+  };
+  const hubClient = () => new ClusterClient(spec.hub.name, handle(spec.hub.name).kubeconfig);
+
+  await progress.each('create', clusterRequests(spec), (r) => `create/${r.name}`, async (request) => {
+    const created = await parts.provider.create(request, { signal });
+    state.update((s) => {
+      s.clusters[created.name] = created;
+    });
+    return `${request.name}: ${created.server}`;
+  });
+
+  const hub = await progress.run('hub', () => parts.installer.initHub(handle(spec.hub.name), { signal }));
+
+  await progress.each('join', spec.managedClusters, (c) => `join/${c.name}`, async (cluster) => {
+    await parts.installer.join(handle(cluster.name), cluster, hub, { signal });
+  });
+
+  await progress.each('accept', autoAccepted(spec), (c) => `accept/${c.name}`, async (cluster) => {
+    await acceptCluster(hubClient(), cluster.name, {
+      clusteradm: toolchain.bin('clusteradm'),
+      hubKubeconfig: handle(spec.hub.name).kubeconfig,
+      timeoutMs: JOIN_TIMEOUT_MS,
+      signal,
+    });
+  });
+
+  await progress.run('labels', async () => {
+    const client = hubClient();
+    await applyClusterSets(client, spec, signal);
+    for (const cluster of spec.managedClusters) await labelManagedCluster(client, spec, cluster.name, signal);
+  });
+
+  await progress.each('verify', autoAccepted(spec), (c) => `verify/${c.name}`, async (cluster) => {
+    await waitForManagedClusterReady(hubClient(), cluster.name, JOIN_TIMEOUT_MS, signal);
+    state.update((s) => {
+      if (!s.ready.includes(cluster.name)) s.ready.push(cluster.name);
+    });
+    return `${cluster.name}: accepted, joined, available`;
+  });
 }
 
-function hubHandle(ctx: UpContext): ClusterHandle {
-  return handle(ctx, ctx.spec.hub.name);
+async function toolchainFor(progress: Progress, signal?: AbortSignal): Promise<Toolchain> {
+  const found = findToolchain();
+  if (found) return found;
+  progress.title('toolchain', 'Toolchain: building pinned binaries from the Go module proxy (first run only)');
+  return buildToolchain((line) => progress.output('toolchain', line), signal);
 }
-
-function hubClient(ctx: UpContext): ClusterClient {
-  const hub = hubHandle(ctx);
-  return new ClusterClient(hub.name, hub.kubeconfig);
-}
-

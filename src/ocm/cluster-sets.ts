@@ -16,21 +16,21 @@ export function configuredClusterSets(spec: LabSpec): Map<string, string[]> {
 }
 
 /** Applies the config's labels and cluster-set membership to a ManagedCluster (server-side apply, our fields only). */
-export async function labelManagedCluster(hub: ClusterClient, spec: LabSpec, name: string): Promise<void> {
+export async function labelManagedCluster(hub: ClusterClient, spec: LabSpec, name: string, signal?: AbortSignal): Promise<void> {
   const cluster = spec.managedClusters.find((c) => c.name === name);
   if (!cluster) return;
   const labels: Record<string, string> = { ...cluster.labels };
   for (const set of cluster.clusterSets) labels[clusterSetMemberLabel(set)] = 'true';
-  await hub.apply({ ...MANAGED_CLUSTER, metadata: { name, labels } });
+  await hub.apply({ ...MANAGED_CLUSTER, metadata: { name, labels } }, { signal });
 }
 
 /** Creates every cluster set the config declares, each selecting its members by label. */
-export async function applyClusterSets(hub: ClusterClient, spec: LabSpec): Promise<void> {
+export async function applyClusterSets(hub: ClusterClient, spec: LabSpec, signal?: AbortSignal): Promise<void> {
   for (const set of configuredClusterSets(spec).keys()) {
     await hub.apply({
       ...MANAGED_CLUSTER_SET,
       metadata: { name: set, labels: { 'app.kubernetes.io/managed-by': 'ocm-lab' } },
       spec: { clusterSelector: { selectorType: 'LabelSelector', labelSelector: { matchLabels: { [clusterSetMemberLabel(set)]: 'true' } } } },
-    } as never);
+    } as never, { signal });
   }
 }

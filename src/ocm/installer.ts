@@ -1,19 +1,37 @@
-import type { ClusterHandle } from '../providers/provider.js';
 import type { ManagedClusterSpec } from '../config/schema.js';
+import type { Health } from '../process/host-process.js';
+import type { CallOptions, ClusterHandle } from '../providers/provider.js';
 
 /** What a managed cluster needs to know to join the hub. */
 export interface HubInfo {
-  /** Bootstrap kubeconfig (0600) for the registration agent, holding the bootstrap token. */
+  /** Bootstrap kubeconfig (0600) for the registration agent, holding a bootstrap token that is still valid. */
   bootstrapKubeconfig: string;
   apiServer: string;
 }
 
-export interface ProcessStatus {
+/** One OCM component the installer runs, with its health. */
+export interface ComponentStatus {
   id: string;
   cluster: string;
-  pid: number;
-  health: 'healthy' | 'unhealthy' | 'stopped';
-  log: string;
+  pid?: number;
+  health: Health;
+  log?: string;
+}
+
+/** What an installer can do beyond install, so scenarios that need more are rejected up front. */
+export interface InstallerCapabilities {
+  /** Stop and start a managed cluster's klusterlet agent. */
+  agentFaults: boolean;
+  /** Make a joined cluster join again as a new one would. */
+  freshJoin: boolean;
+}
+
+/** Where an installer keeps its files, and the lab everything it starts is marked with. */
+export interface InstallerDirs {
+  work: string;
+  logs: string;
+  secrets: string;
+  owner: string;
 }
 
 /**
@@ -21,23 +39,26 @@ export interface ProcessStatus {
  * Every method is idempotent.
  */
 export interface OcmInstaller {
-  initHub(hub: ClusterHandle): Promise<HubInfo>;
+  readonly capabilities: InstallerCapabilities;
+  initHub(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
   /** Starts the klusterlet for `cluster`; returns once its registration agent is running (its CSR may not exist yet). */
-  join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo): Promise<void>;
-  /** Host processes the installer runs, with their health (empty when OCM runs in pods). */
-  processes(): Promise<ProcessStatus[]>;
-  /** Stops everything the installer started on this host. */
+  join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<void>;
+  /** The OCM components this installer runs, with their health. */
+  components(options?: CallOptions): Promise<ComponentStatus[]>;
+  /** Logs of what the installer runs on this host, for diagnostics. */
+  logs(): { id: string; log: string }[];
+  /** Stops everything the installer started on this host, recorded or not. */
   stop(): Promise<void>;
   /** Stops the klusterlet agent of one managed cluster (fault injection). */
-  stopAgent(cluster: ClusterHandle): Promise<void>;
+  stopAgent(cluster: ClusterHandle, options?: CallOptions): Promise<void>;
   /** Starts that agent again and waits until it is healthy. */
-  startAgent(cluster: ClusterHandle, hub: HubInfo): Promise<void>;
+  startAgent(cluster: ClusterHandle, hub: HubInfo, options?: CallOptions): Promise<void>;
   /**
    * Joins the cluster afresh, as a new cluster would: drops its hub credentials and its
    * ManagedCluster and CSRs on the hub, then starts the agent with the bootstrap credentials.
    * Afterwards the cluster waits for acceptance.
    */
-  rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle): Promise<void>;
-  /** HubInfo of an initialised hub, without changing anything. */
-  hubInfo(hub: ClusterHandle): HubInfo;
+  rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options?: CallOptions): Promise<void>;
+  /** HubInfo of an initialised hub, with a bootstrap token renewed when it is close to expiring. */
+  hubInfo(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
 }

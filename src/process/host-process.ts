@@ -1,8 +1,11 @@
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProcessRecord } from '../lab/state.js';
+import { LabError, TimeoutError } from '../errors.js';
+import { sleep } from './abort.js';
+import { httpOk } from './http-probe.js';
+import { tailFileOr } from './log-tail.js';
+import { ownerEnv } from './ownership.js';
+import { cmdline, isAlive, isZombie } from './proc.js';
 
 export interface HostProcessSpec {
   id: string;
@@ -10,14 +13,20 @@ export interface HostProcessSpec {
   command: string;
   args: string[];
   log: string;
+  /** 127.0.0.1:port of the process's health endpoint. */
   listen: string;
+}
+
+export interface HostProcessRecord extends HostProcessSpec {
+  pid: number;
+  startedAt: string;
 }
 
 /**
  * Starts a long-running program that outlives this CLI: detached, in its own process group,
- * stdout+stderr appended to its log file (0600).
+ * stdout+stderr appended to its log file (0600), marked as owned by the lab at `owner`.
  */
-export function startHostProcess(spec: HostProcessSpec): ProcessRecord {
+export function startHostProcess(spec: HostProcessSpec, owner: string): HostProcessRecord {
   // execa's types admit only the literal fds 3-9; at run time any open fd is handed to the child as is.
   const fd = openSync(spec.log, 'a', 0o600) as 3;
   try {
@@ -28,6 +37,7 @@ export function startHostProcess(spec: HostProcessSpec): ProcessRecord {
       stdout: fd,
       stderr: fd,
       reject: false,
+      env: ownerEnv(owner),
     });
     child.catch(() => undefined);
     child.unref();
@@ -38,24 +48,8 @@ export function startHostProcess(spec: HostProcessSpec): ProcessRecord {
   }
 }
 
-function cmdline(pid: number): string[] | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return undefined;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
 /** True when `pid` is still the process we started (not a reused pid). */
-export function isRunning(record: Pick<ProcessRecord, 'pid' | 'command'>): boolean {
+export function isRunning(record: Pick<HostProcessRecord, 'pid' | 'command'>): boolean {
   const args = cmdline(record.pid);
   return !!args && args[0] === record.command && !isZombie(record.pid);
 }
@@ -65,7 +59,7 @@ async function waitForExit(pids: number[], timeoutMs: number): Promise<number[]>
   let alive = pids;
   while (alive.length && Date.now() < deadline) {
     await sleep(100);
-    alive = alive.filter((pid) => cmdline(pid) && !isZombie(pid));
+    alive = alive.filter(isAlive);
   }
   return alive;
 }
@@ -85,39 +79,28 @@ export async function terminate(pids: number[], graceMs = 5000): Promise<void> {
   await waitForExit(left, 2000);
 }
 
-export async function stopHostProcess(record: ProcessRecord): Promise<void> {
+export async function stopHostProcess(record: HostProcessRecord): Promise<void> {
   if (isRunning(record)) await terminate([record.pid]);
-}
-
-/** Every process on this host whose command line mentions `marker` (a lab's state dir): the reaper's view. */
-export function processesMentioning(marker: string): { pid: number; args: string[] }[] {
-  const found: { pid: number; args: string[] }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const args = cmdline(pid);
-    if (args?.some((a) => a.includes(marker)) && !isZombie(pid)) found.push({ pid, args });
-  }
-  return found;
 }
 
 export type Health = 'healthy' | 'unhealthy' | 'stopped';
 
 /** Probes the process's /healthz (served over TLS with a self-signed cert on 127.0.0.1). */
-export async function probeHealth(record: ProcessRecord, timeoutMs = 2000): Promise<Health> {
+export async function probeHealth(record: HostProcessRecord, timeoutMs = 2000): Promise<Health> {
   if (!isRunning(record)) return 'stopped';
-  const [host, port] = record.listen.split(':');
-  const ok = await new Promise<boolean>((resolve) => {
-    const req = request(
-      { host, port: Number(port), path: '/healthz', method: 'GET', rejectUnauthorized: false, timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-  return ok ? 'healthy' : 'unhealthy';
+  return (await httpOk(record.listen, '/healthz', timeoutMs)) ? 'healthy' : 'unhealthy';
+}
+
+/** Polls /healthz (a process has nothing to watch) until healthy; fails at once when the process exits. */
+export async function waitUntilHealthy(record: HostProcessRecord, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (Date.now() < deadline) {
+    const health = await probeHealth(record);
+    if (health === 'healthy') return;
+    if (health === 'stopped') {
+      throw new LabError(`${record.id} exited during start-up:\n${tailFileOr(record.log, 20, '(no log)')}`, { hint: `full log: ${record.log}` });
+    }
+    await sleep(250, options.signal);
+  }
+  throw new TimeoutError(`${record.id} did not become healthy on ${record.listen} within ${options.timeoutMs / 1000}s`, { hint: `see its log: ${record.log}` });
 }

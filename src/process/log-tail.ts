@@ -28,3 +28,12 @@ export function tailFile(path: string, lines: number): string {
     closeSync(fd);
   }
 }
+
+/** The tail of a log, or `fallback` when it cannot be read. */
+export function tailFileOr(path: string, lines: number, fallback: string): string {
+  try {
+    return tailFile(path, lines).trimEnd();
+  } catch {
+    return fallback;
+  }
+}

@@ -1,10 +1,13 @@
 import { execa } from 'execa';
 import { CommandError } from '../errors.js';
+import { CancelledError } from './abort.js';
 
 export interface RunOptions {
   env?: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
+  /** Kills the program (SIGTERM, then SIGKILL after 5 s) when aborted. */
+  signal?: AbortSignal;
   /** Values (tokens, keys) masked in the error a failure produces. */
   secrets?: string[];
   input?: string;
@@ -20,10 +23,13 @@ export async function run(command: string, args: string[], options: RunOptions =
     env: options.env,
     cwd: options.cwd,
     timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 5000,
     input: options.input,
     reject: false,
     stdin: options.input === undefined ? 'ignore' : undefined,
   });
+  if (result.isCanceled) throw new CancelledError(options.signal?.reason);
   if (result.exitCode !== 0 || result.failed) {
     const shown = redact([command, ...args].join(' '), options.secrets);
     const detail = result.timedOut ? `timed out after ${options.timeoutMs}ms\n${result.stderr}` : `${result.stderr}\n${result.stdout}`;

@@ -1,30 +1,69 @@
-import type { ClusterRole, ConcreteProvider } from '../config/schema.js';
-import type { ClusterRecord } from '../lab/state.js';
+export const PROVIDER_NAMES = ['local', 'kind'] as const;
+export type ProviderKind = (typeof PROVIDER_NAMES)[number];
+export type ClusterRole = 'hub' | 'managed';
 
 export interface ClusterRequest {
   name: string;
   role: ClusterRole;
 }
 
-/** A running cluster as the rest of the lab sees it: a name, a kubeconfig and its endpoints. */
-export type ClusterHandle = ClusterRecord;
+/** A running cluster as the rest of the lab sees it: a name, an admin kubeconfig and its endpoints. */
+export interface ClusterHandle {
+  name: string;
+  role: ClusterRole;
+  /** Admin kubeconfig (0600). */
+  kubeconfig: string;
+  /** API server URL as seen from this host. */
+  server: string;
+  /** API server URL as seen from the other clusters (equal to `server` for the local provider). */
+  serverFromClusters: string;
+}
+
+/** What a cluster looks like from outside: running or not, and what keeps it from doing its job. */
+export interface ClusterHealth {
+  /** The API server answers. */
+  running: boolean;
+  /** Everything wrong with it; empty when the cluster works. */
+  problems: string[];
+}
+
+/** What a provider can do beyond create and delete, so scenarios that need more are rejected up front. */
+export interface ProviderCapabilities {
+  /** Stop and start a cluster's control plane. */
+  controlPlaneFaults: boolean;
+}
+
+/** Where a provider keeps its files: its own folder, and the folder for admin kubeconfigs. */
+export interface ProviderDirs {
+  work: string;
+  kubeconfigs: string;
+  /** The lab's state dir: everything the provider makes is marked as owned by it. */
+  owner: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
 
 /**
  * Creates and deletes clusters and knows their endpoints; knows nothing about OCM.
  * Every method is idempotent so that `up` can complete a half-made lab and `down` can run after a crash.
  */
 export interface ClusterProvider {
-  readonly name: ConcreteProvider;
-  /** Creates the cluster, or returns the existing one once it answers. */
-  create(request: ClusterRequest): Promise<ClusterHandle>;
-  /** Whether the cluster exists and its API server answers. */
-  isRunning(name: string): Promise<boolean>;
+  readonly name: ProviderKind;
+  readonly capabilities: ProviderCapabilities;
+  /** Creates the cluster, or brings an existing one back to work (restarts what is stopped or broken). */
+  create(request: ClusterRequest, options?: CallOptions): Promise<ClusterHandle>;
+  /** Whether the cluster runs and does its job (API ready, nodes Ready, node agents serving). */
+  health(name: string, options?: CallOptions): Promise<ClusterHealth>;
   /** Deletes the cluster and everything the provider made for it. No error if it is already gone. */
-  delete(name: string): Promise<void>;
-  /** Names of the clusters that exist for this lab (including ones the state file no longer knows). */
-  list(): Promise<string[]>;
+  delete(name: string, options?: CallOptions): Promise<void>;
+  /** Names of the clusters this lab owns (including ones the lab's state no longer knows). */
+  list(options?: CallOptions): Promise<string[]>;
+  /** Removes anything of this lab the provider finds that `list` no longer names (after a crash or a lost state). */
+  reap(options?: CallOptions): Promise<void>;
   /** Stops the cluster's control plane, keeping its data (fault injection). */
-  stop(name: string): Promise<void>;
-  /** Starts a stopped control plane and waits until its API server is ready. */
-  start(name: string): Promise<void>;
+  stop(name: string, options?: CallOptions): Promise<void>;
+  /** Starts a stopped control plane and waits until the cluster works again. */
+  start(name: string, options?: CallOptions): Promise<void>;
 }

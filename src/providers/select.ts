@@ -1,20 +1,28 @@
 import type { ConcreteProvider, LabSpec } from '../config/schema.js';
-import { LabError } from '../errors.js';
-import { detectKindSupport } from './docker.js';
+import { errorMessage, LabError } from '../errors.js';
+import { detectKindSupport, type KindSupport } from './docker.js';
 
 export interface ProviderChoice {
   name: ConcreteProvider;
   reason: string;
 }
 
-/** Resolves `provider: auto` (kind only where a Docker engine can run kind's privileged nodes) and checks `kind`. */
-export async function chooseProvider(spec: LabSpec, detect = detectKindSupport): Promise<ProviderChoice> {
+export type DetectKind = (nodeImage: string) => Promise<KindSupport>;
+
+/**
+ * Resolves `provider: auto`: kind only where it can really run (Docker engine and CLI, the node image
+ * present or pullable, privileged containers verified), else local with the failed condition as the reason.
+ * `provider: kind` on a host that cannot run it is an error carrying that reason and its fix.
+ */
+export async function chooseProvider(spec: LabSpec, detect: DetectKind = (image) => detectKindSupport(image)): Promise<ProviderChoice> {
   if (spec.provider === 'local') return { name: 'local', reason: 'set in the config' };
-  const kind = await detect(spec.kind.nodeImage);
+  const kind = await detect(spec.kind.nodeImage).catch(
+    (error: unknown): KindSupport => ({ usable: false, reason: `checking Docker failed: ${errorMessage(error)}`, conditions: [] }),
+  );
   if (spec.provider === 'kind') {
     if (!kind.usable) {
       throw new LabError(`provider kind cannot run here: ${kind.reason}`, {
-        hint: 'start a Docker engine that can run privileged containers, or set `provider: local` (no Docker needed)',
+        hint: `${kind.fix ? `${kind.fix}; ` : ''}or set \`provider: local\` (no Docker needed)`,
       });
     }
     return { name: 'kind', reason: 'set in the config' };

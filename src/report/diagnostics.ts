@@ -4,9 +4,9 @@ import { stringify } from 'yaml';
 import { errorMessage } from '../errors.js';
 import { ClusterClient, isNotFound, type ObjectRef } from '../kube/cluster-client.js';
 import { rawRequest } from '../kube/raw-request.js';
-import { mkdirPrivate, writePrivateFile } from '../lab/state.js';
+import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
 import { tailFile } from '../process/log-tail.js';
-import { withTimeout } from '../process/with-timeout.js';
+import { CancelledError } from '../process/abort.js';
 
 export interface DiagnosticsOptions {
   /** Folder of the bundle; created 0700, every file in it 0600. */
@@ -216,11 +216,9 @@ async function probeReadyz(client: ClusterClient): Promise<{ status?: number; bo
 }
 
 function listKind(client: ClusterClient, collector: Collector): Promise<KubernetesObject[]> {
-  return withTimeout(
-    client.list<KubernetesObject>(collector.ref),
-    REQUEST_TIMEOUT_MS,
-    `listing ${collector.title} on ${client.cluster}: no answer within ${REQUEST_TIMEOUT_MS / 1000}s`,
-  );
+  return client.list<KubernetesObject>(collector.ref, undefined, AbortSignal.timeout(REQUEST_TIMEOUT_MS)).catch((error: unknown) => {
+    throw error instanceof CancelledError ? new Error(`listing ${collector.title} on ${client.cluster}: no answer within ${REQUEST_TIMEOUT_MS / 1000}s`) : error;
+  });
 }
 
 /** Lists one kind into one file; a kind the server does not serve, or a failed list, is noted in the file. */

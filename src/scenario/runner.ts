@@ -1,9 +1,10 @@
 import { join, relative } from 'node:path';
-import type { ListrTask } from 'listr2';
 import { errorMessage } from '../errors.js';
+import { CancelledError, deadlineSignal } from '../process/abort.js';
 import { withTimeout } from '../process/with-timeout.js';
 import { collectDiagnostics } from '../report/diagnostics.js';
 import type { RunResult, ScenarioResult, StepResult } from '../report/types.js';
+import { Progress, type CoreOptions, type PlanStep } from '../core/progress.js';
 import { formatDuration } from './duration.js';
 import { executorFor } from './ops/index.js';
 import type { ScenarioLab } from './step-context.js';
@@ -11,23 +12,13 @@ import type { Scenario, Step } from './types.js';
 
 const DEFAULT_STEP_TIMEOUT_MS = 2 * 60_000;
 const CLEANUP_STEP_TIMEOUT_MS = 2 * 60_000;
-/** Grace beyond a step's own timeout before the runner gives up on an operation that ignores it. */
-const HARD_TIMEOUT_GRACE_MS = 15_000;
+/** Grace beyond a step's own timeout for an operation to notice its cancelled signal and return. */
+const CANCEL_GRACE_MS = 10_000;
 
-export interface RunOptions {
+export interface RunOptions extends CoreOptions {
   failFast: boolean;
   /** Folder under which a diagnostics bundle per failed scenario is written. */
   diagnosticsDir: string;
-}
-
-export interface RunContext {
-  result: RunResult;
-  /** Set by --fail-fast after the first failed scenario. */
-  stop: boolean;
-}
-
-export function runContext(lab: string): RunContext {
-  return { result: { lab, startedAt: new Date().toISOString(), durationMs: 0, scenarios: [], passed: 0, failed: 0, skipped: 0 }, stop: false };
 }
 
 /** Scenarios whose labels include every `key=value` selector. */
@@ -36,98 +27,116 @@ export function selectScenarios(scenarios: Scenario[], selectors: string[]): Sce
   return scenarios.filter((scenario) => wanted.every(([k, v]) => scenario.labels[k] === v));
 }
 
-/** One listr task per scenario, each with one subtask per step, diagnostics on failure, then cleanup. */
-export function scenarioTasks(scenarios: Scenario[], lab: ScenarioLab, options: RunOptions): ListrTask<RunContext>[] {
-  const tasks: ListrTask<RunContext>[] = scenarios.map((scenario) => ({
+const scenarioId = (i: number) => `scenario${i}`;
+const stepId = (i: number, phase: StepResult['phase'], j: number) => `${scenarioId(i)}/${phase}${j}`;
+
+function runPlan(scenarios: Scenario[]): PlanStep[] {
+  return scenarios.map((scenario, i) => ({
+    id: scenarioId(i),
     title: scenario.name,
-    task: async (ctx, task) => {
-      const result: ScenarioResult = {
-        name: scenario.name,
-        file: relative(process.cwd(), scenario.file),
-        labels: scenario.labels,
-        outcome: 'passed',
-        durationMs: 0,
-        steps: [],
-      };
-      ctx.result.scenarios.push(result);
-      if (ctx.stop) {
-        result.outcome = 'skipped';
-        scenario.steps.forEach((s) => result.steps.push({ name: s.name, op: s.op, phase: 'step', outcome: 'skipped', durationMs: 0 }));
-        task.skip('--fail-fast after an earlier failure');
-        return;
-      }
-      const scenarioStarted = Date.now();
-      const deadline = scenarioStarted + scenario.timeoutMs;
-      const finish = () => {
-        result.durationMs = Date.now() - scenarioStarted;
-      };
-
-      const stepTask = (step: Step, phase: StepResult['phase']): ListrTask<RunContext> => ({
-        title: phase === 'cleanup' ? `cleanup: ${step.name}` : step.name,
-        task: async (_, sub) => {
-          const record: StepResult = { name: step.name, op: step.op, phase, outcome: 'passed', durationMs: 0 };
-          result.steps.push(record);
-          if (phase === 'step' && result.outcome === 'failed') {
-            record.outcome = 'skipped';
-            finish();
-            sub.skip('an earlier step failed');
-            return;
-          }
-          const stepStarted = Date.now();
-          const budget = phase === 'cleanup' ? CLEANUP_STEP_TIMEOUT_MS : deadline - stepStarted;
-          const timeoutMs = Math.max(1000, Math.min(step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, budget));
-          try {
-            if (phase === 'step' && budget <= 0) throw new Error(`the scenario's timeout of ${formatDuration(scenario.timeoutMs)} ran out before this step`);
-            const summary = await withTimeout(
-              executorFor(step)(step, { lab, timeoutMs }),
-              timeoutMs + HARD_TIMEOUT_GRACE_MS,
-              `step did not finish within ${formatDuration(timeoutMs + HARD_TIMEOUT_GRACE_MS)}`,
-            );
-            if (summary) sub.output = summary;
-          } catch (error) {
-            record.outcome = 'failed';
-            record.message = `${errorMessage(error)}\n(${relative(process.cwd(), step.source.file)}:${step.source.line}, step "${step.name}", op ${step.op})`;
-            result.outcome = 'failed';
-            throw new Error(record.message);
-          } finally {
-            record.durationMs = Date.now() - stepStarted;
-            finish();
-          }
-        },
-      });
-
-      const steps = task.newListr(
-        [
-          ...scenario.steps.map((step) => stepTask(step, 'step')),
-          {
-            title: 'collect diagnostics',
-            enabled: () => result.outcome === 'failed',
-            task: async (_, sub) => {
-              const dir = join(options.diagnosticsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${scenario.name}`);
-              const state = lab.state.read();
-              const written = await collectDiagnostics({
-                dir,
-                clusters: Object.values(state?.clusters ?? {}).map((c) => ({ name: c.name, role: c.role, kubeconfig: c.kubeconfig })),
-                processLogs: Object.values(state?.processes ?? {}).map((p) => ({ id: p.id, log: p.log })),
-              });
-              result.diagnostics = written;
-              sub.title = `diagnostics: ${relative(process.cwd(), written) || written}`;
-              if (options.failFast) ctx.stop = true;
-            },
-          },
-          ...scenario.cleanup.map((step) => stepTask(step, 'cleanup')),
-        ],
-        { concurrent: false, exitOnError: false },
-      );
-      await steps.run(ctx);
-      // Mark the scenario itself failed in the tree (its steps' errors do not propagate with exitOnError: false).
-      if (result.outcome === 'failed') throw new Error(`${scenario.name} failed`);
-    },
+    children: [
+      ...scenario.steps.map((step, j) => ({ id: stepId(i, 'step', j), title: step.name })),
+      ...scenario.cleanup.map((step, j) => ({ id: stepId(i, 'cleanup', j), title: `cleanup: ${step.name}` })),
+    ],
   }));
-  return tasks;
 }
 
-/** Fills in the counts and the duration once every task has run. */
+/**
+ * Runs scenarios one after another: each step under its own timeout, which cancels the step's work
+ * (no request, command or wait of a timed-out step goes on); diagnostics on failure; then cleanup.
+ */
+export async function runScenarios(scenarios: Scenario[], lab: ScenarioLab, options: RunOptions): Promise<RunResult> {
+  const progress = new Progress(options.onEvent);
+  progress.plan(runPlan(scenarios));
+  const result: RunResult = { lab: lab.name, startedAt: new Date().toISOString(), durationMs: 0, scenarios: [], passed: 0, failed: 0, skipped: 0 };
+  let stop = false;
+  for (const [i, scenario] of scenarios.entries()) {
+    const outcome = await runScenario(scenario, i, lab, progress, options, stop);
+    result.scenarios.push(outcome);
+    if (outcome.outcome === 'failed' && options.failFast) stop = true;
+    if (options.signal?.aborted) throw new CancelledError(options.signal.reason);
+  }
+  return summarize(result);
+}
+
+async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, progress: Progress, options: RunOptions, skip: boolean): Promise<ScenarioResult> {
+  const result: ScenarioResult = { name: scenario.name, file: relative(process.cwd(), scenario.file), labels: scenario.labels, outcome: 'passed', durationMs: 0, steps: [] };
+  const id = scenarioId(i);
+  if (skip) {
+    result.outcome = 'skipped';
+    scenario.steps.forEach((s) => result.steps.push({ name: s.name, op: s.op, phase: 'step', outcome: 'skipped', durationMs: 0 }));
+    progress.skip(id, '--fail-fast after an earlier failure');
+    return result;
+  }
+  progress.start(id);
+  const started = Date.now();
+  const deadline = started + scenario.timeoutMs;
+  for (const [j, step] of scenario.steps.entries()) {
+    const stepIdentifier = stepId(i, 'step', j);
+    if (result.outcome === 'failed') {
+      result.steps.push({ name: step.name, op: step.op, phase: 'step', outcome: 'skipped', durationMs: 0 });
+      progress.skip(stepIdentifier, 'an earlier step failed');
+      continue;
+    }
+    const budget = deadline - Date.now();
+    const record = await runStep(step, 'step', lab, progress, stepIdentifier, Math.min(step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, budget), options.signal, budget <= 0 ? scenario.timeoutMs : undefined);
+    result.steps.push(record);
+    if (record.outcome === 'failed') result.outcome = 'failed';
+  }
+  if (result.outcome === 'failed') {
+    const dir = join(options.diagnosticsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${scenario.name}`);
+    try {
+      result.diagnostics = await collectDiagnostics({ dir, clusters: lab.clusters(), processLogs: lab.logs() });
+      progress.output(id, `diagnostics: ${relative(process.cwd(), result.diagnostics) || result.diagnostics}`);
+    } catch (error) {
+      progress.output(id, `diagnostics could not be collected: ${errorMessage(error)}`);
+    }
+  }
+  for (const [j, step] of scenario.cleanup.entries()) {
+    result.steps.push(await runStep(step, 'cleanup', lab, progress, stepId(i, 'cleanup', j), step.timeoutMs ?? CLEANUP_STEP_TIMEOUT_MS));
+  }
+  result.durationMs = Date.now() - started;
+  if (result.outcome === 'failed') progress.fail(id, `${scenario.name} failed`);
+  else progress.done(id);
+  return result;
+}
+
+/** One step under its own deadline; the deadline aborts the signal the operation works with. */
+async function runStep(
+  step: Step,
+  phase: StepResult['phase'],
+  lab: ScenarioLab,
+  progress: Progress,
+  id: string,
+  timeoutMs: number,
+  parent?: AbortSignal,
+  scenarioTimedOutAfter?: number,
+): Promise<StepResult> {
+  const record: StepResult = { name: step.name, op: step.op, phase, outcome: 'passed', durationMs: 0 };
+  const started = Date.now();
+  progress.start(id);
+  const budget = Math.max(1000, timeoutMs);
+  const controller = new AbortController();
+  const signal = AbortSignal.any([controller.signal, deadlineSignal(budget, parent)]);
+  try {
+    if (scenarioTimedOutAfter !== undefined) throw new Error(`the scenario's timeout of ${formatDuration(scenarioTimedOutAfter)} ran out before this step`);
+    const summary = await withTimeout(executorFor(step)(step, { lab, timeoutMs: budget, signal }), budget + CANCEL_GRACE_MS, `step did not finish within ${formatDuration(budget)}`);
+    if (summary) progress.output(id, summary);
+    progress.done(id);
+  } catch (error) {
+    const timedOut = signal.aborted && !parent?.aborted;
+    const message = timedOut && error instanceof CancelledError ? `step did not finish within ${formatDuration(budget)} and was cancelled` : errorMessage(error);
+    record.outcome = 'failed';
+    record.message = `${message}\n(${relative(process.cwd(), step.source.file)}:${step.source.line}, step "${step.name}", op ${step.op})`;
+    progress.fail(id, record.message);
+  } finally {
+    controller.abort(new Error('step finished'));
+    record.durationMs = Date.now() - started;
+  }
+  return record;
+}
+
+/** Fills in the counts and the duration once every scenario has run. */
 export function summarize(result: RunResult): RunResult {
   result.durationMs = Date.now() - Date.parse(result.startedAt);
   result.passed = result.scenarios.filter((s) => s.outcome === 'passed').length;

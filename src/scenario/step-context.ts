@@ -1,56 +1,44 @@
-import type { LabSpec } from '../config/schema.js';
 import { LabError } from '../errors.js';
-import { ClusterClient } from '../kube/cluster-client.js';
-import type { LabParts } from '../lab/lab-parts.js';
-import type { ClusterRecord, StateStore } from '../lab/state.js';
-import type { HubInfo } from '../ocm/installer.js';
-import type { Toolchain } from '../toolchain/toolchain.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import type { LabCapabilities } from './capabilities.js';
 import type { Step } from './types.js';
 
-/** A running lab as scenarios see it: named clusters with clients, plus the lab's provider and installer. */
-export class ScenarioLab {
-  private readonly clients = new Map<string, ClusterClient>();
-
-  constructor(
-    readonly spec: LabSpec,
-    readonly state: StateStore,
-    readonly parts: LabParts,
-    readonly toolchain: Toolchain,
-  ) {}
-
-  get hubName(): string {
-    return this.spec.hub.name;
-  }
-
-  cluster(name: string): ClusterRecord {
-    const record = this.state.read()?.clusters[name];
-    if (!record) throw new LabError(`cluster "${name}" is not part of the lab`, { hint: `clusters: ${Object.keys(this.state.read()?.clusters ?? {}).join(', ')}` });
-    return record;
-  }
-
-  client(name: string): ClusterClient {
-    let client = this.clients.get(name);
-    if (!client) {
-      const record = this.cluster(name);
-      client = new ClusterClient(name, record.kubeconfig);
-      this.clients.set(name, client);
-    }
-    return client;
-  }
-
-  hub(): ClusterClient {
-    return this.client(this.hubName);
-  }
-
-  hubInfo(): HubInfo {
-    return this.parts.installer.hubInfo(this.cluster(this.hubName));
-  }
+export interface ScenarioCluster {
+  name: string;
+  role: 'hub' | 'managed';
+  kubeconfig: string;
 }
 
-/** What one step runs with: the lab and the time it has. */
+/**
+ * A running lab as scenarios see it: named clusters with clients, what the lab can do, and the
+ * operations that need more than a client (faults, a fresh join). It knows neither providers nor installers.
+ */
+export interface ScenarioLab {
+  readonly name: string;
+  readonly hubName: string;
+  readonly managedClusters: string[];
+  readonly stateDir: string;
+  readonly capabilities: LabCapabilities;
+  /** Path of a tool of the lab's toolchain (kubectl, clusteradm). */
+  tool(name: 'kubectl' | 'clusteradm'): string;
+  cluster(name: string): ScenarioCluster;
+  clusters(): ScenarioCluster[];
+  client(name: string): ClusterClient;
+  hub(): ClusterClient;
+  /** Puts the config's labels and cluster sets on a ManagedCluster again (after a fresh join). */
+  relabel(cluster: string, signal?: AbortSignal): Promise<void>;
+  fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void>;
+  /** The cluster leaves and joins again as a new cluster would; afterwards its CSR waits for acceptance. */
+  rejoin(cluster: string, signal?: AbortSignal): Promise<void>;
+  /** Logs of what the lab runs on this host, for a diagnostics bundle. */
+  logs(): { id: string; log: string }[];
+}
+
+/** What one step runs with: the lab, the time it has, and a signal that cancels it when that time is up. */
 export interface StepContext {
   lab: ScenarioLab;
   timeoutMs: number;
+  signal: AbortSignal;
 }
 
 /** Runs one operation; resolves with an optional one-line summary for the report. */

@@ -1,6 +1,13 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { execa } from 'execa';
-import { detectKindSupport, kindHostLimitsProblems } from '../providers/docker.js';
+import {
+  assessRuntimeAdaptation,
+  detectKindSupport,
+  dockerProbes,
+  ENSURE_DOCKER,
+  hostRefusesSysResource,
+  kindHostLimits,
+} from '../providers/docker.js';
 import { freePorts } from '../process/ports.js';
 import type { BinaryName } from './binaries.js';
 import { ALL_BINARIES } from './binaries.js';
@@ -83,19 +90,36 @@ async function checkBinaries(): Promise<Check[]> {
   return checks;
 }
 
-async function checkDocker(nodeImage: string): Promise<Check[]> {
-  const kind = await detectKindSupport(nodeImage);
-  const checks: Check[] = [
-    kind.usable
-      ? { name: 'docker (kind provider)', level: 'ok', detail: kind.reason }
-      : {
-          name: 'docker (kind provider)',
-          level: 'warn',
-          detail: kind.reason,
-          fix: 'the local provider needs no Docker; for kind, run a Docker engine that allows privileged containers',
-        },
-  ];
-  for (const problem of kindHostLimitsProblems()) checks.push({ name: 'inotify (kind provider)', level: 'warn', detail: problem });
+/**
+ * Every condition kind needs, each on its own line with its fix. Docker is optional (the local provider
+ * needs none), so a problem is a warning unless the config asks for kind.
+ */
+async function checkDocker(nodeImage: string, kindRequired: boolean): Promise<Check[]> {
+  const problem: CheckLevel = kindRequired ? 'fail' : 'warn';
+  const probes = dockerProbes();
+  const kind = await detectKindSupport(nodeImage, { probes, exhaustive: true });
+  const checks: Check[] = kind.conditions.map((condition) =>
+    condition.ok
+      ? { name: `${condition.name} (kind)`, level: 'ok', detail: condition.detail }
+      : { name: `${condition.name} (kind)`, level: problem, detail: condition.detail, fix: condition.fix },
+  );
+
+  const engineAnswers = kind.conditions.some((c) => c.name === 'docker engine' && c.ok);
+  const privileged = kind.conditions.find((c) => c.name === 'privileged containers');
+  const adaptation = assessRuntimeAdaptation({
+    hostRefuses: hostRefusesSysResource(),
+    defaultRuntime: engineAnswers ? await probes.defaultRuntime() : undefined,
+    privilegedWorks: privileged?.ok,
+  });
+  checks.push(
+    adaptation.ok
+      ? { name: 'runtime adaptation (kind)', level: 'ok', detail: adaptation.detail }
+      : { name: 'runtime adaptation (kind)', level: problem, detail: adaptation.detail, fix: `${ENSURE_DOCKER} (as root)` },
+  );
+
+  const limits = kindHostLimits();
+  if (limits.length === 0) checks.push({ name: 'inotify (kind)', level: 'ok', detail: "at or above kind's recommended limits" });
+  for (const limit of limits) checks.push({ name: 'inotify (kind)', level: 'warn', detail: limit.problem, fix: limit.fix });
   return checks;
 }
 
@@ -109,8 +133,14 @@ async function checkPorts(): Promise<Check> {
   }
 }
 
-/** Every prerequisite, each with a fix for any problem. */
-export async function runDoctor(options: { nodeImage: string }): Promise<Check[]> {
-  const [node, go, binaries, docker, ports] = await Promise.all([checkNode(), checkGo(), checkBinaries(), checkDocker(options.nodeImage), checkPorts()]);
+/** Every prerequisite, each with a fix for any problem. `kindRequired` (the config says `provider: kind`) makes Docker problems failures. */
+export async function runDoctor(options: { nodeImage: string; kindRequired?: boolean }): Promise<Check[]> {
+  const [node, go, binaries, docker, ports] = await Promise.all([
+    checkNode(),
+    checkGo(),
+    checkBinaries(),
+    checkDocker(options.nodeImage, options.kindRequired ?? false),
+    checkPorts(),
+  ]);
   return [node, go, ...binaries, ...docker, ports];
 }

@@ -28,18 +28,32 @@ export async function labCli(
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, all: result.all ?? '' };
 }
 
-/** Every process on the host whose command line mentions `marker` (a lab's state dir), read from /proc. */
-export function labProcesses(marker: string): { pid: number; cmd: string }[] {
+/**
+ * Every live process on the host that mentions the folder `root` (a lab's state dir) as a path on its
+ * command line or in its environment, read from /proc independently of the code under test.
+ */
+export function labProcesses(root: string): { pid: number; cmd: string }[] {
   const found: { pid: number; cmd: string }[] = [];
+  const inside = (text: string) => text.split(/[\s=,:\0]/).some((part) => part === root || part.startsWith(`${root}/`));
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmd = readFileSync(join('/proc', entry, 'cmdline'), 'utf8').replaceAll('\0', ' ');
+      const env = readFileSync(join('/proc', entry, 'environ'), 'utf8');
       const stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
-      if (cmd.includes(marker) && !/^\d+ \(.*\) Z/.test(stat)) found.push({ pid: Number(entry), cmd });
+      if ((inside(cmd) || inside(env)) && !/^\d+ \(.*\) Z/.test(stat)) found.push({ pid: Number(entry), cmd });
     } catch {
       /* exited while we looked */
     }
   }
   return found;
+}
+
+/** The OCM host processes a local lab recorded (its installer's processes.json), by id. */
+export function recordedProcesses(stateDir: string): Record<string, { pid: number }> {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, 'ocm', 'processes.json'), 'utf8')) as Record<string, { pid: number }>;
+  } catch {
+    return {};
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
-import { labCli, labProcesses } from './helpers.js';
+import { labCli, labProcesses, recordedProcesses } from './helpers.js';
 
 const CONFIG = `
 name: e2e
@@ -148,9 +148,15 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
   it('status --json reports every cluster and process healthy', async () => {
     const status = await lab('status', '--json');
     expect(status.exitCode, status.all).toBe(0);
-    const parsed = JSON.parse(status.stdout) as { healthy: boolean; processes: { id: string; health: string }[]; managedClusters: { name: string; available: string }[] };
+    const parsed = JSON.parse(status.stdout) as {
+      healthy: boolean;
+      clusters: { name: string; working: boolean }[];
+      components: { id: string; health: string }[];
+      managedClusters: { name: string; available: string }[];
+    };
     expect(parsed.healthy).toBe(true);
-    expect(parsed.processes.map((p) => `${p.id}=${p.health}`).sort()).toEqual([
+    expect(parsed.clusters.map((c) => `${c.name}=${c.working}`)).toEqual(['hub=true', 'cluster1=true', 'cluster2=true']);
+    expect(parsed.components.map((p) => `${p.id}=${p.health}`).sort()).toEqual([
       'cluster1/klusterlet=healthy',
       'cluster2/klusterlet=healthy',
       'hub/placement=healthy',
@@ -161,12 +167,12 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
 
   it('a second up changes nothing: same processes, same clusters', async () => {
     const before = labProcesses(stateDir).map((p) => p.pid).sort();
-    const stateBefore = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { processes: Record<string, { pid: number }> };
+    const recordedBefore = recordedProcesses(stateDir);
+    expect(Object.keys(recordedBefore)).toHaveLength(4);
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toContain('healthy, nothing to do');
-    const stateAfter = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { processes: Record<string, { pid: number }> };
-    expect(stateAfter.processes).toEqual(stateBefore.processes);
+    expect(recordedProcesses(stateDir)).toEqual(recordedBefore);
     expect(labProcesses(stateDir).map((p) => p.pid).sort()).toEqual(before);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB, labCli, labProcesses } from './helpers.js';
+import { LAB, labCli, labProcesses, recordedProcesses } from './helpers.js';
 
 const CONFIG = `
 name: recovery
@@ -20,7 +20,6 @@ const lab = (...args: string[]) => labCli([...args, '--config', config]);
 
 interface State {
   clusters: Record<string, unknown>;
-  processes: Record<string, { pid: number }>;
 }
 const readState = (): State | undefined => {
   try {
@@ -58,27 +57,27 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
   });
 
   it('a killed klusterlet is reported by status (exit 1) and restarted by up', async () => {
-    const before = readState()!.processes['cluster1/klusterlet']!.pid;
+    const before = recordedProcesses(stateDir)['cluster1/klusterlet']!.pid;
     process.kill(before, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
 
     const status = await lab('status', '--json');
     expect(status.exitCode).toBe(1);
-    const parsed = JSON.parse(status.stdout) as { healthy: boolean; processes: { id: string; health: string }[] };
+    const parsed = JSON.parse(status.stdout) as { healthy: boolean; components: { id: string; health: string }[] };
     expect(parsed.healthy).toBe(false);
-    expect(parsed.processes.find((p) => p.id === 'cluster1/klusterlet')?.health).toBe('stopped');
+    expect(parsed.components.find((p) => p.id === 'cluster1/klusterlet')?.health).toBe('stopped');
 
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toContain('completing it');
-    const after = readState()!.processes['cluster1/klusterlet']!.pid;
+    const after = recordedProcesses(stateDir)['cluster1/klusterlet']!.pid;
     expect(after).not.toBe(before);
     expect((await lab('status')).exitCode).toBe(0);
   });
 
   it('down cleans everything after up was killed mid-way (crash)', async () => {
     expect((await lab('down')).exitCode).toBe(0);
-    await interruptUp('SIGKILL', (s) => Object.keys(s?.processes ?? {}).length >= 2);
+    await interruptUp('SIGKILL', () => Object.keys(recordedProcesses(stateDir)).length >= 2);
     expect(labProcesses(stateDir).length).toBeGreaterThan(0);
 
     const down = await lab('down');

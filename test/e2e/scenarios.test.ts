@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +19,13 @@ interface JsonReport {
 
 describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
   beforeAll(async () => {
-    cpSync(join(REPO, 'lab.config.yaml'), config);
+    // The repo's lab, on the provider this suite tests (the shipped config says auto).
+    writeFileSync(config, readFileSync(join(REPO, 'lab.config.yaml'), 'utf8').replace(/^provider: .*$/m, 'provider: local'));
     cpSync(join(REPO, 'scenarios'), join(dir, 'scenarios'), { recursive: true });
     cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
-    // lab.config.yaml says provider: auto; without a Docker engine that runs kind, it explains its choice.
-    expect(up.stdout).toMatch(/Provider: local \(auto: kind is not usable \(no Docker engine reachable/);
+    expect(up.stdout).toMatch(/Provider: local \(set in the config\)/);
   }, 600_000);
 
   afterAll(async () => {
@@ -76,7 +76,7 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(run.all).toContain('assert failed on cluster hub after');
     expect(run.all).toContain('closest: ManagedCluster cluster1');
     expect(run.all).toContain('metadata.labels.region: expected "mars", got "east"');
-    expect(run.all).toContain('false-expectation.yaml:7');
+    expect(run.all).toContain('false-expectation.yaml:8');
 
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<failure');
@@ -112,6 +112,15 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(outcomes).toEqual(['core-ops=passed', 'false-expectation=failed']);
   });
 
+  it('a step that outlives its timeout is cancelled: none of its work happens afterwards', async () => {
+    const cancel = join(REPO, 'fixtures/scenarios/cancel');
+    const run = await lab('run', join(cancel, 'step-timeout.yaml'), join(cancel, 'nothing-late.yaml'), '--json', '--diagnostics', join(dir, 'diag-cancel'));
+    expect(run.exitCode, run.all).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.scenarios.map((s) => `${s.name}=${s.outcome}`)).toEqual(['step-timeout=failed', 'nothing-late=passed']);
+    expect(report.scenarios[0]!.steps[0]!.message).toMatch(/step did not finish within 1(\.0)?s and was cancelled/);
+  });
+
   it('./lab demo leaves the lab up, runs the tour and says what to try next', async () => {
     const demo = await lab('demo');
     expect(demo.exitCode, demo.all).toBe(0);
@@ -137,6 +146,20 @@ describe('scenario validation without a lab', { timeout: 60_000 }, () => {
     const run = await labCli(['run', join(bad, 'unknown-op.yaml')]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('unknown-op.yaml:7:5: spec.steps[0].teleport: unknown key "teleport"');
+  });
+
+  it('./lab validate rejects, at file:line, a step the configured provider cannot do', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ocm-lab-caps-'));
+    writeFileSync(join(folder, 'kind.yaml'), 'name: caps\nprovider: kind\nmanagedClusters:\n  - name: cluster1\n  - name: cluster2\n');
+    writeFileSync(join(folder, 'local.yaml'), 'name: caps\nprovider: local\nmanagedClusters:\n  - name: cluster1\n  - name: cluster2\n');
+    const scenario = join(REPO, 'scenarios/join-accept.yaml');
+    const onKind = await labCli(['validate', scenario, '--config', join(folder, 'kind.yaml')]);
+    const onLocal = await labCli(['validate', scenario, '--config', join(folder, 'local.yaml')]);
+    rmSync(folder, { recursive: true, force: true });
+    expect(onKind.exitCode).toBe(2);
+    expect(onKind.stderr).toMatch(/scenarios\/join-accept\.yaml:\d+:1: join: step "[^"]+" needs a fresh join, which the kind provider cannot do/);
+    expect(onLocal.exitCode, onLocal.all).toBe(0);
+    expect(onLocal.stdout).toContain('1 scenario valid for the local provider');
   });
 
   it('./lab run says clearly when no lab is up', async () => {

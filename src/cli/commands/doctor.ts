@@ -12,8 +12,8 @@ export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   describe: 'Check every prerequisite (node, go, each binary and its version, Docker for kind, inotify, ports) with a fix for each problem',
   handler: async (argv) => {
     // doctor must work before a config exists; with one, it checks the configured kind node image.
-    const nodeImage = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config).kind.nodeImage : loadVersions().kindNodeImage;
-    const checks = await runDoctor({ nodeImage });
+    const spec = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config) : undefined;
+    const checks = await runDoctor({ nodeImage: spec?.kind.nodeImage ?? loadVersions().kindNodeImage, kindRequired: spec?.provider === 'kind' });
     if (argv.json) {
       process.stdout.write(`${JSON.stringify({ ok: !checks.some((c) => c.level === 'fail'), checks }, null, 2)}\n`);
     } else {

@@ -2,7 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { clusterNames } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { mergedKubeconfigPath } from '../../lab/kubeconfigs.js';
-import { requireExistingLab } from '../context.js';
+import { openLab } from '../../lab/open-lab.js';
+import { loadSpec } from '../context.js';
 import type { GlobalOptions } from '../options.js';
 
 type Options = GlobalOptions & { cluster?: string };
@@ -16,12 +17,12 @@ export const kubeconfigCommand: CommandModule<GlobalOptions, Options> = {
       .example('$0 kubeconfig hub', '')
       .example('kubectl --kubeconfig "$(./lab kubeconfig cluster1)" get nodes', ''),
   handler: (argv) => {
-    const { spec, state } = requireExistingLab(argv);
+    const { spec, state, recorded } = openLab(loadSpec(argv));
     const names = clusterNames(spec);
     if (argv.cluster && !names.includes(argv.cluster)) {
       throw new UsageError(`no cluster "${argv.cluster}" in lab ${spec.name}`, `choose one of: ${names.join(', ')}`);
     }
-    const path = argv.cluster ? state.read()?.clusters[argv.cluster]?.kubeconfig : mergedKubeconfigPath(state);
+    const path = argv.cluster ? recorded.clusters[argv.cluster]?.kubeconfig : mergedKubeconfigPath(state);
     if (argv.json) process.stdout.write(`${JSON.stringify({ cluster: argv.cluster ?? 'all', kubeconfig: path })}\n`);
     else process.stdout.write(`${path}\n`);
   },

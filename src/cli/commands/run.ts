@@ -1,13 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_FAILURE, UsageError } from '../../errors.js';
+import { run } from '../../lab/run.js';
 import { parseReportTargets } from '../../report/json.js';
 import { writeReports } from '../../report/write-reports.js';
-import { runContext, scenarioTasks, selectScenarios, summarize } from '../../scenario/runner.js';
-import { ScenarioLab } from '../../scenario/step-context.js';
-import { requireToolchain } from '../../toolchain/toolchain.js';
-import { openLab, requireExistingLab } from '../context.js';
+import { selectScenarios } from '../../scenario/runner.js';
+import { loadSpec } from '../context.js';
+import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { runTasks } from '../progress.js';
+import { ListrProgress } from '../progress.js';
 import { renderRunSummary } from '../render.js';
 import { scenariosFrom } from '../scenario-lab.js';
 
@@ -15,7 +15,7 @@ type Options = GlobalOptions & { paths: string[]; select: string[]; failFast: bo
 
 export const runCommand: CommandModule<GlobalOptions, Options> = {
   command: 'run [paths..]',
-  describe: 'Run scenarios against the lab and assert their outcomes (exit 1 when any fails, 2 when a scenario is invalid)',
+  describe: 'Run scenarios against the lab and assert their outcomes (exit 1 when any fails, 2 when a scenario is invalid or needs what the lab cannot do)',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs
       .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'scenario files or folders (default: scenarios/)' })
@@ -30,12 +30,13 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
       if (!/^[^=]+=[^=]*$/.test(selector)) throw new UsageError(`--select "${selector}" is not key=value`, 'e.g. --select area=work');
     }
     const targets = parseReportTargets(argv.report);
-    const scenarios = selectScenarios(scenariosFrom(argv.paths, openLab(argv).spec), argv.select);
+    const spec = loadSpec(argv);
+    const scenarios = selectScenarios(scenariosFrom(argv.paths, spec), argv.select);
     if (!scenarios.length) throw new UsageError(`no scenario matches ${argv.select.join(', ') || 'the given paths'}`, './lab validate lists the scenarios');
-    const { spec, state, parts } = requireExistingLab(argv);
-    const lab = new ScenarioLab(spec, state, parts, requireToolchain());
-    const ctx = await runTasks(scenarioTasks(scenarios, lab, { failFast: argv.failFast, diagnosticsDir: argv.diagnostics }), runContext(spec.name), argv, { exitOnError: false });
-    const result = summarize(ctx.result);
+    const signal = interruptSignal();
+    const result = await new ListrProgress(argv).around((events) =>
+      run(spec, scenarios, { ...events, signal, failFast: argv.failFast, diagnosticsDir: argv.diagnostics }),
+    );
     const written = writeReports(result, targets);
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: result.failed === 0, ...result, reports: written })}\n`);
     else process.stdout.write(`${renderRunSummary(result, written)}\n`);

@@ -1,27 +1,24 @@
 import type { CommandModule } from 'yargs';
+import { Progress } from '../../core/progress.js';
 import { buildToolchain, findToolchain } from '../../toolchain/toolchain.js';
+import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { runTasks } from '../progress.js';
+import { ListrProgress } from '../progress.js';
 
 export const setupCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'setup',
   describe: 'Build the pinned toolchain (Kubernetes, etcd, kwok, OCM, clusteradm, kind) into the cache; nothing else',
   handler: async (argv) => {
-    const ctx = await runTasks(
-      [
-        {
-          title: 'Toolchain',
-          task: async (c: { dir?: string }, task) => {
-            const found = findToolchain();
-            c.dir = found?.dir ?? (await buildToolchain((line) => (task.output = line))).dir;
-            task.title = `Toolchain: ${found ? 'cached' : 'built'} (${c.dir})`;
-          },
-          rendererOptions: { outputBar: 3 },
-        },
-      ],
-      {} as { dir?: string },
-      argv,
-    );
-    if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, toolchain: ctx.dir })}\n`);
+    const signal = interruptSignal();
+    const dir = await new ListrProgress(argv).around(async ({ onEvent }) => {
+      const progress = new Progress(onEvent);
+      progress.plan([{ id: 'toolchain', title: 'Toolchain' }]);
+      return progress.run(
+        'toolchain',
+        async () => findToolchain()?.dir ?? (await buildToolchain((line) => progress.output('toolchain', line), signal)).dir,
+        (path) => `Toolchain: ${path}`,
+      );
+    });
+    if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, toolchain: dir })}\n`);
   },
 };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../../config/load.js';
+import { validateForLab } from '../../lab/run.js';
 import type { GlobalOptions } from '../options.js';
 import { scenariosFrom } from '../scenario-lab.js';
 
@@ -8,18 +9,20 @@ type Options = GlobalOptions & { paths: string[] };
 
 export const validateCommand: CommandModule<GlobalOptions, Options> = {
   command: 'validate [paths..]',
-  describe: 'Check scenarios without running them (exit 2 with file, line and field for each problem)',
+  describe: 'Check scenarios without running them, and that the lab\'s provider can do every step (exit 2 with file, line and field for each problem)',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs.positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'scenario files or folders (default: scenarios/)' }) as unknown as Argv<Options>,
   handler: (argv) => {
     // With a lab config, cluster names are checked against it too.
     const spec = existsSync(argv.config) ? loadConfig(argv.config) : undefined;
     const scenarios = scenariosFrom(argv.paths, spec);
+    const checkedFor = spec ? validateForLab(spec, scenarios) : undefined;
     if (argv.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, steps: s.steps.length, cleanup: s.cleanup.length, labels: s.labels })) })}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, provider: checkedFor ?? null, scenarios: scenarios.map((s) => ({ name: s.name, file: s.file, steps: s.steps.length, cleanup: s.cleanup.length, labels: s.labels })) })}\n`);
       return;
     }
     for (const s of scenarios) process.stdout.write(`ok  ${s.name}  (${s.steps.length} steps${s.cleanup.length ? `, ${s.cleanup.length} cleanup` : ''})\n`);
-    process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} valid\n`);
+    const against = checkedFor ? ` for the ${checkedFor} provider` : '';
+    process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} valid${against}\n`);
   },
 };

@@ -4,11 +4,12 @@ import type { ManagedClusterSpec } from '../../config/schema.js';
 import { CommandError, LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { renderKubeconfig } from '../../kube/kubeconfig.js';
-import type { StateStore } from '../../lab/state.js';
+import { writePrivateFile } from '../../fs/private-files.js';
 import { run } from '../../process/run.js';
-import type { ClusterHandle } from '../../providers/provider.js';
+import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
-import type { HubInfo, OcmInstaller, ProcessStatus } from '../installer.js';
+import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
+import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { getTokenArgs, initArgs, joinArgs } from './commands.js';
 
@@ -24,7 +25,7 @@ const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefini
 
 export interface ClusteradmInstallerOptions {
   labName: string;
-  state: StateStore;
+  dirs: InstallerDirs;
   toolchain: Toolchain;
 }
 
@@ -34,15 +35,18 @@ export interface ClusteradmInstallerOptions {
  * so deleting the clusters removes OCM.
  */
 export class ClusteradmInstaller implements OcmInstaller {
+  static readonly capabilities: InstallerCapabilities = { agentFaults: false, freshJoin: false };
+  readonly capabilities = ClusteradmInstaller.capabilities;
+
   constructor(private readonly options: ClusteradmInstallerOptions) {}
 
   private get bootstrapPath(): string {
-    return join(this.options.state.dir('secrets'), 'bootstrap-hub.kubeconfig');
+    return join(this.options.dirs.secrets, 'bootstrap-hub.kubeconfig');
   }
 
-  private async clusteradm(args: string[], options: { timeoutMs: number; secrets?: string[]; hint: string }): Promise<string> {
+  private async clusteradm(args: string[], options: { timeoutMs: number; secrets?: string[]; hint: string; signal?: AbortSignal }): Promise<string> {
     try {
-      return await run(this.options.toolchain.bin('clusteradm'), args, { timeoutMs: options.timeoutMs, secrets: options.secrets });
+      return await run(this.options.toolchain.bin('clusteradm'), args, { timeoutMs: options.timeoutMs, secrets: options.secrets, signal: options.signal });
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       throw new CommandError(error.command, error.stderr, { cause: error, hint: options.hint });
@@ -55,19 +59,25 @@ export class ClusteradmInstaller implements OcmInstaller {
    * The bootstrap kubeconfig holds the hub's host endpoint: `clusteradm join` runs on this host,
    * and the klusterlet itself finds the internal endpoint through --force-internal-endpoint-lookup.
    */
-  async initHub(hub: ClusterHandle): Promise<HubInfo> {
+  async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     if (!(await hasApplied(hub, CLUSTER_MANAGER))) {
       await this.clusteradm(initArgs(hub.kubeconfig), {
         timeoutMs: INIT_TIMEOUT_MS,
+        signal: options.signal,
         hint: `the hub pulls OCM's images from quay.io: see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
       });
     }
+    return this.renewToken(hub, options);
+  }
+
+  private async renewToken(hub: ClusterHandle, options: CallOptions): Promise<HubInfo> {
     const output = await this.clusteradm(getTokenArgs(hub.kubeconfig), {
       timeoutMs: TOKEN_TIMEOUT_MS,
+      signal: options.signal,
       hint: 'the bootstrap service account open-cluster-management/agent-registration-bootstrap may be missing: run ./lab up again',
     });
     const token = parseHubToken(output);
-    this.options.state.writePrivate(
+    writePrivateFile(
       this.bootstrapPath,
       renderKubeconfig({
         name: `${this.options.labName}-bootstrap`,
@@ -79,24 +89,31 @@ export class ClusteradmInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo): Promise<void> {
+  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     if (await hasApplied(cluster, KLUSTERLET)) return;
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
     await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig }), {
       timeoutMs: JOIN_TIMEOUT_MS,
+      signal: options.signal,
       secrets: [token],
       hint: `see the klusterlet: \`kubectl --kubeconfig ${cluster.kubeconfig} get pods -n open-cluster-management-agent\`, then run ./lab up again`,
     });
   }
 
-  async processes(): Promise<ProcessStatus[]> {
+  async components(): Promise<ComponentStatus[]> {
+    return [];
+  }
+
+  logs(): { id: string; log: string }[] {
     return [];
   }
 
   /** Nothing runs on the host; deleting the clusters removes OCM. */
   async stop(): Promise<void> {}
 
-  hubInfo(hub: ClusterHandle): HubInfo {
+  /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
+  async hubInfo(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
+    if (bootstrapNeedsRenewal(this.bootstrapPath)) return this.renewToken(hub, options);
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 

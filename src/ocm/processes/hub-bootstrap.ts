@@ -11,8 +11,8 @@ export const HUB_NAMESPACE = 'open-cluster-management-hub';
 export const AGENT_NAMESPACE = 'open-cluster-management-agent';
 export const BOOTSTRAP_SERVICE_ACCOUNT = 'agent-registration-bootstrap';
 const BOOTSTRAP_CLUSTER_ROLE = 'open-cluster-management:bootstrap';
-/** Long enough for a lab's life; the agent only uses it until it holds its own client certificate. */
-const BOOTSTRAP_TOKEN_SECONDS = 7 * 24 * 3600;
+/** The agent only uses it until it holds its own client certificate; `hubInfo` renews it before it runs out. */
+const BOOTSTRAP_TOKEN_SECONDS = 24 * 3600;
 
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
 
@@ -21,14 +21,14 @@ function namespace(name: string): KubernetesObject {
 }
 
 /** Applies the given CRD files from the toolchain and waits until each is Established. */
-export async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[]): Promise<void> {
+export async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
   const names: string[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(join(crdDir, basename(file)), 'utf8'))) {
       const crd = doc.toJS() as KubernetesObject | null;
       if (!crd?.metadata?.name) continue;
       names.push(crd.metadata.name);
-      await client.apply(crd);
+      await client.apply(crd, { signal });
     }
   }
   await client.waitFor<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }, true>(
@@ -39,16 +39,16 @@ export async function applyCrds(client: ClusterClient, crdDir: string, files: re
       );
       return names.every((n) => established.has(n)) ? true : undefined;
     },
-    { timeoutMs: 60_000, description: `CRDs ${names.join(', ')} to be established` },
+    { timeoutMs: 60_000, description: `CRDs ${names.join(', ')} to be established`, signal },
   );
 }
 
 /** What clusteradm init would leave on the hub for the processes to use: CRDs, namespaces, the bootstrap identity. */
-export async function prepareHub(hub: ClusterClient, crdDir: string): Promise<void> {
-  await applyCrds(hub, crdDir, HUB_CRD_FILES);
-  await hub.apply(namespace(BOOTSTRAP_NAMESPACE));
-  await hub.apply(namespace(HUB_NAMESPACE));
-  await hub.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE } });
+export async function prepareHub(hub: ClusterClient, crdDir: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(hub, crdDir, HUB_CRD_FILES, signal);
+  await hub.apply(namespace(BOOTSTRAP_NAMESPACE), { signal });
+  await hub.apply(namespace(HUB_NAMESPACE), { signal });
+  await hub.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE } }, { signal });
   await hub.apply({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -59,14 +59,14 @@ export async function prepareHub(hub: ClusterClient, crdDir: string): Promise<vo
       { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: ['get', 'create', 'list', 'watch'] },
       { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclustersets/join'], verbs: ['create'] },
     ],
-  } as KubernetesObject);
+  } as KubernetesObject, { signal });
   await hub.apply({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name: 'open-cluster-management:bootstrap:agent-registration' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: BOOTSTRAP_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE }],
-  } as KubernetesObject);
+  } as KubernetesObject, { signal });
 }
 
 /** A bootstrap kubeconfig holding a fresh token of the bootstrap service account (what `clusteradm get token` hands out). */
@@ -89,7 +89,7 @@ export async function bootstrapKubeconfig(hub: ClusterClient, labName: string): 
 }
 
 /** What the klusterlet needs on a managed cluster before its agent starts. */
-export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string): Promise<void> {
-  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES);
-  await cluster.apply(namespace(AGENT_NAMESPACE));
+export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES, signal);
+  await cluster.apply(namespace(AGENT_NAMESPACE), { signal });
 }

@@ -1,15 +1,16 @@
-import { existsSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabSpec, ManagedClusterSpec } from '../../config/schema.js';
-import { LabError } from '../../errors.js';
+import type { ManagedClusterSpec } from '../../config/schema.js';
+import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
-import type { ProcessRecord, StateStore } from '../../lab/state.js';
-import { isRunning, probeHealth, processesMentioning, startHostProcess, stopHostProcess, terminate } from '../../process/host-process.js';
-import { tailFile } from '../../process/log-tail.js';
+import { throwIfAborted } from '../../process/abort.js';
+import { isRunning, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
+import { processesOwnedBy } from '../../process/ownership.js';
 import { freePorts } from '../../process/ports.js';
-import type { ClusterHandle } from '../../providers/provider.js';
+import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
-import type { HubInfo, OcmInstaller, ProcessStatus } from '../installer.js';
+import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
+import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import { CSR, CSR_CLUSTER_LABEL, managedClusterRef, type CertificateSigningRequest } from '../resources.js';
 import { AGENT_NAMESPACE, bootstrapKubeconfig, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
 
@@ -17,10 +18,12 @@ const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
 const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 
+const OCM_BINARIES = ['registration', 'placement', 'registration-operator'] as const;
+
 interface ProcessDefinition {
   id: string;
   cluster: string;
-  binary: 'registration' | 'placement' | 'registration-operator';
+  binary: (typeof OCM_BINARIES)[number];
   args: (listen: string) => string[];
 }
 
@@ -65,36 +68,61 @@ export function klusterletProcess(options: {
 
 /**
  * OCM without pods: the hub's registration and placement controllers and one klusterlet agent
- * per managed cluster run as host processes. Each has its own log file under logs/ and its own
- * health port on 127.0.0.1, and is recorded in the state so `status`, `up` and `down` find it.
+ * per managed cluster run as host processes. Each has its own log file and its own health port on
+ * 127.0.0.1, carries the lab's owner marker, and is recorded in this installer's own
+ * processes.json so `status`, `up` and `down` find it.
  */
 export class ProcessesInstaller implements OcmInstaller {
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
+  readonly capabilities = ProcessesInstaller.capabilities;
+
   constructor(
-    private readonly spec: LabSpec,
-    private readonly state: StateStore,
-    private readonly toolchain: Toolchain,
+    private readonly options: { labName: string; dirs: InstallerDirs; toolchain: Toolchain },
   ) {}
 
+  private get dirs(): InstallerDirs {
+    return this.options.dirs;
+  }
+
   private get bootstrapPath(): string {
-    return join(this.state.dir('secrets'), 'bootstrap-hub.kubeconfig');
+    return join(this.dirs.secrets, 'bootstrap-hub.kubeconfig');
   }
 
-  async initHub(hub: ClusterHandle): Promise<HubInfo> {
+  private get recordsPath(): string {
+    return join(this.dirs.work, 'processes.json');
+  }
+
+  private records(): Record<string, HostProcessRecord> {
+    try {
+      return JSON.parse(readFileSync(this.recordsPath, 'utf8')) as Record<string, HostProcessRecord>;
+    } catch {
+      return {};
+    }
+  }
+
+  private record(record: HostProcessRecord): void {
+    writePrivateFile(this.recordsPath, `${JSON.stringify({ ...this.records(), [record.id]: record }, null, 2)}\n`);
+  }
+
+  async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     const client = new ClusterClient(hub.name, hub.kubeconfig);
-    await prepareHub(client, this.toolchain.crdDir);
-    if (!existsSync(this.bootstrapPath)) this.state.writePrivate(this.bootstrapPath, await bootstrapKubeconfig(client, this.spec.name));
-    for (const definition of hubProcesses(hub.name, hub.kubeconfig)) await this.ensureRunning(definition);
+    await prepareHub(client, this.options.toolchain.crdDir, options.signal);
+    const info = await this.hubInfo(hub, options);
+    for (const definition of hubProcesses(hub.name, hub.kubeconfig)) await this.ensureRunning(definition, options.signal);
+    return info;
+  }
+
+  async hubInfo(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
+    if (bootstrapNeedsRenewal(this.bootstrapPath)) {
+      throwIfAborted(options.signal);
+      writePrivateFile(this.bootstrapPath, await bootstrapKubeconfig(new ClusterClient(hub.name, hub.kubeconfig), this.options.labName));
+    }
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  hubInfo(hub: ClusterHandle): HubInfo {
-    if (!existsSync(this.bootstrapPath)) throw new LabError('the hub is not initialised', { hint: './lab up' });
-    return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
-  }
-
-  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo): Promise<void> {
-    await prepareManagedCluster(new ClusterClient(cluster.name, cluster.kubeconfig), this.toolchain.crdDir);
-    await this.startAgent(cluster, hub);
+  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+    await prepareManagedCluster(new ClusterClient(cluster.name, cluster.kubeconfig), this.options.toolchain.crdDir, options.signal);
+    await this.startAgent(cluster, hub, options);
   }
 
   private klusterlet(cluster: ClusterHandle, hub: HubInfo): ProcessDefinition {
@@ -107,94 +135,78 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   private hubKubeconfigDir(cluster: string): string {
-    return this.state.dir('ocm', cluster, 'hub-kubeconfig');
+    return mkdirPrivate(join(this.dirs.work, cluster, 'hub-kubeconfig'));
   }
 
-  async startAgent(cluster: ClusterHandle, hub: HubInfo): Promise<void> {
-    await this.ensureRunning(this.klusterlet(cluster, hub));
+  async startAgent(cluster: ClusterHandle, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+    await this.ensureRunning(this.klusterlet(cluster, hub), options.signal);
   }
 
   async stopAgent(cluster: ClusterHandle): Promise<void> {
-    const record = this.state.read()?.processes[klusterletId(cluster.name)];
+    const record = this.records()[klusterletId(cluster.name)];
     if (record) await stopHostProcess(record);
   }
 
-  async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle): Promise<void> {
+  async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
     await this.stopAgent(cluster);
     const spoke = new ClusterClient(cluster.name, cluster.kubeconfig);
-    await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET });
+    await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET }, signal);
     rmSync(this.hubKubeconfigDir(cluster.name), { recursive: true, force: true });
     const hubClient = new ClusterClient(hubCluster.name, hubCluster.kubeconfig);
-    await hubClient.delete(managedClusterRef(cluster.name));
+    await hubClient.delete(managedClusterRef(cluster.name), signal);
     await hubClient.waitFor(managedClusterRef(cluster.name), (found) => (found.length === 0 ? true : undefined), {
       timeoutMs: 120_000,
       description: `ManagedCluster ${cluster.name} to be deleted (ManifestWorks left in its namespace keep it)`,
+      signal,
     });
-    for (const csr of await hubClient.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${cluster.name}`)) {
-      await hubClient.delete({ ...CSR, name: csr.metadata!.name! });
+    for (const csr of await hubClient.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${cluster.name}`, signal)) {
+      await hubClient.delete({ ...CSR, name: csr.metadata!.name! }, signal);
     }
-    await this.startAgent(cluster, hub);
+    await this.startAgent(cluster, hub, options);
   }
 
   /** Starts the process unless the recorded one is still running and healthy; waits for its /healthz. */
-  private async ensureRunning(definition: ProcessDefinition): Promise<ProcessRecord> {
-    const recorded = this.state.read()?.processes[definition.id];
+  private async ensureRunning(definition: ProcessDefinition, signal?: AbortSignal): Promise<HostProcessRecord> {
+    const recorded = this.records()[definition.id];
     if (recorded && (await probeHealth(recorded)) === 'healthy') return recorded;
     if (recorded) await stopHostProcess(recorded);
+    throwIfAborted(signal);
 
     const [port] = await freePorts(1);
     const listen = `127.0.0.1:${port}`;
-    const record = startHostProcess({
-      id: definition.id,
-      cluster: definition.cluster,
-      command: this.toolchain.bin(definition.binary),
-      args: definition.args(listen),
-      log: this.state.logPath(definition.id),
-      listen,
-    });
-    this.state.update((s) => {
-      s.processes[definition.id] = record;
-    });
-    await this.waitHealthy(record);
+    const record = startHostProcess(
+      {
+        id: definition.id,
+        cluster: definition.cluster,
+        command: this.options.toolchain.bin(definition.binary),
+        args: definition.args(listen),
+        log: join(mkdirPrivate(this.dirs.logs), `${definition.id.replaceAll('/', '-')}.log`),
+        listen,
+      },
+      this.dirs.owner,
+    );
+    this.record(record);
+    await waitUntilHealthy(record, { timeoutMs: HEALTHY_TIMEOUT_MS, signal });
     return record;
   }
 
-  private async waitHealthy(record: ProcessRecord): Promise<void> {
-    const deadline = Date.now() + HEALTHY_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      const health = await probeHealth(record);
-      if (health === 'healthy') return;
-      if (health === 'stopped') {
-        throw new LabError(`${record.id} exited during start-up:\n${logTail(record.log)}`, { hint: `full log: ${record.log}` });
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new LabError(`${record.id} did not become healthy on ${record.listen} within ${HEALTHY_TIMEOUT_MS / 1000}s`, {
-      hint: `see its log: ${record.log}`,
-    });
-  }
-
-  async processes(): Promise<ProcessStatus[]> {
-    const records = Object.values(this.state.read()?.processes ?? {});
+  async components(): Promise<ComponentStatus[]> {
     return Promise.all(
-      records.map(async (r) => ({ id: r.id, cluster: r.cluster, pid: r.pid, log: r.log, health: await probeHealth(r) })),
+      Object.values(this.records()).map(async (r) => ({ id: r.id, cluster: r.cluster, pid: r.pid, log: r.log, health: await probeHealth(r) })),
     );
   }
 
-  /** Stops every recorded process, then any process of ours the state no longer knows (after a crash). */
-  async stop(): Promise<void> {
-    const records = Object.values(this.state.read()?.processes ?? {});
-    await Promise.all(records.filter(isRunning).map(stopHostProcess));
-    const binaries = new Set(['registration', 'placement', 'registration-operator'].map((b) => this.toolchain.bin(b as never)));
-    const strays = processesMentioning(this.state.root).filter((p) => binaries.has(p.args[0]!));
-    if (strays.length) await terminate(strays.map((p) => p.pid));
+  logs(): { id: string; log: string }[] {
+    return Object.values(this.records()).map((r) => ({ id: r.id, log: r.log }));
   }
-}
 
-function logTail(path: string, lines = 20): string {
-  try {
-    return tailFile(path, lines).trimEnd();
-  } catch {
-    return '(no log)';
+  /** Stops every recorded process, then any OCM process of this lab the records no longer know (after a crash). */
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.records()).filter(isRunning).map(stopHostProcess));
+    const binaries = new Set(OCM_BINARIES.map((b) => this.options.toolchain.bin(b)));
+    const strays = processesOwnedBy(this.dirs.owner).filter((p) => binaries.has(p.args[0]!));
+    if (strays.length) await terminate(strays.map((p) => p.pid));
+    rmSync(this.recordsPath, { force: true });
   }
 }

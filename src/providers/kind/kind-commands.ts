@@ -1,3 +1,6 @@
+import { stringify } from 'yaml';
+import { isWithin } from '../../process/ownership.js';
+
 /** Command lines for the kind CLI, kept pure so tests can check them without Docker. */
 
 /** kind's name for a lab cluster: the lab name keeps two labs on one Docker engine apart. */
@@ -14,14 +17,52 @@ export function kindNodeName(kindName: string): string {
  * `kindKubeconfig` is a file of this cluster alone: kind locks the kubeconfig it writes,
  * and parallel creates sharing one file fail on that lock.
  */
-export function createClusterArgs(options: { kindName: string; nodeImage: string; kindKubeconfig: string }): string[] {
+export function createClusterArgs(options: { kindName: string; nodeImage: string; kindKubeconfig: string; configFile: string }): string[] {
   return [
     'create', 'cluster',
     '--name', options.kindName,
     '--image', options.nodeImage,
+    '--config', options.configFile,
     '--kubeconfig', options.kindKubeconfig,
     '--wait', '2m',
   ];
+}
+
+/** Where the owner folder is mounted in every node: the mount's host path names the lab that made the cluster. */
+export const OWNER_MOUNT = '/etc/ocm-lab';
+
+/**
+ * kind's cluster config: one control-plane node that mounts `ownerDir`, a folder inside the lab's
+ * state dir. kind sets no labels of ours on its containers, but a bind mount's source path shows
+ * in `docker inspect`, so ownership is read from an exact path, never from a name pattern.
+ */
+export function kindClusterConfig(ownerDir: string): string {
+  return stringify({
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: ownerDir, containerPath: OWNER_MOUNT, readOnly: true }] }],
+  });
+}
+
+/** Lists every kind node container with its cluster label and bind-mount sources, one line each. */
+export function inspectKindNodesArgs(containerIds: string[]): string[] {
+  return ['inspect', '--format', `{{index .Config.Labels "${KIND_CLUSTER_LABEL}"}}{{range .Mounts}} {{.Source}}{{end}}`, ...containerIds];
+}
+
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+
+export function listKindNodesArgs(): string[] {
+  return ['ps', '-aq', '--filter', `label=${KIND_CLUSTER_LABEL}`];
+}
+
+/** kind clusters (by kind name) with a node that mounts a folder inside `owner`: the clusters that lab made. */
+export function ownedKindClusters(inspectOutput: string, owner: string): string[] {
+  const owned = new Set<string>();
+  for (const line of inspectOutput.split('\n')) {
+    const [cluster, ...sources] = line.trim().split(/\s+/);
+    if (cluster && sources.some((source) => isWithin(source, owner))) owned.add(cluster);
+  }
+  return [...owned];
 }
 
 /** Without --kubeconfig kind would edit $KUBECONFIG or ~/.kube/config. */
@@ -41,12 +82,7 @@ export function getKubeconfigArgs(kindName: string, options: { internal: boolean
   return ['get', 'kubeconfig', '--name', kindName, ...(options.internal ? ['--internal'] : [])];
 }
 
-/** This lab's clusters in `kind get clusters` output, by their lab names (prefix removed). */
-export function labClusters(getClustersOutput: string, labName: string): string[] {
-  const prefix = `${labName}-`;
-  return getClustersOutput
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith(prefix) && line.length > prefix.length)
-    .map((line) => line.slice(prefix.length));
+/** The lab's name for a kind cluster it owns ("<lab>-<cluster>" → "<cluster>"). */
+export function labClusterName(kindName: string, labName: string): string {
+  return kindName.startsWith(`${labName}-`) ? kindName.slice(labName.length + 1) : kindName;
 }

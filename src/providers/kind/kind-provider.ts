@@ -1,22 +1,27 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CommandError, LabError, TimeoutError } from '../../errors.js';
+import { CommandError, errorMessage, LabError } from '../../errors.js';
+import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
+import { ClusterClient } from '../../kube/cluster-client.js';
 import { renderKubeconfig } from '../../kube/kubeconfig.js';
-import type { StateStore } from '../../lab/state.js';
+import { nodeProblems } from '../../kube/node-health.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { kindHostLimitsProblems } from '../docker.js';
-import type { ClusterHandle, ClusterProvider, ClusterRequest } from '../provider.js';
+import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
 import {
   createClusterArgs,
   deleteClusterArgs,
-  getClustersArgs,
   getKubeconfigArgs,
+  inspectKindNodesArgs,
+  kindClusterConfig,
   kindClusterName,
   kindNodeName,
-  labClusters,
+  labClusterName,
+  listKindNodesArgs,
+  ownedKindClusters,
 } from './kind-commands.js';
 
 /** Pulling the node image on a cold engine takes most of this; kind's own --wait covers node readiness. */
@@ -27,7 +32,7 @@ const DELETE_TIMEOUT_MS = 120_000;
 
 export interface KindProviderOptions {
   labName: string;
-  state: StateStore;
+  dirs: ProviderDirs;
   toolchain: Toolchain;
   nodeImage: string;
 }
@@ -42,10 +47,13 @@ interface KindKubeconfig {
 /**
  * Clusters as single-node kind clusters named "<lab>-<cluster>" on the host's Docker engine.
  * The host reaches each API server on a published 127.0.0.1 port; the clusters reach each other
- * by node name on the shared `kind` network.
+ * by node name on the shared `kind` network. A cluster belongs to the lab whose state dir its
+ * node mounts, so two labs (or two checkouts with the same lab name) never adopt each other's.
  */
 export class KindProvider implements ClusterProvider {
   readonly name = 'kind' as const;
+  static readonly capabilities: ProviderCapabilities = { controlPlaneFaults: true };
+  readonly capabilities = KindProvider.capabilities;
 
   constructor(private readonly options: KindProviderOptions) {}
 
@@ -53,41 +61,50 @@ export class KindProvider implements ClusterProvider {
     return kindClusterName(this.options.labName, cluster);
   }
 
+  private ownerDir(cluster: string): string {
+    return mkdirPrivate(join(this.options.dirs.work, 'owner', cluster));
+  }
+
+  private kubeconfigPath(cluster: string): string {
+    return join(this.options.dirs.kubeconfigs, `${cluster}.yaml`);
+  }
+
   /** kind's own kubeconfig file for one cluster; ours (renamed context) is written from it. */
   private kindKubeconfig(cluster: string): string {
-    const file = join(this.options.state.dir('kind'), `${cluster}.kubeconfig`);
+    const file = join(mkdirPrivate(this.options.dirs.work), `${cluster}.kubeconfig`);
     // kind locks the file by creating "<file>.lock" and never cleans one left by a killed run;
     // the lab lock already keeps a second kind off this file, so a lock found here is stale.
     rmSync(`${file}.lock`, { force: true });
     return file;
   }
 
-  private async kind(args: string[], timeoutMs = QUICK_TIMEOUT_MS): Promise<string> {
-    return run(this.options.toolchain.bin('kind'), args, { timeoutMs });
+  private async kind(args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
+    return run(this.options.toolchain.bin('kind'), args, { timeoutMs: options.timeoutMs ?? QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
-  async create(request: ClusterRequest): Promise<ClusterHandle> {
+  async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
+    const { signal } = options;
+    const owned = await this.ownedKindNames(signal);
     const kindName = this.kindName(request.name);
-    if (!(await this.exists(kindName))) {
-      await this.createFresh(request.name);
-    } else if (!(await this.revive(request.name))) {
+    if (!owned.includes(kindName)) {
+      await this.createFresh(request.name, signal);
+    } else if (!(await this.revive(request.name, signal))) {
       // Nodes without an admin kubeconfig: a create that died half-way. Start from nothing.
-      await this.delete(request.name);
-      await this.createFresh(request.name);
+      await this.delete(request.name, options);
+      await this.createFresh(request.name, signal);
     }
-    const handle = await this.writeKubeconfig(request);
-    await this.waitReady(request.name, handle.kubeconfig);
+    const handle = await this.writeKubeconfig(request, signal);
+    await this.waitReady(request.name, signal);
     return handle;
   }
 
-  private async createFresh(cluster: string): Promise<void> {
-    const args = createClusterArgs({
-      kindName: this.kindName(cluster),
-      nodeImage: this.options.nodeImage,
-      kindKubeconfig: this.kindKubeconfig(cluster),
-    });
+  private async createFresh(cluster: string, signal?: AbortSignal): Promise<void> {
+    const ownerDir = this.ownerDir(cluster);
+    const configFile = join(this.options.dirs.work, `${cluster}.kind.yaml`);
+    writePrivateFile(configFile, kindClusterConfig(ownerDir));
+    const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
     try {
-      await this.kind(args, CREATE_TIMEOUT_MS);
+      await this.kind(args, { timeoutMs: CREATE_TIMEOUT_MS, signal });
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       const limits = kindHostLimitsProblems();
@@ -101,10 +118,10 @@ export class KindProvider implements ClusterProvider {
   }
 
   /** Starts the node container if it was stopped; false when the cluster never finished being created. */
-  private async revive(cluster: string): Promise<boolean> {
-    await withDockerHint(run('docker', ['start', kindNodeName(this.kindName(cluster))], { timeoutMs: QUICK_TIMEOUT_MS }));
+  private async revive(cluster: string, signal?: AbortSignal): Promise<boolean> {
+    await withDockerHint(run('docker', ['start', kindNodeName(this.kindName(cluster))], { timeoutMs: QUICK_TIMEOUT_MS, signal }));
     try {
-      await this.kind(getKubeconfigArgs(this.kindName(cluster), { internal: false }));
+      await this.kind(getKubeconfigArgs(this.kindName(cluster), { internal: false }), { signal });
       return true;
     } catch {
       return false;
@@ -112,12 +129,12 @@ export class KindProvider implements ClusterProvider {
   }
 
   /** Our kubeconfig for the cluster: 0600, every credential embedded, context "<lab>-<cluster>". */
-  private async writeKubeconfig(request: ClusterRequest): Promise<ClusterHandle> {
+  private async writeKubeconfig(request: ClusterRequest, signal?: AbortSignal): Promise<ClusterHandle> {
     const kindName = this.kindName(request.name);
-    const host = parseKindKubeconfig(await this.kind(getKubeconfigArgs(kindName, { internal: false })), kindName);
-    const internal = parseKindKubeconfig(await this.kind(getKubeconfigArgs(kindName, { internal: true })), kindName);
-    const kubeconfig = this.options.state.kubeconfigPath(request.name);
-    this.options.state.writePrivate(
+    const host = parseKindKubeconfig(await this.kind(getKubeconfigArgs(kindName, { internal: false }), { signal }), kindName);
+    const internal = parseKindKubeconfig(await this.kind(getKubeconfigArgs(kindName, { internal: true }), { signal }), kindName);
+    const kubeconfig = this.kubeconfigPath(request.name);
+    writePrivateFile(
       kubeconfig,
       renderKubeconfig({
         name: kindName,
@@ -129,53 +146,67 @@ export class KindProvider implements ClusterProvider {
     return { name: request.name, role: request.role, kubeconfig, server: host.server, serverFromClusters: internal.server };
   }
 
-  private async waitReady(cluster: string, kubeconfig: string): Promise<void> {
+  private async waitReady(cluster: string, signal?: AbortSignal): Promise<void> {
+    await waitForApiServer(cluster, this.kubeconfigPath(cluster), {
+      timeoutMs: READY_TIMEOUT_MS,
+      signal,
+      hint: `see the node's logs: docker logs ${kindNodeName(this.kindName(cluster))}`,
+    });
+  }
+
+  /** kind names of the clusters whose nodes mount this lab's state dir. */
+  private async ownedKindNames(signal?: AbortSignal): Promise<string[]> {
+    const ids = (await withDockerHint(run('docker', listKindNodesArgs(), { timeoutMs: QUICK_TIMEOUT_MS, signal }))).split('\n').filter(Boolean);
+    if (!ids.length) return [];
+    const inspected = await withDockerHint(run('docker', inspectKindNodesArgs(ids), { timeoutMs: QUICK_TIMEOUT_MS, signal }));
+    return ownedKindClusters(inspected, this.options.dirs.owner);
+  }
+
+  async health(name: string, options: CallOptions = {}): Promise<ClusterHealth> {
+    const kubeconfig = this.kubeconfigPath(name);
+    // Without a Docker engine no kind cluster runs: that is an answer, not an error.
+    const owned = await this.ownedKindNames(options.signal).catch((): string[] => []);
+    if (!owned.includes(this.kindName(name))) return { running: false, problems: [`kind cluster ${this.kindName(name)} does not exist`] };
+    if (!(await apiServerReady(kubeconfig, { signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
     try {
-      await waitForApiServer(cluster, kubeconfig, READY_TIMEOUT_MS);
+      const problems = await nodeProblems(new ClusterClient(name, kubeconfig), { expectedNodes: 1, signal: options.signal });
+      return { running: true, problems: problems.map((p) => `${name}: ${p}`) };
     } catch (error) {
-      if (!(error instanceof TimeoutError)) throw error;
-      throw new TimeoutError(error.message, { hint: `see the node's logs: docker logs ${kindNodeName(this.kindName(cluster))}` });
+      return { running: true, problems: [`${name}: cannot read its nodes: ${errorMessage(error)}`] };
     }
   }
 
-  private async exists(kindName: string): Promise<boolean> {
-    return (await this.kindClusters()).includes(kindName);
-  }
-
-  /** Every kind cluster on the engine, stopped ones included. */
-  private async kindClusters(): Promise<string[]> {
-    const out = await withDockerHint(this.kind(getClustersArgs()));
-    return out.split('\n').map((line) => line.trim()).filter(Boolean);
-  }
-
-  async isRunning(name: string): Promise<boolean> {
-    const kubeconfig = this.options.state.kubeconfigPath(name);
-    if (!existsSync(kubeconfig)) return false;
-    // Without a Docker engine no kind cluster runs: that is an answer, not an error.
-    const exists = await this.exists(this.kindName(name)).catch(() => false);
-    return exists && (await apiServerReady(kubeconfig));
-  }
-
   /** Stops the node container (fault injection); the cluster keeps its published port across a restart. */
-  async stop(name: string): Promise<void> {
-    await run('docker', ['stop', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS });
+  async stop(name: string, options: CallOptions = {}): Promise<void> {
+    await run('docker', ['stop', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
-  async start(name: string): Promise<void> {
-    await run('docker', ['start', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS });
-    await this.waitReady(name, this.options.state.kubeconfigPath(name));
+  async start(name: string, options: CallOptions = {}): Promise<void> {
+    await run('docker', ['start', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
+    await this.waitReady(name, options.signal);
   }
 
-  async delete(name: string): Promise<void> {
-    const kindKubeconfig = this.kindKubeconfig(name);
-    // kind's delete is itself idempotent: nothing to delete is success.
-    await withDockerHint(this.kind(deleteClusterArgs(this.kindName(name), kindKubeconfig), DELETE_TIMEOUT_MS));
+  /** Deletes the cluster only when this lab owns it: a same-named cluster of another lab is left alone. */
+  async delete(name: string, options: CallOptions = {}): Promise<void> {
+    if ((await this.ownedKindNames(options.signal)).includes(this.kindName(name))) await this.deleteKind(this.kindName(name), name, options.signal);
+    rmSync(this.kubeconfigPath(name), { force: true });
+  }
+
+  private async deleteKind(kindName: string, cluster: string, signal?: AbortSignal): Promise<void> {
+    const kindKubeconfig = this.kindKubeconfig(cluster);
+    await withDockerHint(this.kind(deleteClusterArgs(kindName, kindKubeconfig), { timeoutMs: DELETE_TIMEOUT_MS, signal }));
     rmSync(kindKubeconfig, { force: true });
-    rmSync(this.options.state.kubeconfigPath(name), { force: true });
   }
 
-  async list(): Promise<string[]> {
-    return labClusters((await this.kindClusters()).join('\n'), this.options.labName);
+  async list(options: CallOptions = {}): Promise<string[]> {
+    return (await this.ownedKindNames(options.signal)).map((kindName) => labClusterName(kindName, this.options.labName));
+  }
+
+  /** Every kind cluster that mounts this lab's state dir, whatever it is called. */
+  async reap(options: CallOptions = {}): Promise<void> {
+    for (const kindName of await this.ownedKindNames(options.signal).catch((): string[] => [])) {
+      await this.deleteKind(kindName, labClusterName(kindName, this.options.labName), options.signal);
+    }
   }
 }
 

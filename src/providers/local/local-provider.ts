@@ -1,21 +1,29 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { errorMessage } from '../../errors.js';
+import { writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
+import { ClusterClient } from '../../kube/cluster-client.js';
 import { base64File, renderKubeconfig } from '../../kube/kubeconfig.js';
-import { processesMentioning, terminate } from '../../process/host-process.js';
+import { nodeProblems } from '../../kube/node-health.js';
+import { sleep } from '../../process/abort.js';
+import { httpOk } from '../../process/http-probe.js';
+import { terminate } from '../../process/host-process.js';
+import { ownerEnv, processesOwnedBy } from '../../process/ownership.js';
 import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
-import type { StateStore } from '../../lab/state.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
-import type { ClusterHandle, ClusterProvider, ClusterRequest } from '../provider.js';
+import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
 import { kwokctlConfig, PORT_COUNT, portsFrom } from './kwokctl-config.js';
 
 const CREATE_TIMEOUT_MS = 180_000;
+const QUICK_TIMEOUT_MS = 60_000;
+const NODES_READY_TIMEOUT_MS = 60_000;
 
 export interface LocalProviderOptions {
   labName: string;
-  state: StateStore;
+  dirs: ProviderDirs;
   toolchain: Toolchain;
   fakeNodes: number;
 }
@@ -23,56 +31,65 @@ export interface LocalProviderOptions {
 /**
  * Clusters as real control planes (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
  * kwok) run by `kwokctl --runtime binary` from the toolchain's binaries, all on 127.0.0.1.
- * kwokctl's work dir lives inside the lab's state dir, so `down` removing the state removes everything.
+ * Every process of a cluster runs from, and is found by, its own folder under the provider's work dir.
  */
 export class LocalProvider implements ClusterProvider {
   readonly name = 'local' as const;
+  static readonly capabilities: ProviderCapabilities = { controlPlaneFaults: true };
+  readonly capabilities = LocalProvider.capabilities;
 
   constructor(private readonly options: LocalProviderOptions) {}
 
   private get workdir(): string {
-    return this.options.state.dir('kwok');
+    return this.options.dirs.work;
   }
 
   private clusterDir(name: string): string {
     return join(this.workdir, 'clusters', name);
   }
 
-  private async kwokctl(args: string[], timeoutMs = CREATE_TIMEOUT_MS): Promise<string> {
-    const { toolchain } = this.options;
+  private kubeconfigPath(name: string): string {
+    return join(this.options.dirs.kubeconfigs, `${name}.yaml`);
+  }
+
+  private async kwokctl(args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
+    const { toolchain, dirs } = this.options;
     return run(toolchain.bin('kwokctl'), args, {
-      timeoutMs,
+      timeoutMs: options.timeoutMs ?? CREATE_TIMEOUT_MS,
+      signal: options.signal,
       env: {
         KWOK_WORKDIR: this.workdir,
         // kwokctl prefers the kubectl on PATH: make that ours.
         PATH: `${join(toolchain.dir, 'bin')}:${process.env.PATH ?? ''}`,
+        ...ownerEnv(dirs.owner),
       },
     });
   }
 
-  async create(request: ClusterRequest): Promise<ClusterHandle> {
+  async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
     const { name } = request;
-    const dir = this.clusterDir(name);
-    if (!existsSync(join(dir, 'kwok.yaml'))) {
-      await this.createFresh(name);
-    } else if (!(await this.answers(name))) {
-      await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m']);
+    const { signal } = options;
+    if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) {
+      await this.createFresh(name, signal);
+    } else if (!(await this.answers(name, signal))) {
+      await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
     }
     this.tightenSecrets(name);
     const handle = this.writeKubeconfig(request);
-    await waitForApiServer(name, handle.kubeconfig, CREATE_TIMEOUT_MS);
-    await this.kwokctl(['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], 60_000);
+    await this.waitApi(name, signal);
+    await this.kwokctl(['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], { timeoutMs: QUICK_TIMEOUT_MS, signal });
+    await this.ensureNodesWork(name, signal);
     return handle;
   }
 
-  private async createFresh(name: string): Promise<void> {
-    const { toolchain, state } = this.options;
+  private async createFresh(name: string, signal?: AbortSignal): Promise<void> {
+    const { toolchain } = this.options;
     const dir = this.clusterDir(name);
     // A previous attempt may have died half-way: start from nothing.
-    await this.reap(dir);
+    await this.reapCluster(dir);
     rmSync(dir, { recursive: true, force: true });
-    const configFile = join(state.dir('kwok', 'configs'), `${name}.yaml`);
-    state.writePrivate(
+    const configFile = join(this.workdir, 'configs', `${name}.yaml`);
+    writePrivateFile(
       configFile,
       kwokctlConfig({
         binaries: {
@@ -90,7 +107,7 @@ export class LocalProvider implements ClusterProvider {
       }),
     );
     // --kubeconfig "" keeps kwokctl away from ~/.kube/config; readiness is checked by us afterwards.
-    await this.kwokctl(['create', 'cluster', '--name', name, '--runtime', 'binary', '--config', configFile, '--kubeconfig', '', '--wait', '2m']);
+    await this.kwokctl(['create', 'cluster', '--name', name, '--runtime', 'binary', '--config', configFile, '--kubeconfig', '', '--wait', '2m'], { signal });
   }
 
   /** kwokctl writes its keys and kubeconfig 0644; secrets in the state dir are 0600. */
@@ -103,14 +120,12 @@ export class LocalProvider implements ClusterProvider {
 
   /** Our kubeconfig for the cluster: 0600, every credential embedded, context "<lab>-<cluster>". */
   private writeKubeconfig(request: ClusterRequest): ClusterHandle {
-    const { state, labName } = this.options;
+    const { labName } = this.options;
     const dir = this.clusterDir(request.name);
-    const kwokKubeconfig = parse(readFileSync(join(dir, 'kubeconfig.yaml'), 'utf8')) as {
-      clusters: { cluster: { server: string } }[];
-    };
+    const kwokKubeconfig = parse(readFileSync(join(dir, 'kubeconfig.yaml'), 'utf8')) as { clusters: { cluster: { server: string } }[] };
     const server = kwokKubeconfig.clusters[0]!.cluster.server;
-    const kubeconfig = state.kubeconfigPath(request.name);
-    state.writePrivate(
+    const kubeconfig = this.kubeconfigPath(request.name);
+    writePrivateFile(
       kubeconfig,
       renderKubeconfig({
         name: `${labName}-${request.name}`,
@@ -122,39 +137,103 @@ export class LocalProvider implements ClusterProvider {
     return { name: request.name, role: request.role, kubeconfig, server, serverFromClusters: server };
   }
 
-  private async answers(name: string): Promise<boolean> {
-    const kubeconfig = join(this.options.state.root, 'kubeconfigs', `${name}.yaml`);
-    return existsSync(kubeconfig) && (await apiServerReady(kubeconfig));
+  private async waitApi(name: string, signal?: AbortSignal): Promise<void> {
+    await waitForApiServer(name, this.kubeconfigPath(name), {
+      timeoutMs: CREATE_TIMEOUT_MS,
+      signal,
+      hint: `see its logs: ${join(this.clusterDir(name), 'logs')}`,
+    });
   }
 
-  async isRunning(name: string): Promise<boolean> {
-    return existsSync(join(this.clusterDir(name), 'kwok.yaml')) && (await this.answers(name));
+  private async answers(name: string, signal?: AbortSignal): Promise<boolean> {
+    const kubeconfig = this.kubeconfigPath(name);
+    return existsSync(kubeconfig) && (await apiServerReady(kubeconfig, { signal }));
   }
 
-  async stop(name: string): Promise<void> {
-    await this.kwokctl(['stop', 'cluster', '--name', name], 60_000);
+  /** The port kwok (the fake-node controller) serves /healthz on, from the config kwokctl keeps. */
+  private kwokListen(name: string): string | undefined {
+    try {
+      const config = parse(readFileSync(join(this.clusterDir(name), 'kwok.yaml'), 'utf8')) as { options?: { kwokControllerPort?: number } };
+      const port = config.options?.kwokControllerPort;
+      return port ? `127.0.0.1:${port}` : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
-  async start(name: string): Promise<void> {
-    await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m']);
-    await waitForApiServer(name, this.options.state.kubeconfigPath(name), CREATE_TIMEOUT_MS);
+  async health(name: string, options: CallOptions = {}): Promise<ClusterHealth> {
+    if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) return { running: false, problems: [`cluster ${name} does not exist`] };
+    if (!(await this.answers(name, options.signal))) return { running: false, problems: [`the API server of ${name} does not answer`] };
+    return { running: true, problems: (await this.functionProblems(name, options.signal)).map((p) => `${name}: ${p}`) };
   }
 
-  async delete(name: string): Promise<void> {
+  /** Whether the cluster can run pods: kwok serves and every fake node is Ready with a fresh lease. */
+  private async functionProblems(name: string, signal?: AbortSignal): Promise<string[]> {
+    const problems: string[] = [];
+    const listen = this.kwokListen(name);
+    if (!listen || !(await httpOk(listen, '/healthz'))) problems.push('the fake-node controller (kwok) is not serving');
+    try {
+      problems.push(...(await nodeProblems(new ClusterClient(name, this.kubeconfigPath(name)), { expectedNodes: this.options.fakeNodes, signal })));
+    } catch (error) {
+      problems.push(`cannot read its nodes: ${errorMessage(error)}`);
+    }
+    return problems;
+  }
+
+  /**
+   * kwok has been seen to stop making pods Running after its control plane restarted (it keeps
+   * failing to sync node leases while alive). Restarting kwok alone fixes it: kill it, and let
+   * `kwokctl start` bring back the missing component.
+   */
+  private async ensureNodesWork(name: string, signal?: AbortSignal): Promise<void> {
+    if ((await this.functionProblems(name, signal)).length === 0) return;
+    const kwok = this.options.toolchain.bin('kwok');
+    const stale = processesOwnedBy(this.clusterDir(name)).filter((p) => p.args[0] === kwok);
+    if (stale.length) await terminate(stale.map((p) => p.pid), 3000);
+    await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
+    const deadline = Date.now() + NODES_READY_TIMEOUT_MS;
+    let problems: string[] = [];
+    while (Date.now() < deadline) {
+      problems = await this.functionProblems(name, signal);
+      if (problems.length === 0) return;
+      await sleep(500, signal);
+    }
+    throw new Error(`cluster ${name} cannot run pods: ${problems.join('; ')}`);
+  }
+
+  async stop(name: string, options: CallOptions = {}): Promise<void> {
+    await this.kwokctl(['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
+  }
+
+  async start(name: string, options: CallOptions = {}): Promise<void> {
+    await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
+    await this.waitApi(name, options.signal);
+    await this.ensureNodesWork(name, options.signal);
+  }
+
+  async delete(name: string, options: CallOptions = {}): Promise<void> {
     const dir = this.clusterDir(name);
     if (existsSync(join(dir, 'kwok.yaml'))) {
       // An empty --kubeconfig is refused by delete; a path that does not exist means "touch no kubeconfig".
-      await this.kwokctl(['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'no-such-kubeconfig')], 60_000).catch(() => undefined);
+      await this.kwokctl(['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'no-such-kubeconfig')], {
+        timeoutMs: QUICK_TIMEOUT_MS,
+        signal: options.signal,
+      }).catch(() => undefined);
     }
-    await this.reap(dir);
+    await this.reapCluster(dir);
     rmSync(dir, { recursive: true, force: true });
-    rmSync(this.options.state.kubeconfigPath(name), { force: true });
+    rmSync(join(this.workdir, 'configs', `${name}.yaml`), { force: true });
+    rmSync(this.kubeconfigPath(name), { force: true });
   }
 
-  /** Kills any process still running from this cluster's dir (after a crash kwokctl may not know them). */
-  private async reap(dir: string): Promise<void> {
-    const left = processesMentioning(dir).map((p) => p.pid);
+  /** Kills any process still running from this cluster's folder (after a crash kwokctl may not know them). */
+  private async reapCluster(dir: string): Promise<void> {
+    const left = processesOwnedBy(dir).map((p) => p.pid);
     if (left.length) await terminate(left, 3000);
+  }
+
+  async reap(): Promise<void> {
+    await this.reapCluster(this.workdir);
   }
 
   async list(): Promise<string[]> {

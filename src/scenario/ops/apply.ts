@@ -12,8 +12,8 @@ export function stepFieldManager(step: Step): string {
   return `ocm-lab-step-${id}`;
 }
 
-export const apply: StepExecutor<Extract<Step, { op: 'apply' }>> = async (step, { lab }) => {
+export const apply: StepExecutor<Extract<Step, { op: 'apply' }>> = async (step, { lab, signal }) => {
   const client = lab.client(step.cluster);
-  for (const object of step.objects) await client.apply(object as never, stepFieldManager(step));
+  for (const object of step.objects) await client.apply(object as never, { fieldManager: stepFieldManager(step), signal });
   return `applied ${step.objects.map(describeObject).join(', ')} on ${step.cluster}`;
 };

@@ -10,7 +10,7 @@ import { describeObject, labelSelectorOf, refOf } from './object-ref.js';
  * Waits (watching) until an object on the cluster matches the partial expectation. On timeout the
  * failure names the field that differs in the closest candidate, with expected and actual values.
  */
-export const assert: StepExecutor<Extract<Step, { op: 'assert' }>> = async (step, { lab, timeoutMs }) => {
+export const assert: StepExecutor<Extract<Step, { op: 'assert' }>> = async (step, { lab, timeoutMs, signal }) => {
   const started = Date.now();
   let candidates: KubernetesObject[] = [];
   try {
@@ -20,7 +20,7 @@ export const assert: StepExecutor<Extract<Step, { op: 'assert' }>> = async (step
         candidates = objects;
         return objects.some((o) => match(step.object, o).length === 0) ? true : undefined;
       },
-      { timeoutMs, description: describeObject(step.object), labelSelector: labelSelectorOf(step.object) },
+      { timeoutMs, description: describeObject(step.object), labelSelector: labelSelectorOf(step.object), signal },
     );
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;
@@ -35,7 +35,7 @@ export const assert: StepExecutor<Extract<Step, { op: 'assert' }>> = async (step
   return `${describeObject(step.object)} matches on ${step.cluster}`;
 };
 
-export const absent: StepExecutor<Extract<Step, { op: 'absent' }>> = async (step, { lab, timeoutMs }) => {
+export const absent: StepExecutor<Extract<Step, { op: 'absent' }>> = async (step, { lab, timeoutMs, signal }) => {
   const started = Date.now();
   let matching: KubernetesObject[] = [];
   try {
@@ -45,7 +45,7 @@ export const absent: StepExecutor<Extract<Step, { op: 'absent' }>> = async (step
         matching = objects.filter((o) => match(step.object, o).length === 0);
         return matching.length === 0 ? true : undefined;
       },
-      { timeoutMs, description: `no ${describeObject(step.object)}`, labelSelector: labelSelectorOf(step.object) },
+      { timeoutMs, description: `no ${describeObject(step.object)}`, labelSelector: labelSelectorOf(step.object), signal },
     );
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;

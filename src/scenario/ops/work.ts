@@ -10,7 +10,7 @@ interface PlacementDecision extends KubernetesObject {
 }
 
 /** The clusters a Placement has decided on, once it has decided on at least one (watching its PlacementDecisions). */
-export async function decidedClusters(lab: ScenarioLab, placement: string, timeoutMs: number): Promise<string[]> {
+export async function decidedClusters(lab: ScenarioLab, placement: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
   const [namespace, name] = placement.split('/') as [string, string];
   return lab.hub().waitFor<PlacementDecision, string[]>(
     { ...PLACEMENT_DECISION, namespace },
@@ -18,7 +18,7 @@ export async function decidedClusters(lab: ScenarioLab, placement: string, timeo
       const clusters = decisions.flatMap((d) => d.status?.decisions?.map((x) => x.clusterName) ?? []).filter(Boolean);
       return clusters.length ? [...new Set(clusters)].sort() : undefined;
     },
-    { timeoutMs, labelSelector: `${PLACEMENT_LABEL}=${name}`, description: `Placement ${placement} to decide on at least one cluster` },
+    { timeoutMs, labelSelector: `${PLACEMENT_LABEL}=${name}`, description: `Placement ${placement} to decide on at least one cluster`, signal },
   );
 }
 
@@ -26,15 +26,15 @@ export async function decidedClusters(lab: ScenarioLab, placement: string, timeo
  * Sends manifests as a ManifestWork: to one cluster, or (like `clusteradm create work --placement`)
  * one ManifestWork to each cluster the Placement has decided on, once.
  */
-export const work: StepExecutor<Extract<Step, { op: 'work' }>> = async (step, { lab, timeoutMs }) => {
-  const clusters = step.to ? [step.to] : await decidedClusters(lab, step.placement!, timeoutMs);
+export const work: StepExecutor<Extract<Step, { op: 'work' }>> = async (step, { lab, timeoutMs, signal }) => {
+  const clusters = step.to ? [step.to] : await decidedClusters(lab, step.placement!, timeoutMs, signal);
   for (const cluster of clusters) {
     await lab.hub().apply({
       apiVersion: 'work.open-cluster-management.io/v1',
       kind: 'ManifestWork',
       metadata: { name: step.workName, namespace: cluster },
       spec: { workload: { manifests: step.manifests } },
-    } as KubernetesObject);
+    } as KubernetesObject, { signal });
   }
   return `ManifestWork ${step.workName} → ${clusters.join(', ')}`;
 };

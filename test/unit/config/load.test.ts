@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
+import { loadVersions } from '../../../src/toolchain/versions.js';
 import { configIssues, expectIssueAt } from '../config-issues.js';
 
 const bad = (name: string) => join('fixtures/configs/bad', name);
@@ -51,6 +52,44 @@ describe('loadConfig', () => {
     })();
     expect(error?.issues.map((i) => i.field)).toEqual(['name', 'provider', 'managedClusters[0].extra']);
     expect(error?.message.split('\n')[0]).toMatch(/^x\.yaml:1:7: name: "Bad" is not a valid name/);
+  });
+
+  it('runs the checks across fields even when other fields fail, and lists the problems in file order', () => {
+    const text = 'managedClusters:\n  - name: c1\n  - name: c1\nprovider: nope\nhub: {name: c1, extra: 1}\n';
+    const issues = configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml');
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`)).toEqual([
+      '2:11 managedClusters[0].name: duplicate name "c1" (already used by hub.name)',
+      '3:11 managedClusters[1].name: duplicate name "c1" (already used by hub.name)',
+      '4:11 provider: must be one of auto, local, kind, got string "nope"',
+      '5:17 hub.extra: unknown key "extra" (allowed: name)',
+    ]);
+  });
+
+  it('checks label keys (at the key) and values, and reads numbers and booleans as label values', () => {
+    const text = 'managedClusters:\n  - name: c1\n    labels:\n      tier: 1\n      gpu: true\n      "bad key!": x\n      zone: "-east"\n';
+    const issues = configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml');
+    expect(issues.map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([
+      '6 managedClusters[0].labels: "bad key!" is not a valid label key',
+      '7 managedClusters[0].labels.zone: "-east" is not a valid label value',
+    ]);
+    const spec = parseConfig('managedClusters:\n  - name: c1\n    labels: {tier: 1, gpu: true}\n    clusterSets: [a, b, a]\n', join(process.cwd(), 'x.yaml'));
+    expect(spec.managedClusters[0]).toMatchObject({ labels: { tier: '1', gpu: 'true' }, clusterSets: ['a', 'b'] });
+  });
+
+  it('takes the OCM version and kind node image from the pinned toolchain by default', () => {
+    const pins = loadVersions();
+    expect(loadConfig('fixtures/configs/minimal.yaml')).toMatchObject({ ocm: { version: pins.ocm }, kind: { nodeImage: pins.kindNodeImage } });
+  });
+
+  it.each([
+    ['name: lab\n', 'managedClusters', 1, 'is required: list at least one managed cluster'],
+    ['managedClusters:\n  - labels: {}\n', 'managedClusters[0].name', 2, 'is required'],
+    ['managedClusters: [{name: c1}]\n---\nname: two\n', '', 3, 'the config must be a single YAML mapping'],
+    ['managedClusters: [{name: c1}]\nlocal: {fakeNodes: 51}\n', 'local.fakeNodes', 2, 'must be an integer from 1 to 50, got number 51'],
+    ['managedClusters: [{name: c1}]\nocm: {version: 2}\n', 'ocm.version', 2, 'number 2 is not available: this toolchain pins OCM'],
+  ])('%j: %s at line %d', (text, field, line, message) => {
+    const issues = configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml');
+    expect(issues).toEqual([expect.objectContaining({ file: 'x.yaml', field, line, message: expect.stringContaining(message) })]);
   });
 
   it('names a missing file', () => {

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../../../src/fs/private-files.js';
+import { lockLab } from '../../../src/lab/lock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,13 +30,14 @@ describe('StateStore', () => {
     s.write(newState({ ...spec, configPath: '/x/lab.config.yaml' } as LabSpec, 'local'));
     expect(mode(s.root)).toBe(0o700);
     expect(mode(s.stateFile)).toBe(0o600);
-    expect(s.read()).toMatchObject({ name: 'unit', provider: 'local', clusters: {}, processes: {}, ready: [] });
+    expect(s.read()).toMatchObject({ name: 'unit', provider: 'local', clusters: {}, ready: [] });
+    expect(s.read()!.uid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('writes secrets and kubeconfigs 0600 in private dirs, atomically (no temp files left)', () => {
     const s = store();
     const path = s.kubeconfigPath('hub');
-    s.writePrivate(path, 'secret');
+    writePrivateFile(path, 'secret');
     expect(mode(path)).toBe(0o600);
     expect(mode(join(s.root, 'kubeconfigs'))).toBe(0o700);
     expect(readdirSync(join(s.root, 'kubeconfigs'))).toEqual(['hub.yaml']);
@@ -55,21 +58,15 @@ describe('StateStore', () => {
     expect(() => s.read()).toThrow(/unreadable/);
   });
 
-  it('lock excludes a second live holder and takes over a dead one', () => {
-    const s = store();
-    const release = s.lock('up');
-    expect(() => s.lock('down')).toThrow(/another "\.\/lab up" \(pid \d+\) is working on this lab/);
-    release();
-    writeFileSync(join(s.root, 'lock'), JSON.stringify({ pid: 2 ** 22 + 12345, command: 'up' }));
-    const again = s.lock('down');
-    again();
-    expect(existsSync(join(s.root, 'lock'))).toBe(false);
+  it('two labs get different identities', () => {
+    expect(newState(spec, 'local').uid).not.toBe(newState(spec, 'local').uid);
   });
 
-  it('a teardown lock does not create a missing lab dir', () => {
+  it('tryRead answers undefined for a corrupt state instead of throwing (teardown goes on)', () => {
     const s = store();
-    s.lock('down', { createDir: false })();
-    expect(existsSync(s.root)).toBe(false);
+    s.dir();
+    writeFileSync(s.stateFile, '{not json');
+    expect(s.tryRead()).toBeUndefined();
   });
 
   it('remove deletes the lab dir and the empty .lab parent', () => {
@@ -78,5 +75,30 @@ describe('StateStore', () => {
     s.remove();
     expect(existsSync(s.root)).toBe(false);
     expect(existsSync(join(s.root, '..'))).toBe(false);
+  });
+});
+
+describe('lockLab', () => {
+  it('excludes a second holder, naming the command and pid that holds the lab', async () => {
+    const s = store();
+    const release = await lockLab(s.root, 'up');
+    await expect(lockLab(s.root, 'down', { wait: false })).rejects.toThrow(/another "\.\/lab up" \(pid \d+\) is working on this lab/);
+    await release();
+    const again = await lockLab(s.root, 'down');
+    await again();
+  }, 30_000);
+
+  it('lab "ocm" and lab "ocm-lab" in one folder have separate locks', async () => {
+    const base = store().root;
+    const a = await lockLab(`${base}/../ocm`, 'up');
+    const b = await lockLab(`${base}/../ocm-lab`, 'up');
+    await a();
+    await b();
+  });
+
+  it('a teardown lock does not create a missing lab dir', async () => {
+    const s = store();
+    await (await lockLab(s.root, 'down', { createDir: false }))();
+    expect(existsSync(s.root)).toBe(false);
   });
 });

@@ -5,9 +5,11 @@ import {
   deleteClusterArgs,
   getClustersArgs,
   getKubeconfigArgs,
+  kindClusterConfig,
   kindClusterName,
   kindNodeName,
-  labClusters,
+  labClusterName,
+  ownedKindClusters,
 } from '../../../src/providers/kind/kind-commands.js';
 import { parseKindKubeconfig } from '../../../src/providers/kind/kind-provider.js';
 import { LabError } from '../../../src/errors.js';
@@ -18,13 +20,14 @@ describe('kind command lines', () => {
     expect(kindNodeName('ocm-lab-hub')).toBe('ocm-lab-hub-control-plane');
   });
 
-  it('creates with the pinned node image, a kubeconfig file of its own and a wait', () => {
+  it('creates with the pinned node image, the lab\'s cluster config, a kubeconfig file of its own and a wait', () => {
     expect(
-      createClusterArgs({ kindName: 'ocm-lab-cluster1', nodeImage: 'kindest/node:v1.36.1', kindKubeconfig: '/s/kind/cluster1.kubeconfig' }),
+      createClusterArgs({ kindName: 'ocm-lab-cluster1', nodeImage: 'kindest/node:v1.36.1', kindKubeconfig: '/s/kind/cluster1.kubeconfig', configFile: '/s/kind/cluster1.kind.yaml' }),
     ).toEqual([
       'create', 'cluster',
       '--name', 'ocm-lab-cluster1',
       '--image', 'kindest/node:v1.36.1',
+      '--config', '/s/kind/cluster1.kind.yaml',
       '--kubeconfig', '/s/kind/cluster1.kubeconfig',
       '--wait', '2m',
     ]);
@@ -32,7 +35,7 @@ describe('kind command lines', () => {
 
   it('gives parallel creates different kubeconfig files', () => {
     const kubeconfigOf = (cluster: string) => {
-      const args = createClusterArgs({ kindName: `lab-${cluster}`, nodeImage: 'img', kindKubeconfig: `/s/kind/${cluster}.kubeconfig` });
+      const args = createClusterArgs({ kindName: `lab-${cluster}`, nodeImage: 'img', kindKubeconfig: `/s/kind/${cluster}.kubeconfig`, configFile: '/s/c.yaml' });
       return args[args.indexOf('--kubeconfig') + 1];
     };
     expect(kubeconfigOf('hub')).toBe('/s/kind/hub.kubeconfig');
@@ -52,14 +55,29 @@ describe('kind command lines', () => {
   });
 });
 
-describe('labClusters', () => {
-  it('keeps this lab\'s clusters and strips the prefix', () => {
-    const output = 'kind\nocm-lab-cluster1\nocm-lab-hub\nother-hub\nocm-lab\n';
-    expect(labClusters(output, 'ocm-lab')).toEqual(['cluster1', 'hub']);
+describe('kind cluster ownership', () => {
+  it('mounts a folder of the lab\'s state dir into the node, read-only', () => {
+    expect(kindClusterConfig('/a/.lab/ocm/kind/owner/hub')).toContain('hostPath: /a/.lab/ocm/kind/owner/hub');
+    expect(kindClusterConfig('/a/.lab/ocm/kind/owner/hub')).toContain('readOnly: true');
   });
 
-  it('finds nothing in empty output', () => {
-    expect(labClusters('', 'ocm-lab')).toEqual([]);
+  it('owns exactly the clusters whose node mounts a path inside the lab\'s state dir', () => {
+    const inspected = [
+      'ocm-hub /a/.lab/ocm/kind/owner/hub /lib/modules',
+      'ocm-lab-hub /a/.lab/ocm-lab/kind/owner/hub /lib/modules',
+      'ocm-cluster1 /other-checkout/.lab/ocm/kind/owner/cluster1 /lib/modules',
+      'kind /lib/modules',
+      '',
+    ].join('\n');
+    // Lab "ocm" is a prefix of lab "ocm-lab", and another checkout has a lab "ocm" too: neither is ours.
+    expect(ownedKindClusters(inspected, '/a/.lab/ocm')).toEqual(['ocm-hub']);
+    expect(ownedKindClusters(inspected, '/a/.lab/ocm-lab')).toEqual(['ocm-lab-hub']);
+    expect(ownedKindClusters('', '/a/.lab/ocm')).toEqual([]);
+  });
+
+  it('maps kind names back to the lab\'s cluster names', () => {
+    expect(labClusterName('ocm-lab-cluster1', 'ocm-lab')).toBe('cluster1');
+    expect(labClusterName('renamed', 'ocm-lab')).toBe('renamed');
   });
 });
 

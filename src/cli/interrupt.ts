@@ -1,0 +1,19 @@
+/**
+ * A signal that Ctrl-C (or SIGTERM) aborts: the core cancels its waits and commands and returns,
+ * leaving the lab inspectable for `./lab up` to complete or `./lab down` to remove. A second
+ * Ctrl-C exits at once.
+ */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${name}: stopping (press Ctrl-C again to exit at once)\n`);
+    controller.abort(new Error(`interrupted by ${name}`));
+  };
+  process.once('SIGINT', () => {
+    onSignal('SIGINT');
+    process.once('SIGINT', () => process.exit(130));
+  });
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  return controller.signal;
+}

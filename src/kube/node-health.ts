@@ -1,0 +1,39 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ClusterClient } from './cluster-client.js';
+
+interface Node extends KubernetesObject {
+  status?: { conditions?: { type: string; status: string; reason?: string }[] };
+}
+
+interface Lease extends KubernetesObject {
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
+}
+
+const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
+const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease' } as const;
+
+/**
+ * What keeps a cluster's nodes from running pods: too few nodes, a node not Ready, or a node whose
+ * agent (kubelet, or kwok for fake nodes) stopped renewing its lease, which the node's Ready
+ * condition only shows after the grace period.
+ */
+export async function nodeProblems(client: ClusterClient, options: { expectedNodes: number; signal?: AbortSignal; now?: number }): Promise<string[]> {
+  const [nodes, leases] = await Promise.all([
+    client.list<Node>(NODE, undefined, options.signal),
+    client.list<Lease>(LEASE, undefined, options.signal),
+  ]);
+  const problems: string[] = [];
+  if (nodes.length < options.expectedNodes) problems.push(`${nodes.length} node(s), expected ${options.expectedNodes}`);
+  const now = options.now ?? Date.now();
+  for (const node of nodes) {
+    const name = node.metadata?.name ?? '?';
+    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status !== 'True') problems.push(`node ${name} is not Ready (${ready?.reason ?? 'no Ready condition'})`);
+    const lease = leases.find((l) => l.metadata?.name === name);
+    const renewed = lease?.spec?.renewTime ? Date.parse(lease.spec.renewTime) : undefined;
+    const duration = (lease?.spec?.leaseDurationSeconds ?? 40) * 1000;
+    if (renewed === undefined) problems.push(`node ${name} has no lease: its node agent never reported`);
+    else if (now - renewed > duration) problems.push(`node ${name}'s lease was last renewed ${Math.round((now - renewed) / 1000)}s ago: its node agent is not serving`);
+  }
+  return problems;
+}

@@ -1,0 +1,91 @@
+import { LabError } from '../errors.js';
+import { ClusterClient } from '../kube/cluster-client.js';
+import { labelManagedCluster } from '../ocm/cluster-sets.js';
+import type { ClusterHandle } from '../providers/provider.js';
+import type { LabCapabilities } from '../scenario/capabilities.js';
+import type { ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
+import { capabilitiesOf } from './lab-parts.js';
+import type { OpenLab } from './open-lab.js';
+
+/** The scenario runner's view of a lab: named clusters and what the lab can do, faults routed to provider or installer. */
+export class LabScenarioAccess implements ScenarioLab {
+  private readonly clients = new Map<string, ClusterClient>();
+  readonly capabilities: LabCapabilities;
+
+  constructor(private readonly lab: OpenLab) {
+    this.capabilities = capabilitiesOf(lab.parts.provider.name);
+  }
+
+  get name(): string {
+    return this.lab.spec.name;
+  }
+
+  get hubName(): string {
+    return this.lab.spec.hub.name;
+  }
+
+  get managedClusters(): string[] {
+    return this.lab.spec.managedClusters.map((c) => c.name);
+  }
+
+  get stateDir(): string {
+    return this.lab.state.root;
+  }
+
+  tool(name: 'kubectl' | 'clusteradm'): string {
+    return this.lab.toolchain.bin(name);
+  }
+
+  private handle(name: string): ClusterHandle {
+    const handle = this.lab.state.read()?.clusters[name];
+    if (!handle) throw new LabError(`cluster "${name}" is not part of the lab`, { hint: `clusters: ${this.clusters().map((c) => c.name).join(', ')}` });
+    return handle;
+  }
+
+  cluster(name: string): ScenarioCluster {
+    const { role, kubeconfig } = this.handle(name);
+    return { name, role, kubeconfig };
+  }
+
+  clusters(): ScenarioCluster[] {
+    return Object.values(this.lab.state.tryRead()?.clusters ?? {}).map(({ name, role, kubeconfig }) => ({ name, role, kubeconfig }));
+  }
+
+  client(name: string): ClusterClient {
+    let client = this.clients.get(name);
+    if (!client) {
+      client = new ClusterClient(name, this.handle(name).kubeconfig);
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  hub(): ClusterClient {
+    return this.client(this.hubName);
+  }
+
+  async relabel(cluster: string, signal?: AbortSignal): Promise<void> {
+    await labelManagedCluster(this.hub(), this.lab.spec, cluster, signal);
+  }
+
+  async fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void> {
+    const { provider, installer } = this.lab.parts;
+    if (target === 'controlPlane') {
+      await (action === 'stop' ? provider.stop(cluster, { signal }) : provider.start(cluster, { signal }));
+    } else if (action === 'stop') {
+      await installer.stopAgent(this.handle(cluster), { signal });
+    } else {
+      await installer.startAgent(this.handle(cluster), await installer.hubInfo(this.handle(this.hubName), { signal }), { signal });
+    }
+  }
+
+  async rejoin(cluster: string, signal?: AbortSignal): Promise<void> {
+    const { installer } = this.lab.parts;
+    const hub = this.handle(this.hubName);
+    await installer.rejoin(this.handle(cluster), await installer.hubInfo(hub, { signal }), hub, { signal });
+  }
+
+  logs(): { id: string; log: string }[] {
+    return this.lab.parts.installer.logs();
+  }
+}

@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeApiError } from '../../../src/errors.js';
+import { ClusterClient, NotServedError } from '../../../src/kube/cluster-client.js';
+import { CancelledError } from '../../../src/process/abort.js';
+
+// A stand-in API server for our own wait logic only: discovery, a forbidden list, and a watch that never answers.
+let server: Server;
+let dir: string;
+let client: ClusterClient;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url!, 'http://x');
+    if (url.pathname === '/api/v1') return send(200, { resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }, { name: 'secrets', kind: 'Secret', namespaced: true }] });
+    if (url.pathname === '/api/v1/namespaces/default/secrets') return send(403, { kind: 'Status', message: 'secrets is forbidden: User "tester" cannot list resource "secrets"', code: 403 });
+    if (url.pathname === '/api/v1/namespaces/default/configmaps' && url.searchParams.get('watch')) return; // hangs
+    if (url.pathname === '/api/v1/namespaces/default/configmaps') return send(200, { metadata: { resourceVersion: '1' }, items: [] });
+    send(404, { message: 'not found' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  dir = mkdtempSync(join(tmpdir(), 'ocm-lab-wait-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: fake, user: {token: t}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n`,
+  );
+  client = new ClusterClient('fake', kubeconfig);
+});
+
+afterAll(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const seconds = async (work: Promise<unknown>) => {
+  const started = Date.now();
+  await work.catch(() => undefined);
+  return (Date.now() - started) / 1000;
+};
+
+describe('ClusterClient.waitFor', () => {
+  it('fails at once on a 403, with the API server\'s message', async () => {
+    const wait = client.waitFor({ apiVersion: 'v1', kind: 'Secret', namespace: 'default' }, () => undefined, { timeoutMs: 60_000, description: 'a secret' });
+    await expect(wait).rejects.toThrow(KubeApiError);
+    await expect(wait).rejects.toThrow(/403: secrets is forbidden: User "tester" cannot list/);
+    expect(await seconds(wait)).toBeLessThan(5);
+  });
+
+  it('fails at once on a kind the server does not serve', async () => {
+    const wait = client.waitFor({ apiVersion: 'example.com/v1', kind: 'Widget' }, () => undefined, { timeoutMs: 60_000, description: 'a widget' });
+    await expect(wait).rejects.toThrow(NotServedError);
+    await expect(wait).rejects.toThrow(/does not serve Widget in example.com\/v1/);
+  });
+
+  it('stops as soon as its signal aborts, even inside a watch', async () => {
+    const controller = new AbortController();
+    const wait = client.waitFor({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' }, () => undefined, {
+      timeoutMs: 60_000,
+      description: 'a config map',
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('step timed out')), 300);
+    await expect(wait).rejects.toThrow(CancelledError);
+    expect(await seconds(wait)).toBeLessThan(5);
+  });
+});
