@@ -61,6 +61,8 @@ async function cliStart(): Promise<Row[]> {
     const warm = spawnSync(lab, ['--help'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
     if (warm.status !== 0) throw new Error(`./lab --help failed (exit ${warm.status}); the CLI start cannot be measured`);
     wall(process.execPath, [...tsx, '--help'], env);
+    const stamp = path.join(repo, 'dist/.stamp');
+    const built = fs.statSync(stamp).mtimeMs;
 
     const rows: Row[] = [];
     for (const { name, args } of cases) {
@@ -78,6 +80,7 @@ async function cliStart(): Promise<Row[]> {
       const mOld = median(old);
       rows.push([`CLI start: ./lab ${name}`, mNow.toFixed(2), `median of ${cliRuns}; via tsx ${mOld.toFixed(2)} s, ${(mOld / mNow).toFixed(1)}x faster now${rss}`]);
     }
+    if (fs.statSync(stamp).mtimeMs !== built) process.stderr.write('note: sources changed during the measurement, so ./lab rebuilt dist/ and its times include a build\n');
     if (!fs.existsSync(timeBin)) process.stderr.write(`note: ${timeBin} is not installed; peak RSS not measured\n`);
     return rows;
   } finally {

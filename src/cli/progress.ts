@@ -8,6 +8,8 @@ export interface OutputMode {
 
 interface StepView {
   title: string;
+  /** The core started this step. */
+  started?: boolean;
   outputs: string[];
   ended?: { outcome: StepOutcome; message?: string };
   children: string[];
@@ -40,6 +42,8 @@ export class ListrProgress {
     } else if (event.type === 'output') {
       view.outputs.push(event.text);
       if (view.task) (view.task as unknown as AnyTask).output = event.text;
+    } else if (event.type === 'start') {
+      view.started = true;
     } else if (event.type === 'end') {
       this.end(event.id, { outcome: event.outcome, message: event.message });
     }
@@ -48,7 +52,7 @@ export class ListrProgress {
   /** Ends every step still open (the core threw, or was cancelled) and waits for the renderer to finish. */
   async close(error?: unknown): Promise<void> {
     for (const [id, view] of this.steps) {
-      if (!view.ended) this.end(id, view.task && error ? { outcome: 'failed', message: errorMessage(error) } : { outcome: 'skipped' });
+      if (!view.ended) this.end(id, view.started && error ? { outcome: 'failed', message: errorMessage(error) } : { outcome: 'skipped' });
     }
     await this.runs;
   }

@@ -61,6 +61,7 @@ export async function lockLab(labRoot: string, command: string, options: { creat
   return async () => {
     rmSync(holder, { force: true });
     const exited = new Promise((done) => child.once('exit', done));
+    child.ref();
     child.stdin!.end();
     await exited;
   };

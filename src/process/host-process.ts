@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 import { LabError, TimeoutError } from '../errors.js';
 import { sleep } from './abort.js';
@@ -54,17 +54,23 @@ export function isRunning(record: Pick<HostProcessRecord, 'pid' | 'command'>): b
   return !!args && args[0] === record.command && !isZombie(record.pid);
 }
 
-async function waitForExit(pids: number[], timeoutMs: number): Promise<number[]> {
+async function waitUntil(pids: number[], done: (pid: number) => boolean, timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
-  let alive = pids;
-  while (alive.length && Date.now() < deadline) {
-    await sleep(100);
-    alive = alive.filter(isAlive);
+  let left = pids.filter((pid) => !done(pid));
+  while (left.length && Date.now() < deadline) {
+    await sleep(50);
+    left = left.filter((pid) => !done(pid));
   }
-  return alive;
+  return left;
 }
 
-/** SIGTERM, then SIGKILL whatever is left after the grace period. */
+const gone = (pid: number) => !existsSync(`/proc/${pid}`);
+
+/**
+ * SIGTERM, then SIGKILL whatever is left after the grace period; returns once the processes are gone
+ * from /proc, not merely exited (a zombie still counts as running for tools that check its pid, as
+ * kwokctl does before starting a component again).
+ */
 export async function terminate(pids: number[], graceMs = 5000): Promise<void> {
   const signal = (pid: number, sig: NodeJS.Signals) => {
     try {
@@ -74,9 +80,9 @@ export async function terminate(pids: number[], graceMs = 5000): Promise<void> {
     }
   };
   pids.forEach((pid) => signal(pid, 'SIGTERM'));
-  const left = await waitForExit(pids, graceMs);
+  const left = await waitUntil(pids, (pid) => !isAlive(pid), graceMs);
   left.forEach((pid) => signal(pid, 'SIGKILL'));
-  await waitForExit(left, 2000);
+  await waitUntil(pids, gone, 5000);
 }
 
 export async function stopHostProcess(record: HostProcessRecord): Promise<void> {

@@ -41,7 +41,7 @@ describe('a lab owns exactly what it made (local provider)', { timeout: 900_000 
   }, 300_000);
 
   it('a cluster whose fake-node controller stopped is reported unhealthy and repaired by up; cluster c10 is left alone', async () => {
-    const kwok = labProcesses(clusterDir('c1')).filter((p) => p.cmd.split(' ')[0]!.endsWith('/kwok'));
+    const kwok = labProcesses(clusterDir('c1')).filter((p) => p.cmd.split(' ')[0]!.endsWith('/kwok-controller'));
     expect(kwok).toHaveLength(1);
     const c10Before = pids(clusterDir('c10'));
     expect(c10Before.length).toBeGreaterThanOrEqual(5);

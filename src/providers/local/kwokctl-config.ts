@@ -61,8 +61,11 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
         extraArgs: [
           { key: 'cluster-signing-cert-file', value: `${input.pkiDir}/ca.crt` },
           { key: 'cluster-signing-key-file', value: `${input.pkiDir}/ca.key` },
+          // One instance per cluster: leader election only delays a restarted controller-manager by a lease.
+          { key: 'leader-elect', value: 'false' },
         ],
       },
+      { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { errorMessage } from '../../errors.js';
+import { basename, join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { errorMessage, LabError } from '../../errors.js';
 import { writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
@@ -10,6 +10,7 @@ import { nodeProblems } from '../../kube/node-health.js';
 import { sleep } from '../../process/abort.js';
 import { httpOk } from '../../process/http-probe.js';
 import { terminate } from '../../process/host-process.js';
+import { tailFileOr } from '../../process/log-tail.js';
 import { ownerEnv, processesOwnedBy } from '../../process/ownership.js';
 import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
@@ -20,6 +21,16 @@ import { kwokctlConfig, PORT_COUNT, portsFrom } from './kwokctl-config.js';
 const CREATE_TIMEOUT_MS = 180_000;
 const QUICK_TIMEOUT_MS = 60_000;
 const NODES_READY_TIMEOUT_MS = 60_000;
+/** A cluster just created or started gets this long to make its nodes Ready before kwok is restarted. */
+const SETTLE_TIMEOUT_MS = 20_000;
+
+const KWOK_NOT_SERVING = 'the fake-node controller (kwok) is not serving';
+const NODE_LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease' } as const;
+
+interface KwokctlDocument {
+  kind?: string;
+  options?: { kwokControllerPort?: number };
+}
 
 export interface LocalProviderOptions {
   labName: string;
@@ -150,11 +161,11 @@ export class LocalProvider implements ClusterProvider {
     return existsSync(kubeconfig) && (await apiServerReady(kubeconfig, { signal }));
   }
 
-  /** The port kwok (the fake-node controller) serves /healthz on, from the config kwokctl keeps. */
+  /** The port kwok (the fake-node controller) serves /healthz on, from the KwokctlConfiguration kwokctl keeps. */
   private kwokListen(name: string): string | undefined {
     try {
-      const config = parse(readFileSync(join(this.clusterDir(name), 'kwok.yaml'), 'utf8')) as { options?: { kwokControllerPort?: number } };
-      const port = config.options?.kwokControllerPort;
+      const docs = parseAllDocuments(readFileSync(join(this.clusterDir(name), 'kwok.yaml'), 'utf8')).map((d) => d.toJS() as KwokctlDocument | null);
+      const port = docs.find((d) => d?.kind === 'KwokctlConfiguration')?.options?.kwokControllerPort;
       return port ? `127.0.0.1:${port}` : undefined;
     } catch {
       return undefined;
@@ -171,7 +182,7 @@ export class LocalProvider implements ClusterProvider {
   private async functionProblems(name: string, signal?: AbortSignal): Promise<string[]> {
     const problems: string[] = [];
     const listen = this.kwokListen(name);
-    if (!listen || !(await httpOk(listen, '/healthz'))) problems.push('the fake-node controller (kwok) is not serving');
+    if (!listen || !(await httpOk(listen, '/healthz'))) problems.push(KWOK_NOT_SERVING);
     try {
       problems.push(...(await nodeProblems(new ClusterClient(name, this.kubeconfigPath(name)), { expectedNodes: this.options.fakeNodes, signal })));
     } catch (error) {
@@ -181,34 +192,63 @@ export class LocalProvider implements ClusterProvider {
   }
 
   /**
-   * kwok has been seen to stop making pods Running after its control plane restarted (it keeps
-   * failing to sync node leases while alive). Restarting kwok alone fixes it: kill it, and let
-   * `kwokctl start` bring back the missing component.
+   * Makes the cluster run pods: a fresh cluster gets time to settle; one whose kwok does not serve,
+   * or whose nodes stay broken, gets kwok restarted (see restartNodeAgent).
    */
   private async ensureNodesWork(name: string, signal?: AbortSignal): Promise<void> {
-    if ((await this.functionProblems(name, signal)).length === 0) return;
-    const kwok = this.options.toolchain.bin('kwok');
-    const stale = processesOwnedBy(this.clusterDir(name)).filter((p) => p.args[0] === kwok);
-    if (stale.length) await terminate(stale.map((p) => p.pid), 3000);
+    const problems = await this.functionProblems(name, signal);
+    if (problems.length === 0) return;
+    const serving = !problems.includes(KWOK_NOT_SERVING);
+    if (serving && (await this.waitNodesWork(name, SETTLE_TIMEOUT_MS, signal)).length === 0) return;
+    await this.restartNodeAgent(name, signal);
+    const left = await this.waitNodesWork(name, NODES_READY_TIMEOUT_MS, signal);
+    if (left.length) throw this.cannotRunPods(name, left);
+  }
+
+  /**
+   * A kwok that (re)starts takes a new holder identity (hostname + random UUID). It cannot create
+   * the node leases its predecessor left (they exist), nor renew them (another holder), so it
+   * manages no node, and new pods stay Pending, until those leases expire (200 s). So: stop kwok,
+   * delete the node leases, and let `kwokctl start` (which starts only what is missing) bring kwok
+   * back to create fresh ones.
+   */
+  private async restartNodeAgent(name: string, signal?: AbortSignal): Promise<void> {
+    const kwok = processesOwnedBy(this.clusterDir(name)).filter((p) => basename(p.args[0] ?? '') === 'kwok-controller');
+    if (kwok.length) await terminate(kwok.map((p) => p.pid), 3000);
+    const client = new ClusterClient(name, this.kubeconfigPath(name));
+    for (const lease of await client.list(NODE_LEASE, undefined, signal)) await client.delete({ ...NODE_LEASE, name: lease.metadata!.name! }, signal);
     await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
-    const deadline = Date.now() + NODES_READY_TIMEOUT_MS;
-    let problems: string[] = [];
-    while (Date.now() < deadline) {
-      problems = await this.functionProblems(name, signal);
-      if (problems.length === 0) return;
+  }
+
+  /** Polls (nothing to watch for a process that serves) until the cluster runs pods; the problems left at the deadline. */
+  private async waitNodesWork(name: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let problems = await this.functionProblems(name, signal);
+    while (problems.length && Date.now() < deadline) {
       await sleep(500, signal);
+      problems = await this.functionProblems(name, signal);
     }
-    throw new Error(`cluster ${name} cannot run pods: ${problems.join('; ')}`);
+    return problems;
   }
 
   async stop(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
+  /** Starts a stopped control plane; kwok is restarted with fresh node leases so the nodes run pods at once. */
   async start(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
     await this.waitApi(name, options.signal);
-    await this.ensureNodesWork(name, options.signal);
+    await this.restartNodeAgent(name, options.signal);
+    const problems = await this.waitNodesWork(name, NODES_READY_TIMEOUT_MS, options.signal);
+    if (problems.length) throw this.cannotRunPods(name, problems);
+  }
+
+  private cannotRunPods(name: string, problems: string[]): LabError {
+    const log = join(this.clusterDir(name), 'logs', 'kwok-controller.log');
+    return new LabError(`cluster ${name} cannot run pods: ${problems.join('; ')}\nkwok's last log lines:\n${tailFileOr(log, 5, '(no log)')}`, {
+      hint: `see ${log}; ./lab up tries again`,
+    });
   }
 
   async delete(name: string, options: CallOptions = {}): Promise<void> {

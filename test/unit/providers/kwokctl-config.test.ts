@@ -40,15 +40,17 @@ describe('kwokctlConfig', () => {
     });
   });
 
-  it('lets the controller-manager sign client CSRs with the cluster CA (OCM needs it)', () => {
+  it('lets the controller-manager sign client CSRs with the cluster CA (OCM needs it); no leader election to wait for after a restart', () => {
     expect(config.componentsPatches).toEqual([
       {
         name: 'kube-controller-manager',
         extraArgs: [
           { key: 'cluster-signing-cert-file', value: '/state/kwok/clusters/hub/pki/ca.crt' },
           { key: 'cluster-signing-key-file', value: '/state/kwok/clusters/hub/pki/ca.key' },
+          { key: 'leader-elect', value: 'false' },
         ],
       },
+      { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
     ]);
   });
 
