@@ -12,7 +12,13 @@ import type { Scenario, Step } from './types.js';
 
 const DEFAULT_STEP_TIMEOUT_MS = 2 * 60_000;
 const CLEANUP_STEP_TIMEOUT_MS = 2 * 60_000;
-/** Grace beyond a step's own timeout for an operation to notice its cancelled signal and return. */
+/**
+ * A step's signal aborts this long after its timeout: an operation that watches its own timeout
+ * reports it first, with its own detail (an assert's closest candidate); anything still running
+ * then is cancelled.
+ */
+const CANCEL_AFTER_MS = 2_000;
+/** Grace beyond that for an operation to notice its cancelled signal and return. */
 const CANCEL_GRACE_MS = 10_000;
 
 export interface RunOptions extends CoreOptions {
@@ -117,10 +123,14 @@ async function runStep(
   progress.start(id);
   const budget = Math.max(1000, timeoutMs);
   const controller = new AbortController();
-  const signal = AbortSignal.any([controller.signal, deadlineSignal(budget, parent)]);
+  const signal = AbortSignal.any([controller.signal, deadlineSignal(budget + CANCEL_AFTER_MS, parent)]);
   try {
     if (scenarioTimedOutAfter !== undefined) throw new Error(`the scenario's timeout of ${formatDuration(scenarioTimedOutAfter)} ran out before this step`);
-    const summary = await withTimeout(executorFor(step)(step, { lab, timeoutMs: budget, signal }), budget + CANCEL_GRACE_MS, `step did not finish within ${formatDuration(budget)}`);
+    const summary = await withTimeout(
+      executorFor(step)(step, { lab, timeoutMs: budget, signal }),
+      budget + CANCEL_AFTER_MS + CANCEL_GRACE_MS,
+      `step did not finish within ${formatDuration(budget)} and did not stop when cancelled`,
+    );
     if (summary) progress.output(id, summary);
     progress.done(id);
   } catch (error) {

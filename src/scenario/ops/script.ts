@@ -21,13 +21,14 @@ export function scriptEnv(lab: ScenarioLab, cluster?: string): Record<string, st
 }
 
 /** Runs a shell command with KUBECONFIG for the cluster (default hub), LAB_* set, and the toolchain on PATH. */
-export const script: StepExecutor<Extract<Step, { op: 'script' }>> = async (step, { lab, signal }) => {
+export const script: StepExecutor<Extract<Step, { op: 'script' }>> = async (step, { lab, timeoutMs, signal }) => {
   const started = Date.now();
   const result = await execa('bash', ['-c', step.run], {
     cwd: dirname(step.source.file),
     env: scriptEnv(lab, step.cluster),
     all: true,
     reject: false,
+    timeout: timeoutMs,
     cancelSignal: signal,
     forceKillAfterDelay: 2000,
     stdin: 'ignore',
@@ -35,6 +36,7 @@ export const script: StepExecutor<Extract<Step, { op: 'script' }>> = async (step
   const output = (result.all ?? '').trim();
   const tail = output.split('\n').slice(-10).join('\n');
   if (result.isCanceled) throw new CancelledError(signal.reason);
+  if (result.timedOut) throw new StepFailure(`script timed out after ${formatDuration(timeoutMs)} and was stopped\n${tail}`);
   if (result.exitCode !== step.expectExitCode) {
     throw new StepFailure(`script exited ${result.exitCode}, expected ${step.expectExitCode} (after ${formatDuration(Date.now() - started)})\n${tail}`);
   }
