@@ -55,6 +55,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `./lab status | head` closes the pipe early: that is the reader's choice, not our failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = await main();
 }
 

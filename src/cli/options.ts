@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_CONFIG_FILE } from '../config/load.js';
+import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
 
 export interface GlobalOptions {
   config: string;

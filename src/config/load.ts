@@ -7,7 +7,9 @@ import { validate } from './schema-issues.js';
 import { labConfigSchema, pinnedToolchain } from './schema-lab-config.js';
 import { YamlSource } from './yaml-source.js';
 
-export const DEFAULT_CONFIG_FILE = 'lab.config.yaml';
+import { DEFAULT_CONFIG_FILE } from './defaults.js';
+
+export { DEFAULT_CONFIG_FILE };
 
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);

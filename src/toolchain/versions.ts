@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../repo-root.js';
 
 export interface ToolchainVersions {
   go: string;
@@ -17,7 +17,7 @@ export interface ToolchainVersions {
   kindNodeImage: string;
 }
 
-export const toolchainSourceDir = resolve(fileURLToPath(import.meta.url), '../../../ops/toolchain');
+export const toolchainSourceDir = join(repoRoot(), 'ops', 'toolchain');
 
 export function loadVersions(dir = toolchainSourceDir): ToolchainVersions {
   return JSON.parse(readFileSync(join(dir, 'versions.json'), 'utf8')) as ToolchainVersions;

@@ -1,16 +1,19 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../config/load.js';
-import { EXIT_FAILURE } from '../../errors.js';
-import { runDoctor } from '../../toolchain/doctor.js';
-import { loadVersions } from '../../toolchain/versions.js';
-import type { GlobalOptions } from '../options.js';
-import { green, red, table, yellow } from '../render.js';
 import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_FILE } from '../../config/defaults.js';
+import { EXIT_FAILURE } from '../../errors.js';
+import type { GlobalOptions } from '../options.js';
 
 export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'doctor',
   describe: 'Check every prerequisite (node, go, each binary and its version, Docker for kind, inotify, ports) with a fix for each problem',
   handler: async (argv) => {
+    const [{ loadConfig }, { runDoctor }, { loadVersions }, { green, red, table, yellow }] = await Promise.all([
+      import('../../config/load.js'),
+      import('../../toolchain/doctor.js'),
+      import('../../toolchain/versions.js'),
+      import('../render.js'),
+    ]);
     // doctor must work before a config exists; with one, it checks the configured kind node image.
     const spec = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config) : undefined;
     const checks = await runDoctor({ nodeImage: spec?.kind.nodeImage ?? loadVersions().kindNodeImage, kindRequired: spec?.provider === 'kind' });

@@ -1,15 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { down } from '../../lab/down.js';
 import { loadSpec } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { ListrProgress } from '../progress.js';
 
 export const downCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'down',
   describe: 'Stop OCM, delete every cluster and remove the lab state (idempotent; works after a crash or with a lost state)',
   handler: async (argv) => {
-    const spec = loadSpec(argv);
+    const [spec, { down }, { ListrProgress }] = await Promise.all([loadSpec(argv), import('../../lab/down.js'), import('../progress.js')]);
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around((events) => down(spec, { ...events, signal }));
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);

@@ -1,8 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { clusterNames } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
-import { mergedKubeconfigPath } from '../../lab/kubeconfigs.js';
-import { openLab } from '../../lab/open-lab.js';
 import { loadSpec } from '../context.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -16,8 +13,14 @@ export const kubeconfigCommand: CommandModule<GlobalOptions, Options> = {
       .positional('cluster', { type: 'string', describe: 'hub or a managed cluster name' })
       .example('$0 kubeconfig hub', '')
       .example('kubectl --kubeconfig "$(./lab kubeconfig cluster1)" get nodes', ''),
-  handler: (argv) => {
-    const { spec, state, recorded } = openLab(loadSpec(argv));
+  handler: async (argv) => {
+    const [loaded, { clusterNames }, { mergedKubeconfigPath }, { openLab }] = await Promise.all([
+      loadSpec(argv),
+      import('../../config/schema.js'),
+      import('../../lab/kubeconfigs.js'),
+      import('../../lab/open-lab.js'),
+    ]);
+    const { spec, state, recorded } = openLab(loaded);
     const names = clusterNames(spec);
     if (argv.cluster && !names.includes(argv.cluster)) {
       throw new UsageError(`no cluster "${argv.cluster}" in lab ${spec.name}`, `choose one of: ${names.join(', ')}`);

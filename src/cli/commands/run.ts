@@ -1,15 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT_FAILURE, UsageError } from '../../errors.js';
-import { run } from '../../lab/run.js';
-import { parseReportTargets } from '../../report/json.js';
-import { writeReports } from '../../report/write-reports.js';
-import { selectScenarios } from '../../scenario/runner.js';
 import { loadSpec } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { ListrProgress } from '../progress.js';
-import { renderRunSummary } from '../render.js';
-import { scenariosFrom } from '../scenario-lab.js';
 
 type Options = GlobalOptions & { paths: string[]; select: string[]; failFast: boolean; report: string[]; diagnostics: string };
 
@@ -29,8 +22,17 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
     for (const selector of argv.select) {
       if (!/^[^=]+=[^=]*$/.test(selector)) throw new UsageError(`--select "${selector}" is not key=value`, 'e.g. --select area=work');
     }
+    const [spec, { run }, { parseReportTargets }, { writeReports }, { selectScenarios }, { ListrProgress }, { renderRunSummary }, { scenariosFrom }] = await Promise.all([
+      loadSpec(argv),
+      import('../../lab/run.js'),
+      import('../../report/json.js'),
+      import('../../report/write-reports.js'),
+      import('../../scenario/runner.js'),
+      import('../progress.js'),
+      import('../render.js'),
+      import('../scenario-lab.js'),
+    ]);
     const targets = parseReportTargets(argv.report);
-    const spec = loadSpec(argv);
     const scenarios = selectScenarios(scenariosFrom(argv.paths, spec), argv.select);
     if (!scenarios.length) throw new UsageError(`no scenario matches ${argv.select.join(', ') || 'the given paths'}`, './lab validate lists the scenarios');
     const signal = interruptSignal();

@@ -1,14 +1,16 @@
 import type { CommandModule } from 'yargs';
-import { Progress } from '../../core/progress.js';
-import { buildToolchain, findToolchain } from '../../toolchain/toolchain.js';
 import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { ListrProgress } from '../progress.js';
 
 export const setupCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'setup',
   describe: 'Build the pinned toolchain (Kubernetes, etcd, kwok, OCM, clusteradm, kind) into the cache; nothing else',
   handler: async (argv) => {
+    const [{ Progress }, { buildToolchain, findToolchain }, { ListrProgress }] = await Promise.all([
+      import('../../core/progress.js'),
+      import('../../toolchain/toolchain.js'),
+      import('../progress.js'),
+    ]);
     const signal = interruptSignal();
     const dir = await new ListrProgress(argv).around(async ({ onEvent }) => {
       const progress = new Progress(onEvent);

@@ -1,16 +1,13 @@
 import type { CommandModule } from 'yargs';
-import { up } from '../../lab/up.js';
 import { loadSpec } from '../context.js';
 import { interruptSignal } from '../interrupt.js';
 import type { GlobalOptions } from '../options.js';
-import { ListrProgress } from '../progress.js';
-import { renderUsage } from '../render.js';
 
 export const upCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'up',
   describe: 'Create the clusters, install OCM, join and accept every managed cluster, and verify (idempotent; repairs a broken lab)',
   handler: async (argv) => {
-    const spec = loadSpec(argv);
+    const [spec, { up }, { ListrProgress }, { renderUsage }] = await Promise.all([loadSpec(argv), import('../../lab/up.js'), import('../progress.js'), import('../render.js')]);
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around((events) => up(spec, { ...events, signal }));
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);

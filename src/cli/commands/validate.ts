@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { loadConfig } from '../../config/load.js';
-import { validateForLab } from '../../lab/run.js';
 import type { GlobalOptions } from '../options.js';
-import { scenariosFrom } from '../scenario-lab.js';
 
 type Options = GlobalOptions & { paths: string[] };
 
@@ -12,7 +9,8 @@ export const validateCommand: CommandModule<GlobalOptions, Options> = {
   describe: 'Check scenarios without running them, and that the lab\'s provider can do every step (exit 2 with file, line and field for each problem)',
   builder: (yargs: Argv<GlobalOptions>) =>
     yargs.positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'scenario files or folders (default: scenarios/)' }) as unknown as Argv<Options>,
-  handler: (argv) => {
+  handler: async (argv) => {
+    const [{ loadConfig }, { validateForLab }, { scenariosFrom }] = await Promise.all([import('../../config/load.js'), import('../../lab/run.js'), import('../scenario-lab.js')]);
     // With a lab config, cluster names are checked against it too.
     const spec = existsSync(argv.config) ? loadConfig(argv.config) : undefined;
     const scenarios = scenariosFrom(argv.paths, spec);
