@@ -6,6 +6,10 @@ import { fieldPath } from './yaml-source.js';
 
 export const PROVIDERS = ['auto', 'local', 'kind'] as const;
 export const ACCEPT_MODES = ['auto', 'manual'] as const;
+export const KIND_IMAGE_SOURCES = ['auto', 'pull', 'local'] as const;
+/** Linux host names (and kind node container names, "<lab>-<cluster>-control-plane") are at most this long. */
+const MAX_HOSTNAME_LENGTH = 63;
+const KIND_NODE_SUFFIX = '-control-plane';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Lab and cluster names end up in process names, kwok cluster names and contexts: keep them short. */
@@ -76,6 +80,22 @@ const uniqueClusterNames = crossFieldCheck((config, report) => {
   });
 });
 
+/** On kind every cluster is a node container named "<lab>-<cluster>-control-plane", which is also its host name. */
+const kindHostNames = crossFieldCheck((config, report) => {
+  if (config.provider === 'local') return;
+  const lab = typeof config.name === 'string' ? config.name : 'ocm-lab';
+  const check = (cluster: unknown, path: (string | number)[]) => {
+    if (typeof cluster !== 'string') return;
+    const node = `${lab}-${cluster}${KIND_NODE_SUFFIX}`;
+    if (node.length > MAX_HOSTNAME_LENGTH) {
+      report(path, `on kind this cluster's node would be "${node}", ${node.length} characters, over the ${MAX_HOSTNAME_LENGTH} a host name allows: shorten the lab or cluster name`);
+    }
+  };
+  check(isMapping(config.hub) ? (config.hub.name ?? 'hub') : 'hub', ['hub', 'name']);
+  const clusters = Array.isArray(config.managedClusters) ? (config.managedClusters as unknown[]) : [];
+  clusters.forEach((cluster, index) => check(isMapping(cluster) ? cluster.name : undefined, ['managedClusters', index, 'name']));
+});
+
 /** The lab config (lab.config.yaml); the result has every default applied. */
 export function labConfigSchema(pins: ToolchainPins) {
   const notPinned = whenPresent((input) => `${quotedValue(input)} is not available: this toolchain pins OCM ${pins.ocmVersion} (ops/toolchain/versions.json)`);
@@ -110,10 +130,25 @@ export function labConfigSchema(pins: ToolchainPins) {
         .prefault({})
         .meta({ description: 'Settings of the local provider.' }),
       kind: z
-        .strictObject({ nodeImage: nonEmptyString('Node image of every kind cluster.').default(pins.kindNodeImage) })
+        .strictObject({
+          images: z
+            .enum(KIND_IMAGE_SOURCES)
+            .default('auto')
+            .meta({
+              description:
+                'pull: kind pulls nodeImage and the nodes pull OCM\'s images from their registries. local: the images `./lab setup --kind` builds ' +
+                'offline (node image with OCM and the workload image inside). auto: local when they are built, else pull.',
+            }),
+          nodeImage: nonEmptyString('Node image of every kind cluster when images are pulled.').default(pins.kindNodeImage),
+          extraImages: z
+            .array(nonEmptyString('An image on this host, e.g. myapp:dev.'))
+            .default([])
+            .meta({ description: 'Images of this host loaded into every cluster (kind load docker-image), for scenarios that use them.' }),
+        })
         .prefault({})
         .meta({ description: 'Settings of the kind provider.' }),
     })
     .check(uniqueClusterNames)
+    .check(kindHostNames)
     .meta({ title: 'ocm-lab config', description: 'A lab: a hub and managed clusters, OCM installed, joined and accepted. See README "Config reference".' });
 }

@@ -25,8 +25,8 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
   const installerDirs: InstallerDirs = { work: join(root, 'ocm'), logs: join(root, 'logs'), secrets: join(root, 'secrets'), owner: root };
   if (name === 'kind') {
     return {
-      provider: new KindProvider({ labName: spec.name, dirs: providerDirs, toolchain, nodeImage: spec.kind.nodeImage }),
-      installer: new ClusteradmInstaller({ labName: spec.name, dirs: installerDirs, toolchain }),
+      provider: new KindProvider({ labName: spec.name, dirs: providerDirs, toolchain, nodeImage: spec.kind.nodeImage, extraImages: spec.kind.extraImages }),
+      installer: new ClusteradmInstaller({ labName: spec.name, ocmVersion: spec.ocm.version, dirs: installerDirs, toolchain }),
     };
   }
   return {

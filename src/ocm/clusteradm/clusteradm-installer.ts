@@ -25,6 +25,8 @@ const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefini
 
 export interface ClusteradmInstallerOptions {
   labName: string;
+  /** The OCM version clusteradm deploys (its --bundle-version). */
+  ocmVersion: string;
   dirs: InstallerDirs;
   toolchain: Toolchain;
 }
@@ -61,7 +63,7 @@ export class ClusteradmInstaller implements OcmInstaller {
    */
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     if (!(await hasApplied(hub, CLUSTER_MANAGER))) {
-      await this.clusteradm(initArgs(hub.kubeconfig), {
+      await this.clusteradm(initArgs(hub.kubeconfig, this.options.ocmVersion), {
         timeoutMs: INIT_TIMEOUT_MS,
         signal: options.signal,
         hint: `the hub pulls OCM's images from quay.io: see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
@@ -92,7 +94,7 @@ export class ClusteradmInstaller implements OcmInstaller {
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     if (await hasApplied(cluster, KLUSTERLET)) return;
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
-    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig }), {
+    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion }), {
       timeoutMs: JOIN_TIMEOUT_MS,
       signal: options.signal,
       secrets: [token],

@@ -1,20 +1,22 @@
 /** Command lines for clusteradm, kept pure so tests can check them without a cluster. */
 
-export function initArgs(hubKubeconfig: string): string[] {
-  return ['init', '--wait', '--kubeconfig', hubKubeconfig];
+/** `--bundle-version` makes clusteradm deploy the OCM version the lab pins, not its own default. */
+export function initArgs(hubKubeconfig: string, bundleVersion: string): string[] {
+  return ['init', '--wait', '--bundle-version', bundleVersion, '--kubeconfig', hubKubeconfig];
 }
 
 export function getTokenArgs(hubKubeconfig: string): string[] {
   return ['get', 'token', '--output', 'json', '--kubeconfig', hubKubeconfig];
 }
 
-export function joinArgs(options: { clusterName: string; hubApiServer: string; token: string; kubeconfig: string }): string[] {
+export function joinArgs(options: { clusterName: string; hubApiServer: string; token: string; kubeconfig: string; bundleVersion: string }): string[] {
   return [
     'join',
     '--hub-token', options.token,
     '--hub-apiserver', options.hubApiServer,
     '--cluster-name', options.clusterName,
     '--force-internal-endpoint-lookup',
+    '--bundle-version', options.bundleVersion,
     '--wait',
     '--kubeconfig', options.kubeconfig,
   ];

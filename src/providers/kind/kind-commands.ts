@@ -31,17 +31,41 @@ export function createClusterArgs(options: { kindName: string; nodeImage: string
 /** Where the owner folder is mounted in every node: the mount's host path names the lab that made the cluster. */
 export const OWNER_MOUNT = '/etc/ocm-lab';
 
+export interface KindClusterOptions {
+  /** A folder inside the lab's state dir, mounted into the node: how the lab recognises its clusters. */
+  ownerDir: string;
+  /** The host runs cgroup v1: kubelet 1.35+ refuses to start there unless told `failCgroupV1: false`. */
+  cgroupV1: boolean;
+}
+
 /**
  * kind's cluster config: one control-plane node that mounts `ownerDir`, a folder inside the lab's
  * state dir. kind sets no labels of ours on its containers, but a bind mount's source path shows
  * in `docker inspect`, so ownership is read from an exact path, never from a name pattern.
  */
-export function kindClusterConfig(ownerDir: string): string {
+export function kindClusterConfig(options: KindClusterOptions): string {
+  const kubelet = options.cgroupV1 ? [`kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nfailCgroupV1: false\n`] : [];
   return stringify({
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
-    nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: ownerDir, containerPath: OWNER_MOUNT, readOnly: true }] }],
+    nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: options.ownerDir, containerPath: OWNER_MOUNT, readOnly: true }] }],
+    ...(kubelet.length && { kubeadmConfigPatches: kubelet }),
   });
+}
+
+/** cgroup v2 hosts have a unified hierarchy with cgroup.controllers at its root. */
+export function isCgroupV1(exists: (path: string) => boolean): boolean {
+  return !exists('/sys/fs/cgroup/cgroup.controllers');
+}
+
+/** `kind load docker-image`: host images into every node of one cluster. */
+export function loadImagesArgs(kindName: string, images: string[]): string[] {
+  return ['load', 'docker-image', '--name', kindName, ...images];
+}
+
+/** Whether kubeadm finished on the node (its admin kubeconfig exists): a cluster without it never got made. */
+export function adminConfExistsArgs(nodeName: string): string[] {
+  return ['exec', nodeName, 'test', '-f', '/etc/kubernetes/admin.conf'];
 }
 
 /** Lists every kind node container with its cluster label and bind-mount sources, one line each. */

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
@@ -10,17 +10,21 @@ import { nodeProblems } from '../../kube/node-health.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { kindHostLimitsProblems } from '../docker.js';
+import { recordHostSysctls, restoreHostSysctls } from './host-sysctls.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
 import {
+  adminConfExistsArgs,
   createClusterArgs,
   deleteClusterArgs,
   getKubeconfigArgs,
   inspectKindNodesArgs,
+  isCgroupV1,
   kindClusterConfig,
   kindClusterName,
   kindNodeName,
   labClusterName,
   listKindNodesArgs,
+  loadImagesArgs,
   ownedKindClusters,
 } from './kind-commands.js';
 
@@ -35,6 +39,8 @@ export interface KindProviderOptions {
   dirs: ProviderDirs;
   toolchain: Toolchain;
   nodeImage: string;
+  /** Host images loaded into every cluster (`kind load docker-image`). */
+  extraImages: string[];
 }
 
 interface KindKubeconfig {
@@ -95,13 +101,18 @@ export class KindProvider implements ClusterProvider {
     }
     const handle = await this.writeKubeconfig(request, signal);
     await this.waitReady(request.name, signal);
+    await this.loadExtraImages(request.name, signal);
     return handle;
   }
 
+  private get sysctlRecord(): string {
+    return join(this.options.dirs.work, 'host-sysctls.json');
+  }
+
   private async createFresh(cluster: string, signal?: AbortSignal): Promise<void> {
-    const ownerDir = this.ownerDir(cluster);
     const configFile = join(this.options.dirs.work, `${cluster}.kind.yaml`);
-    writePrivateFile(configFile, kindClusterConfig(ownerDir));
+    writePrivateFile(configFile, kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync) }));
+    recordHostSysctls(this.sysctlRecord);
     const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
     try {
       await this.kind(args, { timeoutMs: CREATE_TIMEOUT_MS, signal });
@@ -117,15 +128,26 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
-  /** Starts the node container if it was stopped; false when the cluster never finished being created. */
+  /**
+   * Starts the node container if it was stopped; false when the cluster never finished being created
+   * (kubeadm left no admin kubeconfig on the node). Any other failure is raised: a healthy cluster is
+   * never deleted because one `kind get kubeconfig` failed.
+   */
   private async revive(cluster: string, signal?: AbortSignal): Promise<boolean> {
-    await withDockerHint(run('docker', ['start', kindNodeName(this.kindName(cluster))], { timeoutMs: QUICK_TIMEOUT_MS, signal }));
-    try {
-      await this.kind(getKubeconfigArgs(this.kindName(cluster), { internal: false }), { signal });
-      return true;
-    } catch {
-      return false;
-    }
+    const node = kindNodeName(this.kindName(cluster));
+    await withDockerHint(run('docker', ['start', node], { timeoutMs: QUICK_TIMEOUT_MS, signal }));
+    const finished = await run('docker', adminConfExistsArgs(node), { timeoutMs: QUICK_TIMEOUT_MS, signal }).then(
+      () => true,
+      () => false,
+    );
+    if (!finished) return false;
+    await this.kind(getKubeconfigArgs(this.kindName(cluster), { internal: false }), { signal });
+    return true;
+  }
+
+  private async loadExtraImages(cluster: string, signal?: AbortSignal): Promise<void> {
+    if (!this.options.extraImages.length) return;
+    await this.kind(loadImagesArgs(this.kindName(cluster), this.options.extraImages), { timeoutMs: CREATE_TIMEOUT_MS, signal });
   }
 
   /** Our kubeconfig for the cluster: 0600, every credential embedded, context "<lab>-<cluster>". */
@@ -202,11 +224,12 @@ export class KindProvider implements ClusterProvider {
     return (await this.ownedKindNames(options.signal)).map((kindName) => labClusterName(kindName, this.options.labName));
   }
 
-  /** Every kind cluster that mounts this lab's state dir, whatever it is called. */
+  /** Every kind cluster that mounts this lab's state dir, whatever it is called; then the host's kernel settings as they were. */
   async reap(options: CallOptions = {}): Promise<void> {
     for (const kindName of await this.ownedKindNames(options.signal).catch((): string[] => [])) {
       await this.deleteKind(kindName, labClusterName(kindName, this.options.labName), options.signal);
     }
+    restoreHostSysctls(this.sysctlRecord);
   }
 }
 

@@ -87,9 +87,27 @@ describe('loadConfig', () => {
     ['managedClusters: [{name: c1}]\n---\nname: two\n', '', 3, 'the config must be a single YAML mapping'],
     ['managedClusters: [{name: c1}]\nlocal: {fakeNodes: 51}\n', 'local.fakeNodes', 2, 'must be an integer from 1 to 50, got number 51'],
     ['managedClusters: [{name: c1}]\nocm: {version: 2}\n', 'ocm.version', 2, 'number 2 is not available: this toolchain pins OCM'],
+    [
+      `name: a-rather-long-lab-name-for-kind\nmanagedClusters:\n  - name: a-rather-long-cluster-name\n`,
+      'managedClusters[0].name',
+      3,
+      'on kind this cluster\'s node would be "a-rather-long-lab-name-for-kind-a-rather-long-cluster-name-control-plane", 72 characters, over the 63',
+    ],
+    ['managedClusters: [{name: c1}]\nkind: {images: registry}\n', 'kind.images', 2, 'must be one of auto, pull, local'],
   ])('%j: %s at line %d', (text, field, line, message) => {
     const issues = configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml');
     expect(issues).toEqual([expect.objectContaining({ file: 'x.yaml', field, line, message: expect.stringContaining(message) })]);
+  });
+
+  it('allows long names on the local provider, where no host name is made from them', () => {
+    const text = 'name: a-rather-long-lab-name-for-kind\nprovider: local\nmanagedClusters:\n  - name: a-rather-long-cluster-name\n';
+    expect(parseConfig(text, join(process.cwd(), 'x.yaml')).managedClusters[0]!.name).toBe('a-rather-long-cluster-name');
+  });
+
+  it('kind images: auto by default, pull or local by choice, extra images listed', () => {
+    expect(parseConfig('managedClusters: [{name: c1}]\n', join(process.cwd(), 'x.yaml')).kind).toMatchObject({ images: 'auto', extraImages: [] });
+    const spec = parseConfig('managedClusters: [{name: c1}]\nkind: {images: local, extraImages: [myapp:dev]}\n', join(process.cwd(), 'x.yaml'));
+    expect(spec.kind).toMatchObject({ images: 'local', extraImages: ['myapp:dev'] });
   });
 
   it('names a missing file', () => {

@@ -4,23 +4,24 @@ import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/c
 import { LabError } from '../../../src/errors.js';
 
 describe('clusteradm command lines', () => {
-  it('initializes the hub and waits, against the hub kubeconfig', () => {
-    expect(initArgs('/s/kubeconfigs/hub.yaml')).toEqual(['init', '--wait', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+  it('initializes the hub with the lab\'s OCM version and waits, against the hub kubeconfig', () => {
+    expect(initArgs('/s/kubeconfigs/hub.yaml', 'v1.2.0')).toEqual(['init', '--wait', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
   it('asks for the token as JSON', () => {
     expect(getTokenArgs('/s/kubeconfigs/hub.yaml')).toEqual(['get', 'token', '--output', 'json', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
-  it('joins through the hub\'s internal endpoint, with the managed cluster\'s own kubeconfig', () => {
+  it('joins through the hub\'s internal endpoint, with the lab\'s OCM version and the managed cluster\'s own kubeconfig', () => {
     expect(
-      joinArgs({ clusterName: 'cluster1', hubApiServer: 'https://127.0.0.1:40123', token: 'tok-123', kubeconfig: '/s/kubeconfigs/cluster1.yaml' }),
+      joinArgs({ clusterName: 'cluster1', hubApiServer: 'https://127.0.0.1:40123', token: 'tok-123', kubeconfig: '/s/kubeconfigs/cluster1.yaml', bundleVersion: 'v1.2.0' }),
     ).toEqual([
       'join',
       '--hub-token', 'tok-123',
       '--hub-apiserver', 'https://127.0.0.1:40123',
       '--cluster-name', 'cluster1',
       '--force-internal-endpoint-lookup',
+      '--bundle-version', 'v1.2.0',
       '--wait',
       '--kubeconfig', '/s/kubeconfigs/cluster1.yaml',
     ]);

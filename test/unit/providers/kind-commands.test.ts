@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { kindHostLimitsProblems, privilegedProbeArgs } from '../../../src/providers/docker.js';
 import {
   createClusterArgs,
   deleteClusterArgs,
   getClustersArgs,
   getKubeconfigArgs,
+  adminConfExistsArgs,
+  isCgroupV1,
   kindClusterConfig,
+  loadImagesArgs,
   kindClusterName,
   kindNodeName,
   labClusterName,
@@ -57,8 +61,21 @@ describe('kind command lines', () => {
 
 describe('kind cluster ownership', () => {
   it('mounts a folder of the lab\'s state dir into the node, read-only', () => {
-    expect(kindClusterConfig('/a/.lab/ocm/kind/owner/hub')).toContain('hostPath: /a/.lab/ocm/kind/owner/hub');
-    expect(kindClusterConfig('/a/.lab/ocm/kind/owner/hub')).toContain('readOnly: true');
+    const config = parse(kindClusterConfig({ ownerDir: '/a/.lab/ocm/kind/owner/hub', cgroupV1: false }));
+    expect(config.nodes).toEqual([{ role: 'control-plane', extraMounts: [{ hostPath: '/a/.lab/ocm/kind/owner/hub', containerPath: '/etc/ocm-lab', readOnly: true }] }]);
+    expect(config.kubeadmConfigPatches).toBeUndefined();
+  });
+
+  it('on a cgroup v1 host tells the kubelet not to refuse it (failCgroupV1: false)', () => {
+    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: true })) as { kubeadmConfigPatches: string[] };
+    expect(parse(config.kubeadmConfigPatches[0]!)).toEqual({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', failCgroupV1: false });
+    expect(isCgroupV1((path) => path === '/sys/fs/cgroup/cgroup.controllers')).toBe(false);
+    expect(isCgroupV1(() => false)).toBe(true);
+  });
+
+  it('loads extra images into a cluster, and asks the node whether kubeadm finished', () => {
+    expect(loadImagesArgs('ocm-lab-hub', ['a:1', 'b:2'])).toEqual(['load', 'docker-image', '--name', 'ocm-lab-hub', 'a:1', 'b:2']);
+    expect(adminConfExistsArgs('ocm-lab-hub-control-plane')).toEqual(['exec', 'ocm-lab-hub-control-plane', 'test', '-f', '/etc/kubernetes/admin.conf']);
   });
 
   it('owns exactly the clusters whose node mounts a path inside the lab\'s state dir', () => {

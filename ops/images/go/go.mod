@@ -1,0 +1,3 @@
+module ocm-lab.local/images
+
+go 1.25
