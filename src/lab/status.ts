@@ -91,7 +91,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     }),
   );
 
-  const components = await parts.installer.components({ signal });
+  const components = await parts.installer.components(Object.values(recorded?.clusters ?? {}), { signal });
   for (const c of components) if (c.health !== 'healthy') problems.push(`OCM component ${c.id} is ${c.health}`);
 
   return {

@@ -3,7 +3,9 @@ import { LabError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { acceptCluster } from '../ocm/accept.js';
 import { applyClusterSets, labelManagedCluster } from '../ocm/cluster-sets.js';
+import type { ComponentStatus } from '../ocm/installer.js';
 import { waitForManagedClusterReady } from '../ocm/verify.js';
+import { sleep } from '../process/abort.js';
 import type { ClusterHandle, ClusterRequest, ProviderKind } from '../providers/provider.js';
 import { chooseProvider } from '../providers/select.js';
 import { buildToolchain, findToolchain, type Toolchain } from '../toolchain/toolchain.js';
@@ -16,6 +18,7 @@ import { newState, type StateStore } from './state.js';
 import { collectStatus } from './status.js';
 
 const JOIN_TIMEOUT_MS = 180_000;
+const COMPONENTS_TIMEOUT_MS = 180_000;
 
 export interface UpResult {
   name: string;
@@ -53,6 +56,7 @@ function upPlan(spec: LabSpec): PlanStep[] {
     { id: 'accept', title: 'Accept managed clusters (clusteradm accept)', concurrent: true, children: perCluster('accept', accepted) },
     { id: 'labels', title: 'Apply labels and cluster sets' },
     { id: 'verify', title: 'Verify managed clusters are joined and available', concurrent: true, children: perCluster('verify', accepted) },
+    { id: 'components', title: 'Verify OCM components are running' },
     { id: 'kubeconfigs', title: 'Write kubeconfigs' },
   ];
 }
@@ -105,7 +109,7 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     };
   };
   if (unchanged.unchanged) {
-    for (const id of ['create', 'hub', 'join', 'accept', 'labels', 'verify']) progress.skip(id, 'the lab is healthy');
+    for (const id of ['create', 'hub', 'join', 'accept', 'labels', 'verify', 'components']) progress.skip(id, 'the lab is healthy');
     return progress.run('kubeconfigs', async () => result());
   }
 
@@ -157,6 +161,28 @@ async function bringUp(spec: LabSpec, state: StateStore, parts: LabParts, toolch
     });
     return `${cluster.name}: accepted, joined, available`;
   });
+
+  await progress.run(
+    'components',
+    () => waitForComponents(() => parts.installer.components(Object.values(state.read()?.clusters ?? {}), { signal }), COMPONENTS_TIMEOUT_MS, signal),
+    (count) => `Verify OCM components are running: ${count} healthy`,
+  );
+}
+
+/** Polls (components span clusters and host processes: nothing single to watch) until every one is healthy. */
+async function waitForComponents(read: () => Promise<ComponentStatus[]>, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const components = await read();
+    const unhealthy = components.filter((c) => c.health !== 'healthy');
+    if (!unhealthy.length) return components.length;
+    if (Date.now() > deadline) {
+      throw new LabError(`OCM components not healthy after ${timeoutMs / 1000}s: ${unhealthy.map((c) => `${c.id} ${c.health}`).join(', ')}`, {
+        hint: './lab status shows each one; ./lab up tries again',
+      });
+    }
+    await sleep(1000, signal);
+  }
 }
 
 async function toolchainFor(progress: Progress, signal?: AbortSignal): Promise<Toolchain> {

@@ -43,8 +43,8 @@ export interface OcmInstaller {
   initHub(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
   /** Starts the klusterlet for `cluster`; returns once its registration agent is running (its CSR may not exist yet). */
   join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<void>;
-  /** The OCM components this installer runs, with their health. */
-  components(options?: CallOptions): Promise<ComponentStatus[]>;
+  /** The OCM components this installer runs on these clusters (host processes, or operator pods), with their health. */
+  components(clusters: ClusterHandle[], options?: CallOptions): Promise<ComponentStatus[]>;
   /** Logs of what the installer runs on this host, for diagnostics. */
   logs(): { id: string; log: string }[];
   /** Stops everything the installer started on this host, recorded or not. */

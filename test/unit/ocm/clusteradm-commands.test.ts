@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHubToken } from '../../../src/ocm/clusteradm/clusteradm-installer.js';
 import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/clusteradm/commands.js';
 import { LabError } from '../../../src/errors.js';
+import { podHealth } from '../../../src/ocm/clusteradm/operator-pods.js';
 
 describe('clusteradm command lines', () => {
   it('initializes the hub with the lab\'s OCM version and waits, against the hub kubeconfig', () => {
@@ -47,5 +48,13 @@ describe('parseHubToken', () => {
     expect(attempt).toThrow(LabError);
     expect(attempt).toThrow('clusteradm get token printed no hub token');
     expect(() => parseHubToken('{"hub-token":"","hub-apiserver":"https://h"}')).toThrow(LabError);
+  });
+});
+
+describe('operator pod health', () => {
+  it('is healthy only when Running and Ready', () => {
+    expect(podHealth({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } })).toBe('healthy');
+    expect(podHealth({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } })).toBe('unhealthy');
+    expect(podHealth({ status: { phase: 'Pending' } })).toBe('stopped');
   });
 });
