@@ -18,6 +18,8 @@ export interface LabState {
   createdAt: string;
   updatedAt: string;
   clusters: Record<string, ClusterHandle>;
+  /** The node image of a kind lab, chosen once when the lab is made (kind.images). */
+  kindNodeImage?: string;
   /** Managed clusters that completed join + accept + verify. */
   ready: string[];
 }

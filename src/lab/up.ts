@@ -7,6 +7,7 @@ import type { ComponentStatus } from '../ocm/installer.js';
 import { waitForManagedClusterReady } from '../ocm/verify.js';
 import { sleep } from '../process/abort.js';
 import type { ClusterHandle, ClusterRequest, ProviderKind } from '../providers/provider.js';
+import { resolveKindNodeImage } from '../providers/kind/node-image.js';
 import { chooseProvider } from '../providers/select.js';
 import { buildToolchain, findToolchain, type Toolchain } from '../toolchain/toolchain.js';
 import { writeMergedKubeconfig } from './kubeconfigs.js';
@@ -76,9 +77,10 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     'provider',
     async () => {
       const existing = state.read();
-      const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec);
-      if (!existing) state.write(newState(spec, choice.name));
-      return { parts: labParts(choice.name, spec, state.root, toolchain), provider: choice.name, reason: choice.reason };
+      const nodeImage = existing?.kindNodeImage ?? (spec.provider === 'local' ? undefined : await resolveKindNodeImage(spec));
+      const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec, undefined, nodeImage);
+      if (!existing) state.write({ ...newState(spec, choice.name), ...(choice.name === 'kind' && { kindNodeImage: nodeImage }) });
+      return { parts: labParts(choice.name, spec, state.root, toolchain, nodeImage), provider: choice.name, reason: choice.reason };
     },
     (r) => `Provider: ${r.provider} (${r.reason})`,
   );

@@ -14,9 +14,13 @@ export type DetectKind = (nodeImage: string) => Promise<KindSupport>;
  * present or pullable, privileged containers verified), else local with the failed condition as the reason.
  * `provider: kind` on a host that cannot run it is an error carrying that reason and its fix.
  */
-export async function chooseProvider(spec: LabSpec, detect: DetectKind = (image) => detectKindSupport(image)): Promise<ProviderChoice> {
+export async function chooseProvider(
+  spec: LabSpec,
+  detect: DetectKind = (image) => detectKindSupport(image),
+  nodeImage: string = spec.kind.nodeImage,
+): Promise<ProviderChoice> {
   if (spec.provider === 'local') return { name: 'local', reason: 'set in the config' };
-  const kind = await detect(spec.kind.nodeImage).catch(
+  const kind = await detect(nodeImage).catch(
     (error: unknown): KindSupport => ({ usable: false, reason: `checking Docker failed: ${errorMessage(error)}`, conditions: [] }),
   );
   if (spec.provider === 'kind') {

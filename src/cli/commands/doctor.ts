@@ -16,7 +16,9 @@ export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     ]);
     // doctor must work before a config exists; with one, it checks the configured kind node image.
     const spec = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config) : undefined;
-    const checks = await runDoctor({ nodeImage: spec?.kind.nodeImage ?? loadVersions().kindNodeImage, kindRequired: spec?.provider === 'kind' });
+    const { resolveKindNodeImage } = await import('../../providers/kind/node-image.js');
+    const kind = spec?.kind ?? { images: 'auto' as const, nodeImage: loadVersions().kindNodeImage, extraImages: [] };
+    const checks = await runDoctor({ nodeImage: await resolveKindNodeImage({ kind }), kindRequired: spec?.provider === 'kind' });
     if (argv.json) {
       process.stdout.write(`${JSON.stringify({ ok: !checks.some((c) => c.level === 'fail'), checks }, null, 2)}\n`);
     } else {

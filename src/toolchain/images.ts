@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { execa } from 'execa';
+import { throwIfAborted } from '../process/abort.js';
+import { LabError } from '../errors.js';
+import { repoRoot } from '../repo-root.js';
+import { toolchainSourceDir } from './versions.js';
+
+/** ops/images: the image build script and everything it puts into images. */
+export const imagesSourceDir = join(repoRoot(), 'ops', 'images');
+
+/** Kubernetes component images at the tags kubeadm v1.36.1 asks for (`kubeadm config images list`). */
+export const COMPONENT_IMAGES = {
+  'kube-apiserver': 'registry.k8s.io/kube-apiserver:v1.36.1',
+  'kube-controller-manager': 'registry.k8s.io/kube-controller-manager:v1.36.1',
+  'kube-scheduler': 'registry.k8s.io/kube-scheduler:v1.36.1',
+  'kube-proxy': 'registry.k8s.io/kube-proxy:v1.36.1',
+  etcd: 'registry.k8s.io/etcd:3.6.8-0',
+  coredns: 'registry.k8s.io/coredns/coredns:v1.14.2',
+  pause: 'registry.k8s.io/pause:3.10.2',
+} as const;
+
+/** The images `clusteradm init/join --bundle-version v1.2.0` deploys. */
+export const OCM_IMAGES = ['registration-operator', 'registration', 'work', 'placement', 'addon-manager'].map(
+  (name) => `quay.io/open-cluster-management/${name}:v1.2.0`,
+);
+
+/** The scenarios' HTTP workload (200 "ok" on :8080, /healthz included). */
+export const WORKLOAD_IMAGE = 'ocm-lab/web:1';
+
+/** The kind node image, with every image above preloaded into containerd. */
+export const NODE_IMAGE = 'ocm-lab/kind-node:v1.36.1';
+
+/** Label on images and build containers carrying the inputs hash. */
+export const IMAGE_BUILD_LABEL = 'io.ocm-lab.images';
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? listFiles(path) : [path];
+    });
+}
+
+/** Hash of what decides the images: versions.json and every file under ops/images/ but its README. */
+export function imagesHash(): string {
+  const hash = createHash('sha256');
+  const files = [join(toolchainSourceDir, 'versions.json'), ...listFiles(imagesSourceDir).filter((f) => relative(imagesSourceDir, f) !== 'README.md')];
+  for (const file of files) hash.update(relative(repoRoot(), file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Key of an intermediate part (Go binaries, Debian root filesystems) from its own inputs. */
+export function partKey(inputs: unknown): string {
+  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 12);
+}
+
+export function imagesCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.OCM_LAB_IMAGES_CACHE) return resolve(env.OCM_LAB_IMAGES_CACHE);
+  const base = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache');
+  return join(base, 'ocm-lab', 'images');
+}
+
+/** ~/.cache/ocm-lab/images/<hash>: the build marker (images.json) of the current inputs. */
+export function imagesDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(imagesCacheRoot(env), imagesHash());
+}
+
+export interface BuiltImages {
+  dir: string;
+  nodeImage: string;
+  ocmImages: string[];
+  workloadImage: string;
+}
+
+function dockerHasImage(ref: string): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The built images of the current inputs, or undefined unless the marker exists and Docker has every image. */
+export function findImages(env: NodeJS.ProcessEnv = process.env): BuiltImages | undefined {
+  const dir = imagesDir(env);
+  const marker = join(dir, 'images.json');
+  if (!existsSync(marker)) return undefined;
+  const built = JSON.parse(readFileSync(marker, 'utf8')) as Partial<BuiltImages> & { componentImages?: string[] };
+  if (!built.nodeImage || !built.workloadImage || !Array.isArray(built.ocmImages)) return undefined;
+  const all = [built.nodeImage, built.workloadImage, ...built.ocmImages, ...(built.componentImages ?? [])];
+  if (!all.every(dockerHasImage)) return undefined;
+  return { dir, nodeImage: built.nodeImage, ocmImages: built.ocmImages, workloadImage: built.workloadImage };
+}
+
+/** Runs the zx image build script, streaming its progress lines. Resumes an interrupted build. */
+export async function buildImages(onLine: (line: string) => void, signal?: AbortSignal): Promise<BuiltImages> {
+  const script = join(imagesSourceDir, 'build.ts');
+  // tsx resolved from here, not from the caller's folder.
+  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script], { all: true, reject: false, buffer: { all: true }, cancelSignal: signal });
+  const tail: string[] = [];
+  child.all?.setEncoding('utf8');
+  let pending = '';
+  child.all?.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (line.startsWith('[images]')) onLine(line.replace('[images] ', ''));
+    }
+  });
+  const result = await child;
+  throwIfAborted(signal);
+  if (result.exitCode !== 0) {
+    throw new LabError(`image build failed (exit ${result.exitCode}):\n${tail.join('\n')}`, {
+      hint: 'the build needs root, a Docker engine, debootstrap and the toolchain (./lab setup); run it again, it resumes',
+    });
+  }
+  const images = findImages();
+  if (!images) throw new LabError('image build finished but some images are missing', { hint: 'run the image build again' });
+  return images;
+}
