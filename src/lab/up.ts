@@ -77,7 +77,7 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     'provider',
     async () => {
       const existing = state.read();
-      const nodeImage = existing?.kindNodeImage ?? (spec.provider === 'local' ? undefined : await resolveKindNodeImage(spec));
+      const nodeImage = existing ? existing.kindNodeImage : spec.provider === 'local' ? undefined : await resolveKindNodeImage(spec);
       const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec, undefined, nodeImage);
       if (!existing) state.write({ ...newState(spec, choice.name), ...(choice.name === 'kind' && { kindNodeImage: nodeImage }) });
       return { parts: labParts(choice.name, spec, state.root, toolchain, nodeImage), provider: choice.name, reason: choice.reason };

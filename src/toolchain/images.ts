@@ -46,10 +46,13 @@ function listFiles(dir: string): string[] {
     });
 }
 
-/** Hash of what decides the images: versions.json and every file under ops/images/ but its README. */
+/** Files under ops/images/ that document or test the images without going into them. */
+const NOT_INPUTS = new Set(['README.md', 'kind-config.yaml', 'verify.sh']);
+
+/** Hash of what decides the images: versions.json and every file under ops/images/ but NOT_INPUTS. */
 export function imagesHash(): string {
   const hash = createHash('sha256');
-  const files = [join(toolchainSourceDir, 'versions.json'), ...listFiles(imagesSourceDir).filter((f) => relative(imagesSourceDir, f) !== 'README.md')];
+  const files = [join(toolchainSourceDir, 'versions.json'), ...listFiles(imagesSourceDir).filter((f) => !NOT_INPUTS.has(relative(imagesSourceDir, f)))];
   for (const file of files) hash.update(relative(repoRoot(), file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 12);
 }

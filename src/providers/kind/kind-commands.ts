@@ -36,7 +36,15 @@ export interface KindClusterOptions {
   ownerDir: string;
   /** The host runs cgroup v1: kubelet 1.35+ refuses to start there unless told `failCgroupV1: false`. */
   cgroupV1: boolean;
+  /**
+   * The node image ocm-lab builds offline: it brings a static bridge CNI config (kind's kindnetd image
+   * is not built) and a DNS relay whose resolv.conf pods must use (Docker's 127.0.0.11 would loop).
+   */
+  offlineImage: boolean;
 }
+
+/** Where the offline node image keeps the resolv.conf for pods (pointing at its DNS relay). */
+export const OFFLINE_POD_RESOLV_CONF = '/kind/pod-resolv.conf';
 
 /**
  * kind's cluster config: one control-plane node that mounts `ownerDir`, a folder inside the lab's
@@ -44,12 +52,17 @@ export interface KindClusterOptions {
  * in `docker inspect`, so ownership is read from an exact path, never from a name pattern.
  */
 export function kindClusterConfig(options: KindClusterOptions): string {
-  const kubelet = options.cgroupV1 ? [`kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nfailCgroupV1: false\n`] : [];
+  const kubelet: Record<string, unknown> = {
+    ...(options.cgroupV1 && { failCgroupV1: false }),
+    ...(options.offlineImage && { resolvConf: OFFLINE_POD_RESOLV_CONF }),
+  };
+  const patch = Object.keys(kubelet).length ? [stringify({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', ...kubelet })] : [];
   return stringify({
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
+    ...(options.offlineImage && { networking: { disableDefaultCNI: true } }),
     nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: options.ownerDir, containerPath: OWNER_MOUNT, readOnly: true }] }],
-    ...(kubelet.length && { kubeadmConfigPatches: kubelet }),
+    ...(patch.length && { kubeadmConfigPatches: patch }),
   });
 }
 

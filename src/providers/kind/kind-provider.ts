@@ -9,6 +9,7 @@ import { renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
+import { NODE_IMAGE } from '../../toolchain/images.js';
 import { kindHostLimitsProblems } from '../docker.js';
 import { recordHostSysctls, restoreHostSysctls } from './host-sysctls.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
@@ -111,7 +112,10 @@ export class KindProvider implements ClusterProvider {
 
   private async createFresh(cluster: string, signal?: AbortSignal): Promise<void> {
     const configFile = join(this.options.dirs.work, `${cluster}.kind.yaml`);
-    writePrivateFile(configFile, kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync) }));
+    writePrivateFile(
+      configFile,
+      kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE }),
+    );
     recordHostSysctls(this.sysctlRecord);
     const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
     try {

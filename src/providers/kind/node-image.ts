@@ -1,11 +1,6 @@
 import type { LabSpec } from '../../config/schema.js';
-import { loadVersions } from '../../toolchain/versions.js';
+import { NODE_IMAGE } from '../../toolchain/images.js';
 import { dockerProbes, type DockerProbes } from '../docker.js';
-
-/** The node image `./lab setup --kind` builds offline, with OCM's and the workload's images inside. */
-export function localNodeImage(kubernetes = loadVersions().kubernetes): string {
-  return `ocm-lab/kind-node:${kubernetes}`;
-}
 
 /**
  * The node image a kind lab uses: `kind.images: local` the one built offline, `pull` the configured
@@ -13,7 +8,7 @@ export function localNodeImage(kubernetes = loadVersions().kubernetes): string {
  */
 export async function resolveKindNodeImage(spec: Pick<LabSpec, 'kind'>, probes: Pick<DockerProbes, 'imagePresence'> = dockerProbes()): Promise<string> {
   if (spec.kind.images === 'pull') return spec.kind.nodeImage;
-  const local = localNodeImage();
+  const local = NODE_IMAGE;
   if (spec.kind.images === 'local') return local;
   return (await probes.imagePresence(local)).state === 'present' ? local : spec.kind.nodeImage;
 }

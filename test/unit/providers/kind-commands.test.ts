@@ -61,16 +61,23 @@ describe('kind command lines', () => {
 
 describe('kind cluster ownership', () => {
   it('mounts a folder of the lab\'s state dir into the node, read-only', () => {
-    const config = parse(kindClusterConfig({ ownerDir: '/a/.lab/ocm/kind/owner/hub', cgroupV1: false }));
+    const config = parse(kindClusterConfig({ ownerDir: '/a/.lab/ocm/kind/owner/hub', cgroupV1: false, offlineImage: false }));
     expect(config.nodes).toEqual([{ role: 'control-plane', extraMounts: [{ hostPath: '/a/.lab/ocm/kind/owner/hub', containerPath: '/etc/ocm-lab', readOnly: true }] }]);
     expect(config.kubeadmConfigPatches).toBeUndefined();
   });
 
   it('on a cgroup v1 host tells the kubelet not to refuse it (failCgroupV1: false)', () => {
-    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: true })) as { kubeadmConfigPatches: string[] };
+    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: true, offlineImage: false })) as { kubeadmConfigPatches: string[] };
     expect(parse(config.kubeadmConfigPatches[0]!)).toEqual({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', failCgroupV1: false });
+    expect(config).not.toHaveProperty('networking');
     expect(isCgroupV1((path) => path === '/sys/fs/cgroup/cgroup.controllers')).toBe(false);
     expect(isCgroupV1(() => false)).toBe(true);
+  });
+
+  it('with the offline node image: its own bridge CNI (no kindnetd) and pods resolving through its DNS relay', () => {
+    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: false, offlineImage: true })) as { networking: unknown; kubeadmConfigPatches: string[] };
+    expect(config.networking).toEqual({ disableDefaultCNI: true });
+    expect(parse(config.kubeadmConfigPatches[0]!)).toMatchObject({ kind: 'KubeletConfiguration', resolvConf: '/kind/pod-resolv.conf' });
   });
 
   it('loads extra images into a cluster, and asks the node whether kubeadm finished', () => {

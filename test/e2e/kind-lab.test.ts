@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labCli } from './helpers.js';
+
+// Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
+// `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
+// privileged containers (sudo bash ops/docker/ensure-docker.sh).
+const CONFIG = `
+name: kindlab
+provider: kind
+kind:
+  images: local
+managedClusters:
+  - name: cluster1
+    labels: {env: dev}
+  - name: cluster2
+    labels: {env: prod}
+`;
+const SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
+
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-'));
+const config = join(dir, 'lab.config.yaml');
+const lab = (...args: string[]) => labCli([...args, '--config', config], { timeoutMs: 1_200_000 });
+const docker = async (...args: string[]) => (await execa('docker', args)).stdout.split('\n').filter(Boolean);
+const labContainers = async () => (await docker('ps', '-a', '--format', '{{.Names}}')).filter((n) => n.startsWith('kindlab-')).sort();
+const sysctls = () => SYSCTLS.map((key) => readFileSync(`/proc/sys/${key}`, 'utf8').trim());
+
+function client<T>(kubeconfig: string, api: new (...args: never[]) => T): T {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return kc.makeApiClient(api as never) as T;
+}
+
+const kubeconfigOf = (cluster: string) => join(dir, '.lab', 'kindlab', 'kubeconfigs', `${cluster}.yaml`);
+
+describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, () => {
+  let hostSettings: string[];
+  let dangling: string[];
+
+  beforeAll(async () => {
+    hostSettings = sysctls();
+    dangling = await docker('volume', 'ls', '-q', '--filter', 'dangling=true');
+    writeFileSync(config, CONFIG);
+    const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
+    expect(setup.exitCode, setup.all).toBe(0);
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    console.log(up.stdout.split('\n').filter((l) => /✔/.test(l)).join('\n'));
+  }, 3_600_000);
+
+  afterAll(async () => {
+    await lab('down');
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('every managed cluster is Accepted, Joined and Available on the hub', async () => {
+    const hub = client(kubeconfigOf('hub'), CustomObjectsApi);
+    const list = (await hub.listClusterCustomObject({ group: 'cluster.open-cluster-management.io', version: 'v1', plural: 'managedclusters' })) as {
+      items: { metadata: { name: string }; spec: { hubAcceptsClient?: boolean }; status?: { conditions?: { type: string; status: string }[] } }[];
+    };
+    expect(list.items.map((mc) => mc.metadata.name).sort()).toEqual(['cluster1', 'cluster2']);
+    for (const mc of list.items) {
+      expect(mc.spec.hubAcceptsClient).toBe(true);
+      for (const type of ['HubAcceptedManagedCluster', 'ManagedClusterJoined', 'ManagedClusterConditionAvailable']) {
+        expect(mc.status?.conditions?.find((c) => c.type === type)?.status, `${mc.metadata.name} ${type}`).toBe('True');
+      }
+    }
+  });
+
+  it('the cluster-manager and klusterlet operators and their OCM pods run', async () => {
+    const running = async (cluster: string, namespace: string) =>
+      (await client(kubeconfigOf(cluster), CoreV1Api).listNamespacedPod({ namespace })).items
+        .filter((p) => p.status?.phase === 'Running')
+        .map((p) => p.metadata!.labels?.app ?? p.metadata!.name!);
+    const hubOperator = await running('hub', 'open-cluster-management');
+    const hubPods = await running('hub', 'open-cluster-management-hub');
+    expect(hubOperator.join(' ')).toMatch(/cluster-manager/);
+    for (const part of ['registration', 'placement', 'work-webhook', 'addon-manager']) expect(hubPods.join(' '), part).toContain(part);
+    for (const cluster of ['cluster1', 'cluster2']) {
+      expect((await running(cluster, 'open-cluster-management')).join(' ')).toMatch(/klusterlet/);
+      expect((await running(cluster, 'open-cluster-management-agent')).join(' ')).toMatch(/klusterlet/);
+    }
+  });
+
+  it('a ManifestWork of the workload image becomes Available and serves HTTP inside cluster1', async () => {
+    const run = await lab('run', join(import.meta.dirname, '../../fixtures/scenarios/kind/web-serves.yaml'));
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
+  });
+
+  it('a second up changes nothing', async () => {
+    const before = await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-');
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(up.stdout).toContain('healthy, nothing to do');
+    expect((await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-')).sort()).toEqual(before.sort());
+  });
+
+  it('down leaves no container or volume of the lab and puts the host\'s kernel settings back', async () => {
+    expect(await labContainers()).toEqual(['kindlab-cluster1-control-plane', 'kindlab-cluster2-control-plane', 'kindlab-hub-control-plane']);
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
+    expect(await labContainers()).toEqual([]);
+    expect((await docker('volume', 'ls', '-q', '--filter', 'dangling=true')).sort()).toEqual(dangling.sort());
+    expect(sysctls()).toEqual(hostSettings);
+  });
+});
