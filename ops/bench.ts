@@ -5,10 +5,14 @@
 //   npm run bench -- --cold       also rebuild the toolchain from scratch (empty Go build cache
 //                                 and toolchain cache; modules come from the module cache) — ~15 min
 //   npm run bench -- --cli-only   only the CLI start time (compiled ./lab vs tsx), no lab and no toolchain
+//   npm run bench -- --kind       also kind (ops/bench-kind.ts): warm image build, up/down of hub + 2 on kind,
+//                                 and the local-up.sh way on the same images as a baseline (needs Docker)
+//   npm run bench -- --kind-cold  as --kind, plus an image build into an empty images cache (~6 min)
 // Every run also measures CLI start: median of BENCH_CLI_RUNS (default 10) runs of `./lab --help` and of
 // `./lab status` with no lab up (exits 1), against the old start through the tsx loader in the same run.
 import { spawnSync } from 'node:child_process';
 import { $, fs, os, path } from 'zx';
+import type { Row } from './bench-kind.js';
 
 $.verbose = false;
 const repo = path.resolve(import.meta.dirname, '..');
@@ -16,6 +20,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const cold = process.argv.includes('--cold');
 const cliOnly = process.argv.includes('--cli-only');
 const cliRuns = Number(process.env.BENCH_CLI_RUNS ?? 10);
+const kindCold = process.argv.includes('--kind-cold');
+const kind = kindCold || process.argv.includes('--kind');
 const timeBin = '/usr/bin/time';
 
 async function seconds(run: () => Promise<unknown>): Promise<number> {
@@ -26,8 +32,6 @@ async function seconds(run: () => Promise<unknown>): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => x.toFixed(1);
-
-type Row = [measure: string, seconds: string, note: string];
 
 /** Wall seconds of one run; its exit code is not checked (status with no lab up exits 1). */
 function wall(cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
       ? ['cold toolchain build', fmt(coldSeconds), 'measured now: empty Go build cache, modules already downloaded']
       : ['cold toolchain build', recordedTotal ? fmt(recordedTotal) : 'n/a', 'as recorded per group by the last build of this cache (npm run bench -- --cold measures it now)'],
     ...cliRows,
+    ...(kind ? await (await import('./bench-kind.js')).kindRows({ repo, rounds, cold: kindCold }) : []),
   ];
   printTable(rows);
   console.log(`\n${os.cpus().length} cores, Node ${process.version}, Kubernetes ${loadVersions().kubernetes}, OCM ${loadVersions().ocm}`);

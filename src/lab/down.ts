@@ -3,6 +3,7 @@ import { clusterNames, type LabSpec } from '../config/schema.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
 import { processesOwnedBy } from '../process/ownership.js';
+import { KindProvider } from '../providers/kind/kind-provider.js';
 import type { ProviderKind } from '../providers/provider.js';
 import { findToolchain } from '../toolchain/toolchain.js';
 import { labParts, providerWorkDir, type LabParts } from './lab-parts.js';
@@ -24,11 +25,15 @@ export async function down(spec: LabSpec, options: CoreOptions = {}): Promise<Do
   return withLabLock(state.root, 'down', () => downLocked(spec, state, options), { createDir: false });
 }
 
-/** Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it left. */
-function recordedProvider(state: StateStore): ProviderKind {
+/**
+ * Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it
+ * left, or (state dir gone) from kind nodes and networks that still carry its state dir.
+ */
+async function recordedProvider(state: StateStore, signal?: AbortSignal): Promise<ProviderKind | undefined> {
   const recorded = state.tryRead()?.provider;
   if (recorded) return recorded;
-  return existsSync(providerWorkDir(state.root, 'kind')) ? 'kind' : 'local';
+  if (existsSync(providerWorkDir(state.root, 'kind')) || (await KindProvider.ownsAnything(state.root, signal))) return 'kind';
+  return state.exists() || processesOwnedBy(state.root).length > 0 ? 'local' : undefined;
 }
 
 /**
@@ -48,8 +53,8 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   const found = await progress.run(
     'find',
     async () => {
-      if (!state.exists() && processesOwnedBy(state.root).length === 0) return undefined;
-      const provider = recordedProvider(state);
+      const provider = await recordedProvider(state, signal);
+      if (!provider) return undefined;
       const toolchain = findToolchain();
       if (!toolchain && provider === 'kind') {
         throw new LabError('the toolchain (kind binary) is missing, so the kind clusters cannot be deleted', { hint: 'run ./lab setup, then ./lab down' });

@@ -127,19 +127,33 @@ async function bringUp(spec: LabSpec, state: StateStore, parts: LabParts, toolch
   };
   const hubClient = () => new ClusterClient(spec.hub.name, handle(spec.hub.name).kubeconfig);
 
-  await progress.each('create', clusterRequests(spec), (r) => `create/${r.name}`, async (request) => {
-    const created = await parts.provider.create(request, { signal });
-    state.update((s) => {
-      s.clusters[created.name] = created;
-    });
-    return `${request.name}: ${created.server}`;
+  // Pipelined: the hub is initialised as soon as it exists, and each managed cluster joins as soon as
+  // it and the hub are ready, while slower clusters are still being created.
+  const created = new Map(clusterRequests(spec).map((r) => [r.name, settledLater<void>()]));
+  const creating = progress.each('create', clusterRequests(spec), (r) => `create/${r.name}`, async (request) => {
+    try {
+      const handle = await parts.provider.create(request, { signal });
+      state.update((s) => {
+        s.clusters[handle.name] = handle;
+      });
+      created.get(request.name)!.resolve();
+      return `${request.name}: ${handle.server}`;
+    } catch (error) {
+      created.get(request.name)!.reject(new LabError(`cluster ${request.name} was not created`, { hint: 'see the step that created it' }));
+      throw error;
+    }
   });
-
-  const hub = await progress.run('hub', () => parts.installer.initHub(handle(spec.hub.name), { signal }));
-
-  await progress.each('join', spec.managedClusters, (c) => `join/${c.name}`, async (cluster) => {
-    await parts.installer.join(handle(cluster.name), cluster, hub, { signal });
-  });
+  const initialising = created.get(spec.hub.name)!.promise.then(() => progress.run('hub', () => parts.installer.initHub(handle(spec.hub.name), { signal })));
+  const joining = initialising.then((hub) =>
+    progress.each('join', spec.managedClusters, (c) => `join/${c.name}`, async (cluster) => {
+      await created.get(cluster.name)!.promise;
+      await parts.installer.join(handle(cluster.name), cluster, hub, { signal });
+    }),
+  );
+  // Every branch runs to its end (a failed step leaves the rest inspectable); the earliest stage's failure is reported.
+  const settled = await Promise.allSettled([creating, initialising, joining]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 
   await progress.each('accept', autoAccepted(spec), (c) => `accept/${c.name}`, async (cluster) => {
     await acceptCluster(hubClient(), cluster.name, {
@@ -185,6 +199,18 @@ async function waitForComponents(read: () => Promise<ComponentStatus[]>, timeout
     }
     await sleep(1000, signal);
   }
+}
+
+/** A promise settled from outside, whose rejection counts as handled until someone awaits it. */
+function settledLater<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 async function toolchainFor(progress: Progress, signal?: AbortSignal): Promise<Toolchain> {

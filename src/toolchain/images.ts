@@ -47,7 +47,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** Files under ops/images/ that document or test the images without going into them. */
-const NOT_INPUTS = new Set(['README.md', 'kind-config.yaml', 'verify.sh']);
+const NOT_INPUTS = new Set(['README.md', 'kind-config.yaml', 'verify.sh', 'ensure-build-tools.sh']);
 
 /** Hash of what decides the images: versions.json and every file under ops/images/ but NOT_INPUTS. */
 export function imagesHash(): string {

@@ -27,6 +27,7 @@ const config = join(dir, 'lab.config.yaml');
 const lab = (...args: string[]) => labCli([...args, '--config', config], { timeoutMs: 1_200_000 });
 const docker = async (...args: string[]) => (await execa('docker', args)).stdout.split('\n').filter(Boolean);
 const labContainers = async () => (await docker('ps', '-a', '--format', '{{.Names}}')).filter((n) => n.startsWith('kindlab-')).sort();
+const labNetworks = async () => (await docker('network', 'ls', '--format', '{{.Name}}')).filter((n) => n.startsWith('ocm-lab-kindlab-'));
 const sysctls = () => SYSCTLS.map((key) => readFileSync(`/proc/sys/${key}`, 'utf8').trim());
 
 function client<T>(kubeconfig: string, api: new (...args: never[]) => T): T {
@@ -102,9 +103,11 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
 
   it('down leaves no container or volume of the lab and puts the host\'s kernel settings back', async () => {
     expect(await labContainers()).toEqual(['kindlab-cluster1-control-plane', 'kindlab-cluster2-control-plane', 'kindlab-hub-control-plane']);
+    expect(await labNetworks()).toHaveLength(1);
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);
     expect(await labContainers()).toEqual([]);
+    expect(await labNetworks()).toEqual([]);
     expect((await docker('volume', 'ls', '-q', '--filter', 'dangling=true')).sort()).toEqual(dangling.sort());
     expect(sysctls()).toEqual(hostSettings);
   });

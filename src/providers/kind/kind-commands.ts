@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { isWithin } from '../../process/ownership.js';
 
@@ -122,4 +123,25 @@ export function getKubeconfigArgs(kindName: string, options: { internal: boolean
 /** The lab's name for a kind cluster it owns ("<lab>-<cluster>" → "<cluster>"). */
 export function labClusterName(kindName: string, labName: string): string {
   return kindName.startsWith(`${labName}-`) ? kindName.slice(labName.length + 1) : kindName;
+}
+
+/** Label on the lab's Docker network: its value is the lab's state dir, the network's owner. */
+export const NETWORK_OWNER_LABEL = 'io.ocm-lab.owner';
+
+/**
+ * The lab's own Docker network (kind uses it through KIND_EXPERIMENTAL_DOCKER_NETWORK instead of the
+ * shared `kind` network): two labs never see each other's nodes, and `down` removes the network. Named
+ * from the state dir, so a lab whose state is lost still finds it.
+ */
+export function kindNetworkName(labName: string, owner: string): string {
+  return `ocm-lab-${labName}-${createHash('sha256').update(owner).digest('hex').slice(0, 8)}`;
+}
+
+export function createNetworkArgs(network: string, owner: string): string[] {
+  return ['network', 'create', '--driver', 'bridge', '--label', `${NETWORK_OWNER_LABEL}=${owner}`, network];
+}
+
+/** Networks labelled as owned by exactly this state dir. */
+export function ownedNetworksArgs(owner: string): string[] {
+  return ['network', 'ls', '--quiet', '--filter', `label=${NETWORK_OWNER_LABEL}=${owner}`];
 }

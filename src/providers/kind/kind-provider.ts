@@ -16,17 +16,20 @@ import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, C
 import {
   adminConfExistsArgs,
   createClusterArgs,
+  createNetworkArgs,
   deleteClusterArgs,
   getKubeconfigArgs,
   inspectKindNodesArgs,
   isCgroupV1,
   kindClusterConfig,
   kindClusterName,
+  kindNetworkName,
   kindNodeName,
   labClusterName,
   listKindNodesArgs,
   loadImagesArgs,
   ownedKindClusters,
+  ownedNetworksArgs,
 } from './kind-commands.js';
 
 /** Pulling the node image on a cold engine takes most of this; kind's own --wait covers node readiness. */
@@ -85,8 +88,22 @@ export class KindProvider implements ClusterProvider {
     return file;
   }
 
+  private get network(): string {
+    return kindNetworkName(this.options.labName, this.options.dirs.owner);
+  }
+
   private async kind(args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
-    return run(this.options.toolchain.bin('kind'), args, { timeoutMs: options.timeoutMs ?? QUICK_TIMEOUT_MS, signal: options.signal });
+    return run(this.options.toolchain.bin('kind'), args, {
+      timeoutMs: options.timeoutMs ?? QUICK_TIMEOUT_MS,
+      signal: options.signal,
+      env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: this.network },
+    });
+  }
+
+  /** The lab's network, labelled with its owner, made before kind would make an unlabelled one. */
+  private async ensureNetwork(signal?: AbortSignal): Promise<void> {
+    if ((await withDockerHint(run('docker', ownedNetworksArgs(this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal }))).trim()) return;
+    await withDockerHint(run('docker', createNetworkArgs(this.network, this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal }));
   }
 
   async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
@@ -117,6 +134,7 @@ export class KindProvider implements ClusterProvider {
       kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE }),
     );
     recordHostSysctls(this.sysctlRecord);
+    await this.ensureNetwork(signal);
     const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
     try {
       await this.kind(args, { timeoutMs: CREATE_TIMEOUT_MS, signal });
@@ -228,12 +246,28 @@ export class KindProvider implements ClusterProvider {
     return (await this.ownedKindNames(options.signal)).map((kindName) => labClusterName(kindName, this.options.labName));
   }
 
-  /** Every kind cluster that mounts this lab's state dir, whatever it is called; then the host's kernel settings as they were. */
+  /** Every kind cluster that mounts this lab's state dir, whatever it is called, and the lab's network; then the host's kernel settings as they were. */
   async reap(options: CallOptions = {}): Promise<void> {
     for (const kindName of await this.ownedKindNames(options.signal).catch((): string[] => [])) {
       await this.deleteKind(kindName, labClusterName(kindName, this.options.labName), options.signal);
     }
+    const networks = (await run('docker', ownedNetworksArgs(this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal }).catch(() => ''))
+      .split('\n')
+      .filter(Boolean);
+    if (networks.length) await withDockerHint(run('docker', ['network', 'rm', ...networks], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal }));
     restoreHostSysctls(this.sysctlRecord);
+  }
+
+  /** Whether any kind node or network of the lab whose state dir is `owner` exists: how `down` recognises a kind lab with no state left. */
+  static async ownsAnything(owner: string, signal?: AbortSignal): Promise<boolean> {
+    const quick = { timeoutMs: QUICK_TIMEOUT_MS, signal };
+    try {
+      if ((await run('docker', ownedNetworksArgs(owner), quick)).trim()) return true;
+      const ids = (await run('docker', listKindNodesArgs(), quick)).split('\n').filter(Boolean);
+      return ids.length > 0 && ownedKindClusters(await run('docker', inspectKindNodesArgs(ids), quick), owner).length > 0;
+    } catch {
+      return false; // no Docker engine: no kind lab either
+    }
   }
 }
 

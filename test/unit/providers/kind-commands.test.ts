@@ -14,6 +14,9 @@ import {
   kindNodeName,
   labClusterName,
   ownedKindClusters,
+  kindNetworkName,
+  createNetworkArgs,
+  ownedNetworksArgs,
 } from '../../../src/providers/kind/kind-commands.js';
 import { parseKindKubeconfig } from '../../../src/providers/kind/kind-provider.js';
 import { LabError } from '../../../src/errors.js';
@@ -161,5 +164,20 @@ describe('Docker checks', () => {
     expect(kindHostLimitsProblems(() => {
       throw new Error('ENOENT');
     })).toEqual([]);
+  });
+});
+
+describe('the lab\'s own Docker network', () => {
+  it('is named from the state dir, so prefix-named labs and two checkouts with one lab name never share it', () => {
+    const a = kindNetworkName('ocm', '/x/.lab/ocm');
+    expect(a).toMatch(/^ocm-lab-ocm-[0-9a-f]{8}$/);
+    expect(kindNetworkName('ocm', '/x/.lab/ocm')).toBe(a);
+    expect(kindNetworkName('ocm', '/y/.lab/ocm')).not.toBe(a);
+    expect(kindNetworkName('ocm-lab', '/x/.lab/ocm-lab')).not.toBe(a);
+  });
+
+  it('carries its owner as a label, and is found by exactly that label', () => {
+    expect(createNetworkArgs('n', '/x/.lab/ocm')).toEqual(['network', 'create', '--driver', 'bridge', '--label', 'io.ocm-lab.owner=/x/.lab/ocm', 'n']);
+    expect(ownedNetworksArgs('/x/.lab/ocm')).toEqual(['network', 'ls', '--quiet', '--filter', 'label=io.ocm-lab.owner=/x/.lab/ocm']);
   });
 });
