@@ -207,7 +207,7 @@ async function checkConditions(nodeImage: string, probes: DockerProbes, conditio
 }
 
 async function checkNodeImage(nodeImage: string, probes: DockerProbes): Promise<{ present: boolean; condition: KindCondition }> {
-  const loadFix = `load ${nodeImage} into Docker (docker load -i <file>, or build it)`;
+  const loadFix = `build the kind images offline: ./lab setup --kind (as root; installs nothing: needs Docker and debootstrap, see bash ops/images/ensure-build-tools.sh), or docker load -i <file> of ${nodeImage}`;
   const presence = await probes.imagePresence(nodeImage);
   if (presence.state === 'present') return { present: true, condition: { name: 'node image', ok: true, detail: `node image ${nodeImage} present locally` } };
   if (presence.state === 'unknown') {

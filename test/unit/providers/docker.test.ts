@@ -65,7 +65,7 @@ describe('detectKindSupport', () => {
     expect(support.reason).toBe(
       `node image ${NODE_IMAGE} is not present locally and cannot be pulled (dial tcp: lookup registry-1.docker.io: no such host)`,
     );
-    expect(support.fix).toBe(`load ${NODE_IMAGE} into Docker (docker load -i <file>, or build it)`);
+    expect(support.fix).toMatch(/^build the kind images offline: \.\/lab setup --kind .*docker load -i <file> of /);
     expect(probes.runPrivileged).not.toHaveBeenCalled();
   });
 

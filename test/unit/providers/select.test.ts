@@ -53,7 +53,7 @@ describe('chooseProvider', () => {
     expect(error.message).toBe(
       `provider kind cannot run here: node image ${NODE_IMAGE} is not present locally and cannot be pulled (lookup registry-1.docker.io: no such host)`,
     );
-    expect(error.hint).toContain(`load ${NODE_IMAGE} into Docker`);
+    expect(error.hint).toContain("./lab setup --kind");
     expect(error.hint).toContain('`provider: local`');
   });
 
