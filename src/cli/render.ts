@@ -41,8 +41,8 @@ export function renderStatus(status: LabStatus): string {
     lines.push(
       '',
       table([
-        ['OCM COMPONENT', 'PID', 'HEALTH', 'LOG'],
-        ...status.components.map((c) => [c.id, c.pid ? String(c.pid) : '-', c.health === 'healthy' ? green(c.health) : red(c.health), c.log ?? '-']),
+        ['OCM COMPONENT', 'HEALTH', 'WHERE'],
+        ...status.components.map((c) => [c.id, c.health === 'healthy' ? green(c.health) : red(c.health), c.detail ?? ([c.pid && `pid ${c.pid}`, c.log].filter(Boolean).join(', ') || '-')]),
       ]),
     );
   }

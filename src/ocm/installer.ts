@@ -16,6 +16,8 @@ export interface ComponentStatus {
   pid?: number;
   health: Health;
   log?: string;
+  /** What its health rests on, where it has no process of its own (e.g. "1/1 available" for a Deployment). */
+  detail?: string;
 }
 
 /** What an installer can do beyond install, so scenarios that need more are rejected up front. */

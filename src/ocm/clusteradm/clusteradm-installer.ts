@@ -12,7 +12,7 @@ import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { getTokenArgs, initArgs, joinArgs } from './commands.js';
-import { operatorPods } from './operator-pods.js';
+import { operatorDeployments } from './operator-deployments.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
 const INIT_TIMEOUT_MS = 10 * 60_000;
@@ -103,9 +103,9 @@ export class ClusteradmInstaller implements OcmInstaller {
     });
   }
 
-  /** The cluster-manager and klusterlet operators and the OCM pods they run. */
+  /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
-    return operatorPods(clusters, options.signal);
+    return operatorDeployments(clusters, options.signal);
   }
 
   logs(): { id: string; log: string }[] {

@@ -1,8 +1,12 @@
 /** Command lines for clusteradm, kept pure so tests can check them without a cluster. */
 
-/** `--bundle-version` makes clusteradm deploy the OCM version the lab pins, not its own default. */
+/**
+ * `--bundle-version` makes clusteradm deploy the OCM version the lab pins, not its own default.
+ * No `--wait`: init creates the bootstrap credentials before it would start waiting, so managed clusters
+ * join while the hub's controllers come up; `up` then waits for every hub component to be available.
+ */
 export function initArgs(hubKubeconfig: string, bundleVersion: string): string[] {
-  return ['init', '--wait', '--bundle-version', bundleVersion, '--kubeconfig', hubKubeconfig];
+  return ['init', '--bundle-version', bundleVersion, '--kubeconfig', hubKubeconfig];
 }
 
 export function getTokenArgs(hubKubeconfig: string): string[] {

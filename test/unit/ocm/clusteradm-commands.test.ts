@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseHubToken } from '../../../src/ocm/clusteradm/clusteradm-installer.js';
 import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/clusteradm/commands.js';
 import { LabError } from '../../../src/errors.js';
-import { podHealth } from '../../../src/ocm/clusteradm/operator-pods.js';
+import { deploymentHealth } from '../../../src/ocm/clusteradm/operator-deployments.js';
 
 describe('clusteradm command lines', () => {
   it('initializes the hub with the lab\'s OCM version and waits, against the hub kubeconfig', () => {
-    expect(initArgs('/s/kubeconfigs/hub.yaml', 'v1.2.0')).toEqual(['init', '--wait', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+    expect(initArgs('/s/kubeconfigs/hub.yaml', 'v1.2.0')).toEqual(['init', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
   it('asks for the token as JSON', () => {
@@ -51,10 +51,19 @@ describe('parseHubToken', () => {
   });
 });
 
-describe('operator pod health', () => {
-  it('is healthy only when Running and Ready', () => {
-    expect(podHealth({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } })).toBe('healthy');
-    expect(podHealth({ status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } })).toBe('unhealthy');
-    expect(podHealth({ status: { phase: 'Pending' } })).toBe('stopped');
+describe('OCM component health on kind (by Deployment)', () => {
+  it('is healthy when as many replicas are available as the Deployment asks for', () => {
+    expect(deploymentHealth({ spec: { replicas: 3 }, status: { replicas: 3, availableReplicas: 3 } })).toBe('healthy');
+    expect(deploymentHealth({ status: { replicas: 1, availableReplicas: 1 } })).toBe('healthy');
+  });
+
+  it('stays healthy during a rollout whose old pod still serves (the new one not Ready yet)', () => {
+    expect(deploymentHealth({ spec: { replicas: 1 }, status: { replicas: 2, readyReplicas: 1, availableReplicas: 1 } })).toBe('healthy');
+  });
+
+  it('is unhealthy with pods but too few available, and stopped with none or scaled to zero', () => {
+    expect(deploymentHealth({ spec: { replicas: 3 }, status: { replicas: 3, availableReplicas: 2 } })).toBe('unhealthy');
+    expect(deploymentHealth({ spec: { replicas: 1 }, status: {} })).toBe('stopped');
+    expect(deploymentHealth({ spec: { replicas: 0 }, status: {} })).toBe('stopped');
   });
 });
