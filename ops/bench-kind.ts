@@ -8,6 +8,8 @@ import { $, fs, os, path } from 'zx';
 import { kindClusterConfig, isCgroupV1 } from '../src/providers/kind/kind-commands.js';
 import { recordHostSysctls, restoreHostSysctls } from '../src/providers/kind/host-sysctls.js';
 import { parseHubToken } from '../src/ocm/clusteradm/clusteradm-installer.js';
+import { getTokenArgs } from '../src/ocm/clusteradm/commands.js';
+import { OCM_NAMESPACES } from '../src/ocm/clusteradm/operator-deployments.js';
 import { NODE_IMAGE } from '../src/toolchain/images.js';
 import { findToolchain } from '../src/toolchain/toolchain.js';
 import { loadVersions } from '../src/toolchain/versions.js';
@@ -39,14 +41,18 @@ async function sequentialBaseline(work: string): Promise<number> {
   try {
     return await seconds(async () => {
       for (const c of names) await $`${bin('kind')} create cluster --name ${kindName(c)} --image ${NODE_IMAGE} --config ${config} --kubeconfig ${kubeconfig(c)}`;
-      await $`${bin('clusteradm')} init --wait --bundle-version ${version} --kubeconfig ${kubeconfig('hub')}`;
-      const token = parseHubToken((await $`${bin('clusteradm')} get token --output json --kubeconfig ${kubeconfig('hub')}`).stdout);
+      await $`${bin('clusteradm')} init --wait --bundle-version ${version} --kubeconfig ${kubeconfig('hub')}`.quiet();
+      const token = parseHubToken((await $`${bin('clusteradm')} ${getTokenArgs(kubeconfig('hub'))}`).stdout);
       const server = (await $`${bin('kubectl')} --kubeconfig ${kubeconfig('hub')} config view --minify -o jsonpath={.clusters[0].cluster.server}`).stdout.trim();
       for (const c of names.slice(1)) {
         await $`${bin('clusteradm')} join --hub-token ${token} --hub-apiserver ${server} --cluster-name ${c} --force-internal-endpoint-lookup --bundle-version ${version} --wait --kubeconfig ${kubeconfig(c)}`.quiet();
       }
       await $`${bin('clusteradm')} accept --clusters ${names.slice(1).join(',')} --wait --kubeconfig ${kubeconfig('hub')}`;
       await $`${bin('kubectl')} --kubeconfig ${kubeconfig('hub')} wait --for=condition=ManagedClusterConditionAvailable managedcluster --all --timeout=300s`;
+      // The same end point as `./lab up`: every OCM Deployment of every cluster available.
+      for (const c of names) {
+        for (const ns of OCM_NAMESPACES[c === 'hub' ? 'hub' : 'managed']) await $`${bin('kubectl')} --kubeconfig ${kubeconfig(c)} wait --for=condition=Available deployment --all -n ${ns} --timeout=300s`;
+      }
     });
   } finally {
     for (const c of names) await $`${bin('kind')} delete cluster --name ${kindName(c)} --kubeconfig ${kubeconfig(c)}`.nothrow();

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * A signal that Ctrl-C (or SIGTERM) aborts: the core cancels its waits and commands and returns,
  * leaving the lab inspectable for `./lab up` to complete or `./lab down` to remove. A second
@@ -5,6 +7,8 @@
  */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
+  // Every request, watch and command of a command shares this signal: dozens at once across clusters is normal.
+  setMaxListeners(100, controller.signal);
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write(`\n${name}: stopping (press Ctrl-C again to exit at once)\n`);

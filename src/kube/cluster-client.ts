@@ -127,6 +127,18 @@ export class ClusterClient {
     throw new NotServedError(`${this.cluster}: the API server does not serve ${kind} in ${apiVersion}`, { hint: 'check apiVersion and kind (is the CRD installed?)' });
   }
 
+  /** Whether discovery (asked afresh) lists the kind: what clients such as clusteradm check before they act. */
+  async serves(apiVersion: string, kind: string, signal?: AbortSignal): Promise<boolean> {
+    this.resources.delete(apiVersion);
+    try {
+      await this.resource(apiVersion, kind, signal);
+      return true;
+    } catch (error) {
+      if (error instanceof NotServedError) return false;
+      throw error;
+    }
+  }
+
   private async collectionPath(ref: ObjectRef, signal?: AbortSignal): Promise<string> {
     const resource = await this.resource(ref.apiVersion, ref.kind, signal);
     const prefix = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;

@@ -1,5 +1,13 @@
-import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { existsSync, readFileSync } from 'node:fs';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { ClusterClient } from '../kube/cluster-client.js';
+import { renderKubeconfig } from '../kube/kubeconfig.js';
+
+/** The bootstrap identity `clusteradm init` makes on the hub (and the local installer makes the same way). */
+export const BOOTSTRAP_NAMESPACE = 'open-cluster-management';
+export const BOOTSTRAP_SERVICE_ACCOUNT = 'agent-registration-bootstrap';
+/** The agent only uses it until it holds its own client certificate; `hubInfo` renews it before it runs out. */
+const BOOTSTRAP_TOKEN_SECONDS = 24 * 3600;
 
 /** Renew a bootstrap token with less than this left: a join or accept must not start on a token about to die. */
 const RENEW_MARGIN_MS = 15 * 60_000;
@@ -30,3 +38,23 @@ export function bootstrapNeedsRenewal(path: string, now = Date.now()): boolean {
     return true;
   }
 }
+
+/** A bootstrap kubeconfig holding a fresh token of the bootstrap service account (a TokenRequest, as `clusteradm get token` makes, but valid for a day instead of an hour). */
+export async function bootstrapKubeconfig(hub: ClusterClient, labName: string): Promise<string> {
+  const core = hub.kubeConfig.makeApiClient(CoreV1Api);
+  const request = await core.createNamespacedServiceAccountToken({
+    name: BOOTSTRAP_SERVICE_ACCOUNT,
+    namespace: BOOTSTRAP_NAMESPACE,
+    body: { spec: { audiences: [], expirationSeconds: BOOTSTRAP_TOKEN_SECONDS } },
+  });
+  const token = request.status?.token;
+  if (!token) throw new Error('the hub returned no bootstrap token');
+  const cluster = hub.kubeConfig.getCurrentCluster()!;
+  return renderKubeconfig({
+    name: `${labName}-hub-bootstrap`,
+    server: cluster.server,
+    certificateAuthorityData: cluster.caData ?? readFileSync(cluster.caFile!).toString('base64'),
+    credentials: { token },
+  });
+}
+

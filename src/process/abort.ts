@@ -27,3 +27,4 @@ export function deadlineSignal(timeoutMs: number, parent?: AbortSignal): AbortSi
   const timeout = AbortSignal.timeout(Math.max(0, timeoutMs));
   return parent ? AbortSignal.any([parent, timeout]) : timeout;
 }
+

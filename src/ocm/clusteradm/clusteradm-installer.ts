@@ -1,28 +1,31 @@
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { ManagedClusterSpec } from '../../config/schema.js';
-import { CommandError, LabError } from '../../errors.js';
+import { CommandError, errorMessage, LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
-import { renderKubeconfig } from '../../kube/kubeconfig.js';
 import { writePrivateFile } from '../../fs/private-files.js';
+import { sleep } from '../../process/abort.js';
 import { run } from '../../process/run.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
-import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
+import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
-import { getTokenArgs, initArgs, joinArgs } from './commands.js';
+import { initArgs, joinArgs } from './commands.js';
 import { operatorDeployments } from './operator-deployments.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
 const INIT_TIMEOUT_MS = 10 * 60_000;
 const JOIN_TIMEOUT_MS = 10 * 60_000;
-const TOKEN_TIMEOUT_MS = 60_000;
 
 const OPERATOR_API = 'operator.open-cluster-management.io/v1';
 const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name: 'cluster-manager', crd: 'clustermanagers.operator.open-cluster-management.io' };
 const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
+const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
+const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
+const DISCOVERY_LAG_MS = 30_000;
+
 
 export interface ClusteradmInstallerOptions {
   labName: string;
@@ -67,28 +70,25 @@ export class ClusteradmInstaller implements OcmInstaller {
       await this.clusteradm(initArgs(hub.kubeconfig, this.options.ocmVersion), {
         timeoutMs: INIT_TIMEOUT_MS,
         signal: options.signal,
-        hint: `the hub pulls OCM's images from quay.io: see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
+        hint: `see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
       });
     }
-    return this.renewToken(hub, options);
+    await waitForHubApi(hub, options.signal);
+    return this.renewToken(hub);
   }
 
-  private async renewToken(hub: ClusterHandle, options: CallOptions): Promise<HubInfo> {
-    const output = await this.clusteradm(getTokenArgs(hub.kubeconfig), {
-      timeoutMs: TOKEN_TIMEOUT_MS,
-      signal: options.signal,
-      hint: 'the bootstrap service account open-cluster-management/agent-registration-bootstrap may be missing: run ./lab up again',
+  /**
+   * A token of the bootstrap service account `clusteradm init` made, from a TokenRequest as `clusteradm get
+   * token` makes it. Asked for directly because `get token` refuses a hub whose cluster-manager has not
+   * installed its CRDs yet, and the managed clusters can join meanwhile.
+   */
+  private async renewToken(hub: ClusterHandle): Promise<HubInfo> {
+    const kubeconfig = await bootstrapKubeconfig(new ClusterClient(hub.name, hub.kubeconfig), this.options.labName).catch((error: unknown) => {
+      throw new LabError(`cannot get a bootstrap token from the hub: ${errorMessage(error)}`, {
+        hint: `the service account ${BOOTSTRAP_NAMESPACE}/${BOOTSTRAP_SERVICE_ACCOUNT} that clusteradm init creates may be missing: run ./lab up again`,
+      });
     });
-    const token = parseHubToken(output);
-    writePrivateFile(
-      this.bootstrapPath,
-      renderKubeconfig({
-        name: `${this.options.labName}-bootstrap`,
-        server: hub.server,
-        certificateAuthorityData: caData(hub.kubeconfig),
-        credentials: { token },
-      }),
-    );
+    writePrivateFile(this.bootstrapPath, kubeconfig);
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
@@ -116,8 +116,8 @@ export class ClusteradmInstaller implements OcmInstaller {
   async stop(): Promise<void> {}
 
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
-  async hubInfo(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
-    if (bootstrapNeedsRenewal(this.bootstrapPath)) return this.renewToken(hub, options);
+  async hubInfo(hub: ClusterHandle): Promise<HubInfo> {
+    if (bootstrapNeedsRenewal(this.bootstrapPath)) return this.renewToken(hub);
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
@@ -155,6 +155,26 @@ export function parseHubToken(output: string): string {
 }
 
 /** Whether the operator CR exists and reports all its resources applied (so re-running clusteradm is needless). */
+/**
+ * `clusteradm join` needs the hub to serve ManagedClusters (its preflight reads discovery), and the
+ * cluster-manager operator installs that CRD moments after `clusteradm init` returns. Watches the CRD
+ * until Established, then asks discovery (it lags the CRD by a moment) until it lists the kind.
+ */
+async function waitForHubApi(hub: ClusterHandle, signal?: AbortSignal): Promise<void> {
+  const client = new ClusterClient(hub.name, hub.kubeconfig);
+  const description = `the hub to serve ManagedClusters (CRD ${MANAGED_CLUSTER_CRD}, installed by the cluster-manager operator)`;
+  await client.waitFor<KubernetesObject & { status?: { conditions?: Condition[] } }, true>(
+    { ...CRD, name: MANAGED_CLUSTER_CRD },
+    ([crd]) => (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined),
+    { timeoutMs: INIT_TIMEOUT_MS, description, signal },
+  );
+  const deadline = Date.now() + DISCOVERY_LAG_MS;
+  while (!(await client.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal))) {
+    if (Date.now() > deadline) throw new LabError(`timed out waiting for ${description}: discovery does not list it`, { hint: 'run ./lab up again' });
+    await sleep(250, signal);
+  }
+}
+
 async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET): Promise<boolean> {
   const client = new ClusterClient(cluster.name, cluster.kubeconfig);
   // Asking for the CRD first: reading a kind the API server does not serve is an error, not "not found".
@@ -163,13 +183,6 @@ async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | t
   return object?.status?.conditions?.some((c) => c.type === 'Applied' && c.status === 'True') ?? false;
 }
 
-function caData(kubeconfigPath: string): string {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  const ca = kc.getCurrentCluster()?.caData;
-  if (!ca) throw new LabError(`${kubeconfigPath} has no certificate-authority-data`, { hint: 'run ./lab up again to rewrite it' });
-  return ca;
-}
 
 function readBootstrap(path: string): { server: string; token: string } {
   const kc = new KubeConfig();

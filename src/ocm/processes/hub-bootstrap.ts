@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterClient } from '../../kube/cluster-client.js';
-import { renderKubeconfig } from '../../kube/kubeconfig.js';
+import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT } from '../bootstrap-token.js';
 import { HUB_CRD_FILES, MANAGED_CRD_FILES } from '../../toolchain/crds.js';
 
-export const BOOTSTRAP_NAMESPACE = 'open-cluster-management';
 export const HUB_NAMESPACE = 'open-cluster-management-hub';
 export const AGENT_NAMESPACE = 'open-cluster-management-agent';
-export const BOOTSTRAP_SERVICE_ACCOUNT = 'agent-registration-bootstrap';
 const BOOTSTRAP_CLUSTER_ROLE = 'open-cluster-management:bootstrap';
-/** The agent only uses it until it holds its own client certificate; `hubInfo` renews it before it runs out. */
-const BOOTSTRAP_TOKEN_SECONDS = 24 * 3600;
 
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
 
@@ -67,25 +63,6 @@ export async function prepareHub(hub: ClusterClient, crdDir: string, signal?: Ab
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: BOOTSTRAP_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE }],
   } as KubernetesObject, { signal });
-}
-
-/** A bootstrap kubeconfig holding a fresh token of the bootstrap service account (what `clusteradm get token` hands out). */
-export async function bootstrapKubeconfig(hub: ClusterClient, labName: string): Promise<string> {
-  const core = hub.kubeConfig.makeApiClient(CoreV1Api);
-  const request = await core.createNamespacedServiceAccountToken({
-    name: BOOTSTRAP_SERVICE_ACCOUNT,
-    namespace: BOOTSTRAP_NAMESPACE,
-    body: { spec: { audiences: [], expirationSeconds: BOOTSTRAP_TOKEN_SECONDS } },
-  });
-  const token = request.status?.token;
-  if (!token) throw new Error('the hub returned no bootstrap token');
-  const cluster = hub.kubeConfig.getCurrentCluster()!;
-  return renderKubeconfig({
-    name: `${labName}-hub-bootstrap`,
-    server: cluster.server,
-    certificateAuthorityData: cluster.caData ?? readFileSync(cluster.caFile!).toString('base64'),
-    credentials: { token },
-  });
 }
 
 /** What the klusterlet needs on a managed cluster before its agent starts. */

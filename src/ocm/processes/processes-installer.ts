@@ -12,7 +12,8 @@ import type { Toolchain } from '../../toolchain/toolchain.js';
 import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import { CSR, CSR_CLUSTER_LABEL, managedClusterRef, type CertificateSigningRequest } from '../resources.js';
-import { AGENT_NAMESPACE, bootstrapKubeconfig, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
+import { bootstrapKubeconfig } from '../bootstrap-token.js';
+import { AGENT_NAMESPACE, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
