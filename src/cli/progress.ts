@@ -98,7 +98,7 @@ export class ListrProgress {
     const settle = async (task: AnyTask) => {
       const { outcome, message } = await this.ended(step.id);
       if (outcome === 'failed') throw new Error(message ?? 'failed');
-      if (outcome === 'skipped') task.skip(message ? `${view.title}: ${message}` : view.title);
+      if (outcome === 'skipped') task.skip(message ? `${view.title}: ${message}` : undefined);
     };
     return {
       title: view.title,
@@ -107,7 +107,8 @@ export class ListrProgress {
         task.title = view.title;
         if (view.outputs.length) task.output = view.outputs.at(-1)!;
         if (!step.children?.length || view.ended?.outcome === 'skipped') return settle(task);
-        return task.newListr([...step.children.map((child) => this.task(child)), { task: (_c, t) => settle(t) }], {
+        // The last, untitled subtask ends the parent itself: a skip marks the parent skipped, not a row of its own.
+        return task.newListr([...step.children.map((child) => this.task(child)), { task: () => settle(task as unknown as AnyTask) }], {
           concurrent: step.concurrent ?? false,
           exitOnError: false,
         });

@@ -14,6 +14,7 @@ name: kindlab
 provider: kind
 kind:
   images: local
+  extraImages: [ocm-lab/extra-load-test:1]
 managedClusters:
   - name: cluster1
     labels: {env: dev}
@@ -48,6 +49,8 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     writeFileSync(config, CONFIG);
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
+    // A host image that is not in the node image: kind.extraImages must load it into every cluster.
+    await docker('tag', 'ocm-lab/web:1', 'ocm-lab/extra-load-test:1');
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     console.log(up.stdout.split('\n').filter((l) => /✔/.test(l)).join('\n'));
@@ -55,6 +58,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
 
   afterAll(async () => {
     await lab('down');
+    await docker('rmi', 'ocm-lab/extra-load-test:1').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 
@@ -87,6 +91,13 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     }
   });
 
+  it('kind.extraImages are loaded into every cluster', async () => {
+    for (const cluster of ['hub', 'cluster1', 'cluster2']) {
+      const images = await docker('exec', `kindlab-${cluster}-control-plane`, 'ctr', '--namespace', 'k8s.io', 'images', 'list', '--quiet');
+      expect(images, cluster).toContain('docker.io/ocm-lab/extra-load-test:1');
+    }
+  });
+
   it('a ManifestWork of the workload image becomes Available and serves HTTP inside cluster1', async () => {
     const run = await lab('run', join(import.meta.dirname, '../../fixtures/scenarios/kind/web-serves.yaml'));
     expect(run.exitCode, run.all).toBe(0);
@@ -101,7 +112,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect((await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-')).sort()).toEqual(before.sort());
   });
 
-  it('down leaves no container or volume of the lab and puts the host\'s kernel settings back', async () => {
+  it('down leaves no container, network or volume of the lab and puts the host\'s kernel settings back', async () => {
     expect(await labContainers()).toEqual(['kindlab-cluster1-control-plane', 'kindlab-cluster2-control-plane', 'kindlab-hub-control-plane']);
     expect(await labNetworks()).toHaveLength(1);
     const down = await lab('down');

@@ -46,6 +46,20 @@ describe('ListrProgress renders the core\'s events with listr2', () => {
     expect(out).not.toContain('child');
   });
 
+  it('a parent skipped after its children began rendering shows as skipped, with no untitled rows', async () => {
+    const out = await rendered(async (progress) => {
+      progress.plan([
+        { id: 'a', title: 'Breaks' },
+        { id: 'b', title: 'Joins', concurrent: true, children: [{ id: 'b/1', title: 'cluster1' }] },
+      ]);
+      await progress.run('a', async () => undefined).then(() => progress.fail('a', 'hub failed'));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // listr moves on to "Joins" meanwhile
+      throw new Error('hub failed');
+    });
+    expect(out).not.toMatch(/\[SKIPPED: (Joins|cluster1)\]/);
+    expect(out).not.toMatch(/✔ Joins/);
+  });
+
   it('renders one plan after another (up, then the demo tour)', async () => {
     const out = await rendered(async (progress) => {
       progress.plan([{ id: 'up', title: 'Bring up' }]);
