@@ -40,7 +40,7 @@ async function sequentialBaseline(work: string): Promise<number> {
   const version = loadVersions().ocm;
   try {
     return await seconds(async () => {
-      for (const c of names) await $`${bin('kind')} create cluster --name ${kindName(c)} --image ${NODE_IMAGE} --config ${config} --kubeconfig ${kubeconfig(c)}`;
+      for (const c of names) await $`${bin('kind')} create cluster --name ${kindName(c)} --image ${NODE_IMAGE} --config ${config} --kubeconfig ${kubeconfig(c)}`.quiet();
       await $`${bin('clusteradm')} init --wait --bundle-version ${version} --kubeconfig ${kubeconfig('hub')}`.quiet();
       const token = parseHubToken((await $`${bin('clusteradm')} ${getTokenArgs(kubeconfig('hub'))}`).stdout);
       const server = (await $`${bin('kubectl')} --kubeconfig ${kubeconfig('hub')} config view --minify -o jsonpath={.clusters[0].cluster.server}`).stdout.trim();
@@ -55,7 +55,7 @@ async function sequentialBaseline(work: string): Promise<number> {
       }
     });
   } finally {
-    for (const c of names) await $`${bin('kind')} delete cluster --name ${kindName(c)} --kubeconfig ${kubeconfig(c)}`.nothrow();
+    for (const c of names) await $`${bin('kind')} delete cluster --name ${kindName(c)} --kubeconfig ${kubeconfig(c)}`.nothrow().quiet();
     restoreHostSysctls(sysctls);
   }
 }

@@ -13,6 +13,7 @@ export function getTokenArgs(hubKubeconfig: string): string[] {
   return ['get', 'token', '--output', 'json', '--kubeconfig', hubKubeconfig];
 }
 
+/** No `--wait`: `up` watches the hub for the agent's CSR, which appears the moment the agent runs. */
 export function joinArgs(options: { clusterName: string; hubApiServer: string; token: string; kubeconfig: string; bundleVersion: string }): string[] {
   return [
     'join',
@@ -21,7 +22,6 @@ export function joinArgs(options: { clusterName: string; hubApiServer: string; t
     '--cluster-name', options.clusterName,
     '--force-internal-endpoint-lookup',
     '--bundle-version', options.bundleVersion,
-    '--wait',
     '--kubeconfig', options.kubeconfig,
   ];
 }

@@ -23,7 +23,6 @@ describe('clusteradm command lines', () => {
       '--cluster-name', 'cluster1',
       '--force-internal-endpoint-lookup',
       '--bundle-version', 'v1.2.0',
-      '--wait',
       '--kubeconfig', '/s/kubeconfigs/cluster1.yaml',
     ]);
   });
