@@ -7,6 +7,7 @@
 // when its outputs exist, so an interrupted build resumes. Heavy intermediate parts (Go binaries, Debian
 // root filesystems) live under parts/<key of their own inputs> and survive edits that do not concern them.
 import { $, fs, path } from 'zx';
+import { kubernetesGoMod, kubernetesLdflags, moduleInfo } from '../kubernetes-module.js';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
@@ -95,41 +96,11 @@ async function part(name: string, inputs: unknown, build: (dir: string) => Promi
 
 // ---------------------------------------------------------------- Go builds
 
-async function moduleInfo(modVersion: string): Promise<{ Dir: string; GoMod: string }> {
-  return JSON.parse((await $`go mod download -json ${modVersion}`).stdout) as { Dir: string; GoMod: string };
-}
 
 async function goModule(dir: string, files: Record<string, string>): Promise<void> {
   await fs.mkdirp(dir);
   for (const [file, content] of Object.entries(files)) await fs.writeFile(path.join(dir, file), content);
   await $({ cwd: dir })`go mod tidy -e`;
-}
-
-/** k8s.io/kubernetes with its ./staging replaces pointed at the published staging modules. */
-async function kubernetesGoMod(): Promise<string> {
-  const info = await moduleInfo(`k8s.io/kubernetes@${versions.kubernetes}`);
-  const upstream = await fs.readFile(info.GoMod, 'utf8');
-  const staging = [...upstream.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\//gm)].map((m) => m[1]);
-  if (staging.length < 10) throw new Error(`found only ${staging.length} staging modules in ${info.GoMod}`);
-  return [
-    'module ocm-lab.local/images/kubernetes',
-    '',
-    `go ${versions.go}`,
-    '',
-    `require k8s.io/kubernetes ${versions.kubernetes}`,
-    '',
-    'replace (',
-    ...staging.map((m) => `\t${m} => ${m} ${versions.kubernetesStaging}`),
-    ')',
-    '',
-  ].join('\n');
-}
-
-function kubernetesLdflags(): string {
-  const [major, minor] = versions.kubernetes.replace(/^v/, '').split('.');
-  const vars = { gitVersion: versions.kubernetes, gitMajor: major, gitMinor: minor, gitTreeState: 'clean', buildDate: '1970-01-01T00:00:00Z' };
-  const pkgs = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'];
-  return [ldflags, ...pkgs.flatMap((p) => Object.entries(vars).map(([k, v]) => `-X ${p}.${k}=${v}`))].join(' ');
 }
 
 /** Main packages of a published module, built through a generated wrapper module (go.sum seeded from upstream). */
@@ -161,9 +132,9 @@ async function buildBinaries(): Promise<Record<string, string>> {
 
   const k8s = await part('go-kubernetes-node', { goVersion, k: versions.kubernetes, s: versions.kubernetesStaging, w: await sourceFiles(path.join(imagesSourceDir, 'wrappers', 'kubernetes')) }, async (dir) => {
     const work = path.join(dir, 'work');
-    await goModule(work, { 'go.mod': await kubernetesGoMod(), ...(await sourceFiles(path.join(imagesSourceDir, 'wrappers', 'kubernetes'))) });
+    await goModule(work, { 'go.mod': await kubernetesGoMod('ocm-lab.local/images/kubernetes', versions), ...(await sourceFiles(path.join(imagesSourceDir, 'wrappers', 'kubernetes'))) });
     const pkgs = ['kubeadm', 'kubelet', 'kube-proxy'].map((b) => `k8s.io/kubernetes/cmd/${b}`);
-    await $({ cwd: work })`go build -ldflags=${kubernetesLdflags()} -o ${dir + '/'} ${pkgs}`;
+    await $({ cwd: work })`go build -ldflags=${kubernetesLdflags(ldflags, versions)} -o ${dir + '/'} ${pkgs}`;
     await fs.rm(work, { recursive: true, force: true });
   });
   for (const b of ['kubeadm', 'kubelet', 'kube-proxy']) bin[b] = path.join(k8s, b);

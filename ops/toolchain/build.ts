@@ -3,6 +3,7 @@
 // Usage: npx tsx ops/toolchain/build.ts [--force]   (normally run by `./lab setup` or `./lab up`)
 // Each group is skipped when its outputs already exist, so an interrupted build resumes.
 import { $, fs, path } from 'zx';
+import { kubernetesGoMod, kubernetesLdflags, moduleInfo } from '../kubernetes-module.js';
 import { existsSync } from 'node:fs';
 import { ALL_BINARIES, KUBERNETES_BINARIES, KWOK_BINARIES, OCM_BINARIES } from '../../src/toolchain/binaries.js';
 import { CRD_FILES } from '../../src/toolchain/crds.js';
@@ -40,10 +41,6 @@ async function step(name: string, outputs: string[], build: () => Promise<void>)
 
 const bins = (names: readonly string[]) => names.map((n) => path.join(binDir, n));
 
-async function moduleInfo(modVersion: string): Promise<{ Dir: string; GoMod: string }> {
-  const out = await $`go mod download -json ${modVersion}`;
-  return JSON.parse(out.stdout) as { Dir: string; GoMod: string };
-}
 
 /** A committed wrapper (ops/toolchain/wrappers/<name>) plus its generated go.mod. */
 async function wrapperModule(name: string, goMod: string): Promise<string> {
@@ -51,39 +48,6 @@ async function wrapperModule(name: string, goMod: string): Promise<string> {
   const files: Record<string, string> = { 'go.mod': goMod };
   for (const file of await fs.readdir(source)) files[file] = await fs.readFile(path.join(source, file), 'utf8');
   return generatedModule(name, files);
-}
-
-/** k8s.io/kubernetes replaces its staging modules with local folders; we replace them with the published versions. */
-async function kubernetesGoMod(): Promise<string> {
-  const info = await moduleInfo(`k8s.io/kubernetes@${versions.kubernetes}`);
-  const upstream = await fs.readFile(info.GoMod, 'utf8');
-  const staging = [...upstream.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\//gm)].map((m) => m[1]);
-  if (staging.length < 10) throw new Error(`found only ${staging.length} staging modules in ${info.GoMod}`);
-  return [
-    'module ocm-lab.local/toolchain/kubernetes',
-    '',
-    `go ${versions.go}`,
-    '',
-    `require k8s.io/kubernetes ${versions.kubernetes}`,
-    '',
-    'replace (',
-    ...staging.map((m) => `\t${m} => ${m} ${versions.kubernetesStaging}`),
-    ')',
-    '',
-  ].join('\n');
-}
-
-function kubernetesLdflags(): string {
-  const [major, minor] = versions.kubernetes.replace(/^v/, '').split('.');
-  const vars = {
-    gitVersion: versions.kubernetes,
-    gitMajor: major,
-    gitMinor: minor,
-    gitTreeState: 'clean',
-    buildDate: '1970-01-01T00:00:00Z',
-  };
-  const pkgs = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'];
-  return [ldflags, ...pkgs.flatMap((p) => Object.entries(vars).map(([k, v]) => `-X ${p}.${k}=${v}`))].join(' ');
 }
 
 /**
@@ -134,9 +98,9 @@ async function main(): Promise<void> {
   });
 
   await step(`kubernetes ${versions.kubernetes}`, bins(KUBERNETES_BINARIES), async () => {
-    const dir = await wrapperModule('kubernetes', await kubernetesGoMod());
+    const dir = await wrapperModule('kubernetes', await kubernetesGoMod('ocm-lab.local/toolchain/kubernetes', versions));
     const pkgs = KUBERNETES_BINARIES.map((b) => `k8s.io/kubernetes/cmd/${b}`);
-    await $({ cwd: dir })`go build -ldflags=${kubernetesLdflags()} -o ${binDir + '/'} ${pkgs}`;
+    await $({ cwd: dir })`go build -ldflags=${kubernetesLdflags(ldflags, versions)} -o ${binDir + '/'} ${pkgs}`;
   });
 
   await step(`kwok ${versions.kwok}`, bins(KWOK_BINARIES), () =>

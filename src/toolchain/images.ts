@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { execa } from 'execa';
-import { throwIfAborted } from '../process/abort.js';
 import { LabError } from '../errors.js';
+import { runBuildScript } from './build-script.js';
 import { repoRoot } from '../repo-root.js';
 import { toolchainSourceDir } from './versions.js';
 
@@ -104,25 +103,9 @@ export function findImages(env: NodeJS.ProcessEnv = process.env): BuiltImages | 
 /** Runs the zx image build script, streaming its progress lines. Resumes an interrupted build. */
 export async function buildImages(onLine: (line: string) => void, signal?: AbortSignal): Promise<BuiltImages> {
   const script = join(imagesSourceDir, 'build.ts');
-  // tsx resolved from here, not from the caller's folder.
-  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script], { all: true, reject: false, buffer: { all: true }, cancelSignal: signal });
-  const tail: string[] = [];
-  child.all?.setEncoding('utf8');
-  let pending = '';
-  child.all?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (line.startsWith('[images]')) onLine(line.replace('[images] ', ''));
-    }
-  });
-  const result = await child;
-  throwIfAborted(signal);
+  const result = await runBuildScript(script, 'images', onLine, signal);
   if (result.exitCode !== 0) {
-    throw new LabError(`image build failed (exit ${result.exitCode}):\n${tail.join('\n')}`, {
+    throw new LabError(`image build failed (exit ${result.exitCode}):\n${result.tail.join('\n')}`, {
       hint: 'the build needs root, a Docker engine, debootstrap and the toolchain (./lab setup); run it again, it resumes',
     });
   }

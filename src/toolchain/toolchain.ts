@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { throwIfAborted } from '../process/abort.js';
 import { LabError } from '../errors.js';
+import { runBuildScript } from './build-script.js';
 import { ALL_BINARIES, type BinaryName } from './binaries.js';
 import { loadVersions, toolchainDir, toolchainSourceDir, type ToolchainVersions } from './versions.js';
 
@@ -45,25 +44,9 @@ export function requireToolchain(): Toolchain {
 /** Runs the zx build script, streaming its progress lines. Resumes an interrupted build. */
 export async function buildToolchain(onLine: (line: string) => void, signal?: AbortSignal): Promise<Toolchain> {
   const script = join(toolchainSourceDir, 'build.ts');
-  // tsx resolved from here, not from the caller's folder.
-  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script], { all: true, reject: false, buffer: { all: true }, cancelSignal: signal });
-  const tail: string[] = [];
-  child.all?.setEncoding('utf8');
-  let pending = '';
-  child.all?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (line.startsWith('[toolchain]')) onLine(line.replace('[toolchain] ', ''));
-    }
-  });
-  const result = await child;
-  throwIfAborted(signal);
+  const result = await runBuildScript(script, 'toolchain', onLine, signal);
   if (result.exitCode !== 0) {
-    throw new LabError(`toolchain build failed (exit ${result.exitCode}):\n${tail.join('\n')}`, {
+    throw new LabError(`toolchain build failed (exit ${result.exitCode}):\n${result.tail.join('\n')}`, {
       hint: 'check that the Go module proxy is reachable and `go version` is >= 1.25, then run ./lab setup again (it resumes)',
     });
   }
