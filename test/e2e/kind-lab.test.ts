@@ -4,23 +4,16 @@ import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labCli } from './helpers.js';
+import { labCli, REPO } from './helpers.js';
 
 // Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
 // `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
 // privileged containers (sudo bash ops/docker/ensure-docker.sh).
-const CONFIG = `
-name: kindlab
-provider: kind
-kind:
-  images: local
-  extraImages: [ocm-lab/extra-load-test:1]
-managedClusters:
-  - name: cluster1
-    labels: {env: dev}
-  - name: cluster2
-    labels: {env: prod}
-`;
+// The repo's lab (its labels and cluster sets, which the built-in scenarios rely on), on kind.
+const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
+  .replace(/^name: .*$/m, 'name: kindlab')
+  .replace(/^provider: .*$/m, 'provider: kind')
+  .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n');
 const SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
 
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-'));
@@ -100,6 +93,22 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
 
   it('a ManifestWork of the workload image becomes Available and serves HTTP inside cluster1', async () => {
     const run = await lab('run', join(import.meta.dirname, '../../fixtures/scenarios/kind/web-serves.yaml'));
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
+  });
+
+  it('every built-in scenario passes on kind, as on local', async () => {
+    const json = join(dir, 'run.json');
+    const run = await lab('run', join(REPO, 'scenarios'), '--report', `json=${json}`);
+    expect(run.exitCode, run.all).toBe(0);
+    expect(run.stdout).toMatch(/^6 passed, 0 failed, 0 skipped$/m);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: { name: string; durationMs: number }[] };
+    // The closing note quotes these: one line per scenario with its run time on kind.
+    console.log(report.scenarios.map((s) => `${s.name} (kind): ${(s.durationMs / 1000).toFixed(1)}s`).join('\n'));
+  });
+
+  it('a klusterlet agent fault: the hub loses cluster1 and gets it back', async () => {
+    const run = await lab('run', join(REPO, 'fixtures/scenarios/kind/agent-fault.yaml'));
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
   });

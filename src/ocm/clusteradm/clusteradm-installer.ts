@@ -12,7 +12,8 @@ import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bo
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { initArgs, joinArgs } from './commands.js';
-import { operatorDeployments } from './operator-deployments.js';
+import { operatorDeployments, type Deployment } from './operator-deployments.js';
+import { forgetManagedCluster } from '../forget-cluster.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
 const INIT_TIMEOUT_MS = 10 * 60_000;
@@ -22,6 +23,9 @@ const OPERATOR_API = 'operator.open-cluster-management.io/v1';
 const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name: 'cluster-manager', crd: 'clustermanagers.operator.open-cluster-management.io' };
 const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
+const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
+const AGENTS = ['klusterlet-registration-agent', 'klusterlet-work-agent'].map((name) => ({ namespace: 'open-cluster-management-agent', name }));
+const SCALE_TIMEOUT_MS = 120_000;
 const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
 const DISCOVERY_LAG_MS = 30_000;
@@ -41,7 +45,7 @@ export interface ClusteradmInstallerOptions {
  * so deleting the clusters removes OCM.
  */
 export class ClusteradmInstaller implements OcmInstaller {
-  static readonly capabilities: InstallerCapabilities = { agentFaults: false, freshJoin: false };
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
   readonly capabilities = ClusteradmInstaller.capabilities;
 
   constructor(private readonly options: ClusteradmInstallerOptions) {}
@@ -94,10 +98,14 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     if (await hasApplied(cluster, KLUSTERLET)) return;
+    await this.runJoin(cluster, hub, options.signal);
+  }
+
+  private async runJoin(cluster: ClusterHandle, hub: HubInfo, signal?: AbortSignal): Promise<void> {
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
     await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion }), {
       timeoutMs: JOIN_TIMEOUT_MS,
-      signal: options.signal,
+      signal,
       secrets: [token],
       hint: `see the klusterlet: \`kubectl --kubeconfig ${cluster.kubeconfig} get pods -n open-cluster-management-agent\`, then run ./lab up again`,
     });
@@ -121,16 +129,34 @@ export class ClusteradmInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  async stopAgent(): Promise<void> {
-    throw unsupported('stopping a klusterlet agent');
+  /**
+   * Stops the klusterlet's agents the way nothing undoes: the klusterlet operator first (it would scale
+   * them back), then the registration and work agents, each until its pods are gone.
+   */
+  async stopAgent(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
+    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal)));
   }
 
-  async startAgent(): Promise<void> {
-    throw unsupported('starting a klusterlet agent');
+  /** Starts the agents and the operator again; returns once both agents are available. */
+  async startAgent(cluster: ClusterHandle, _hub: HubInfo, options: CallOptions = {}): Promise<void> {
+    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    await Promise.all([...AGENTS, KLUSTERLET_OPERATOR].map((d) => scale(client, d, 1, options.signal)));
   }
 
-  async rejoin(): Promise<void> {
-    throw unsupported('re-joining a cluster');
+  /**
+   * A fresh join, as a user makes one: `clusteradm unjoin` (the klusterlet, its credentials and its operator
+   * go), the hub forgets the cluster (ManagedCluster and CSRs), then `clusteradm join` with a fresh token.
+   * The new registration's CSR stays pending until someone accepts it.
+   */
+  async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
+    await this.clusteradm(['unjoin', '--cluster-name', cluster.name, '--kubeconfig', cluster.kubeconfig], {
+      timeoutMs: JOIN_TIMEOUT_MS,
+      signal: options.signal,
+      hint: `see \`kubectl --kubeconfig ${cluster.kubeconfig} get klusterlet,pods -A\``,
+    });
+    await forgetManagedCluster(new ClusterClient(hubCluster.name, hubCluster.kubeconfig), cluster.name, options.signal);
+    await this.runJoin(cluster, hub, options.signal);
   }
 }
 
@@ -197,8 +223,17 @@ function readBootstrap(path: string): { server: string; token: string } {
   return { server, token };
 }
 
-function unsupported(what: string): LabError {
-  return new LabError(`${what} is not implemented for the kind provider yet`, {
-    hint: 'use the local provider for agent faults and fresh joins, or fault the control plane (docker stop/start)',
-  });
+/** Scales a Deployment and waits until it has that many available replicas (and no pods left, for 0). */
+async function scale(client: ClusterClient, deployment: { namespace: string; name: string }, replicas: number, signal?: AbortSignal): Promise<void> {
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', ...deployment };
+  await client.mergePatch(ref, { spec: { replicas } }, signal);
+  await client.waitFor<Deployment, true>(
+    ref,
+    ([d]) => {
+      const status = d?.status ?? {};
+      const settled = replicas === 0 ? (status.replicas ?? 0) === 0 : (status.availableReplicas ?? 0) >= replicas;
+      return settled ? true : undefined;
+    },
+    { timeoutMs: SCALE_TIMEOUT_MS, description: `Deployment ${deployment.namespace}/${deployment.name} at ${replicas} replica(s)`, signal },
+  );
 }

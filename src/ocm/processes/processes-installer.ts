@@ -11,8 +11,8 @@ import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
-import { CSR, CSR_CLUSTER_LABEL, managedClusterRef, type CertificateSigningRequest } from '../resources.js';
 import { bootstrapKubeconfig } from '../bootstrap-token.js';
+import { forgetManagedCluster } from '../forget-cluster.js';
 import { AGENT_NAMESPACE, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
@@ -154,16 +154,7 @@ export class ProcessesInstaller implements OcmInstaller {
     const spoke = new ClusterClient(cluster.name, cluster.kubeconfig);
     await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET }, signal);
     rmSync(this.hubKubeconfigDir(cluster.name), { recursive: true, force: true });
-    const hubClient = new ClusterClient(hubCluster.name, hubCluster.kubeconfig);
-    await hubClient.delete(managedClusterRef(cluster.name), signal);
-    await hubClient.waitFor(managedClusterRef(cluster.name), (found) => (found.length === 0 ? true : undefined), {
-      timeoutMs: 120_000,
-      description: `ManagedCluster ${cluster.name} to be deleted (ManifestWorks left in its namespace keep it)`,
-      signal,
-    });
-    for (const csr of await hubClient.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${cluster.name}`, signal)) {
-      await hubClient.delete({ ...CSR, name: csr.metadata!.name! }, signal);
-    }
+    await forgetManagedCluster(new ClusterClient(hubCluster.name, hubCluster.kubeconfig), cluster.name, signal);
     await this.startAgent(cluster, hub, options);
   }
 

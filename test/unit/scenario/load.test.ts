@@ -44,7 +44,7 @@ describe('loadScenarios', () => {
     expect(scenario!.steps[3]).toMatchObject({ op: 'assert', timeoutMs: 20_000, source: { line: 23 } });
     expect(scenario!.cleanup).toHaveLength(1);
     const [work] = loadScenarios(['scenarios/work-single-cluster.yaml'], targets);
-    expect(work!.steps[0]).toMatchObject({ op: 'work', name: 'send nginx to cluster1', workName: 'nginx', to: 'cluster1', manifests: [{ kind: 'Deployment', metadata: { name: 'nginx' } }] });
+    expect(work!.steps[0]).toMatchObject({ op: 'work', name: 'send web to cluster1', workName: 'web', to: 'cluster1', manifests: [{ kind: 'Deployment', metadata: { name: 'web' } }] });
   });
 
   it.each([
