@@ -148,7 +148,7 @@ describe('scenario validation without a lab', { timeout: 60_000 }, () => {
     expect(run.stderr).toContain('unknown-op.yaml:7:5: spec.steps[0].teleport: unknown key "teleport"');
   });
 
-  it('./lab validate checks scenarios against the configured provider when no lab is up (both can do every step)', async () => {
+  it('./lab validate rejects, at file:line, a step the configured provider cannot do', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ocm-lab-caps-'));
     writeFileSync(join(folder, 'kind.yaml'), 'name: caps\nprovider: kind\nmanagedClusters:\n  - name: cluster1\n  - name: cluster2\n');
     writeFileSync(join(folder, 'local.yaml'), 'name: caps\nprovider: local\nmanagedClusters:\n  - name: cluster1\n  - name: cluster2\n');
@@ -156,8 +156,8 @@ describe('scenario validation without a lab', { timeout: 60_000 }, () => {
     const onKind = await labCli(['validate', scenario, '--config', join(folder, 'kind.yaml')]);
     const onLocal = await labCli(['validate', scenario, '--config', join(folder, 'local.yaml')]);
     rmSync(folder, { recursive: true, force: true });
-    expect(onKind.exitCode, onKind.all).toBe(0);
-    expect(onKind.stdout).toContain('1 scenario valid for the kind provider');
+    expect(onKind.exitCode).toBe(2);
+    expect(onKind.stderr).toMatch(/scenarios\/join-accept\.yaml:\d+:1: join: step "[^"]+" needs a fresh join, which the kind provider cannot do/);
     expect(onLocal.exitCode, onLocal.all).toBe(0);
     expect(onLocal.stdout).toContain('1 scenario valid for the local provider');
   });
