@@ -97,10 +97,7 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     if (await hasApplied(cluster, KLUSTERLET)) return;
-    await this.runJoin(cluster, hub, options.signal);
-  }
-
-  private async runJoin(cluster: ClusterHandle, hub: HubInfo, signal?: AbortSignal): Promise<void> {
+    const { signal } = options;
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
     await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion }), {
       timeoutMs: JOIN_TIMEOUT_MS,
