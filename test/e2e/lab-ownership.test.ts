@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,10 @@ describe('a lab owns exactly what it made (local provider)', { timeout: 900_000 
     const c10Before = pids(clusterDir('c10'));
     expect(c10Before.length).toBeGreaterThanOrEqual(5);
     process.kill(kwok[0]!.pid, 'SIGKILL');
+    // Until init reaps it the dead kwok is a zombie, and its pid may then go to another program:
+    // either way kwokctl's pid file names a pid that answers signal 0. A live stranger makes it certain.
+    const stranger = spawn('sleep', ['600'], { stdio: 'ignore' });
+    writeFileSync(join(clusterDir('c1'), 'pids', 'kwok-controller.pid'), String(stranger.pid));
 
     const broken = await status('ocm');
     expect(broken.exitCode).toBe(1);
@@ -59,6 +64,8 @@ describe('a lab owns exactly what it made (local provider)', { timeout: 900_000 
     expect(repaired.problems).toEqual([]);
     expect(repaired.exitCode).toBe(0);
     expect(pids(clusterDir('c10'))).toEqual(c10Before);
+    expect(stranger.exitCode, 'the program that took the pid is left alone').toBeNull();
+    stranger.kill();
   });
 
   it('after its control plane is stopped and started, a cluster runs pods again', async () => {

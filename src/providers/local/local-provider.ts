@@ -215,9 +215,24 @@ export class LocalProvider implements ClusterProvider {
   private async restartNodeAgent(name: string, signal?: AbortSignal): Promise<void> {
     const kwok = processesOwnedBy(this.clusterDir(name)).filter((p) => basename(p.args[0] ?? '') === 'kwok-controller');
     if (kwok.length) await terminate(kwok.map((p) => p.pid), 3000);
+    this.forgetDeadComponent(name, 'kwok-controller');
     const client = new ClusterClient(name, this.kubeconfigPath(name));
     for (const lease of await client.list(NODE_LEASE, undefined, signal)) await client.delete({ ...NODE_LEASE, name: lease.metadata!.name! }, signal);
     await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
+  }
+
+  /**
+   * kwokctl takes a component for running while its pid file names a pid that accepts signal 0. A
+   * kwok that died is a zombie until init reaps it (seconds here, longer under load), and its pid can
+   * be reused by another program, so `kwokctl start` would skip it; a pid file that names no live
+   * process of this cluster is removed so that kwokctl starts the component again.
+   */
+  private forgetDeadComponent(name: string, component: string): void {
+    const pidFile = join(this.clusterDir(name), 'pids', `${component}.pid`);
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const live = processesOwnedBy(this.clusterDir(name)).some((p) => p.pid === pid && basename(p.args[0] ?? '') === component);
+    if (!live) rmSync(pidFile, { force: true });
   }
 
   /** Polls (nothing to watch for a process that serves) until the cluster runs pods; the problems left at the deadline. */
