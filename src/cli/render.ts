@@ -42,7 +42,10 @@ export function renderStatus(status: LabStatus): string {
       '',
       table([
         ['OCM COMPONENT', 'HEALTH', 'WHERE'],
-        ...status.components.map((c) => [c.id, c.health === 'healthy' ? green(c.health) : red(c.health), c.detail ?? ([c.pid && `pid ${c.pid}`, c.log].filter(Boolean).join(', ') || '-')]),
+        ...status.components.flatMap((c) => [
+          [c.id, c.health === 'healthy' ? green(c.health) : red(c.health), c.detail ?? ([c.pid && `pid ${c.pid}`, c.log].filter(Boolean).join(', ') || '-')],
+          ...(c.pods ?? []).map((p) => [`  pod ${p.name}`, p.phase === 'Running' ? p.phase : red(p.phase), `${p.ready} ready, ${p.restarts} restarts`]),
+        ]),
       ]),
     );
   }

@@ -18,6 +18,17 @@ export interface ComponentStatus {
   log?: string;
   /** What its health rests on, where it has no process of its own (e.g. "1/1 available" for a Deployment). */
   detail?: string;
+  /** The pods it runs as, where it runs in pods (operator-installed OCM). */
+  pods?: PodStatus[];
+}
+
+/** A pod as `kubectl get pods` shows it. */
+export interface PodStatus {
+  name: string;
+  phase: string;
+  /** Ready containers of all, e.g. "1/1". */
+  ready: string;
+  restarts: number;
 }
 
 /** What an installer can do beyond install, so scenarios that need more are rejected up front. */

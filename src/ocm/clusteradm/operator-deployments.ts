@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { errorMessage } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import type { ClusterHandle } from '../../providers/provider.js';
-import type { ComponentStatus } from '../installer.js';
+import type { ComponentStatus, PodStatus } from '../installer.js';
 
 /** Where clusteradm's operators and the OCM Deployments they make run, by cluster role. */
 export const OCM_NAMESPACES = {
@@ -11,11 +11,35 @@ export const OCM_NAMESPACES = {
 } as const;
 
 export interface Deployment extends KubernetesObject {
-  spec?: { replicas?: number };
+  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
 }
 
+interface Pod extends KubernetesObject {
+  status?: { phase?: string; containerStatuses?: { ready?: boolean; restartCount?: number }[] };
+}
+
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+export function podStatus(pod: Pod): PodStatus {
+  const containers = pod.status?.containerStatuses ?? [];
+  return {
+    name: pod.metadata?.name ?? '?',
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: `${containers.filter((c) => c.ready).length}/${containers.length}`,
+    restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+  };
+}
+
+/** The pods of a Deployment: those in its namespace that carry every label of its selector. */
+export function podsOf(deployment: Deployment, pods: Pod[]): Pod[] {
+  const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {});
+  if (!selector.length) return [];
+  return pods.filter(
+    (pod) => pod.metadata?.namespace === deployment.metadata?.namespace && selector.every(([key, value]) => pod.metadata?.labels?.[key] === value),
+  );
+}
 
 /**
  * A component works when its Deployment has as many available replicas as it asks for. The operators
@@ -36,14 +60,17 @@ export async function operatorDeployments(clusters: ClusterHandle[], signal?: Ab
     clusters.map(async (cluster): Promise<ComponentStatus[]> => {
       const client = new ClusterClient(cluster.name, cluster.kubeconfig);
       try {
-        const lists = await Promise.all(OCM_NAMESPACES[cluster.role].map((namespace) => client.list<Deployment>({ ...DEPLOYMENT, namespace }, undefined, signal)));
-        const deployments = lists.flat();
+        const namespaces = OCM_NAMESPACES[cluster.role];
+        const listAll = <T extends KubernetesObject>(ref: typeof DEPLOYMENT | typeof POD) =>
+          Promise.all(namespaces.map((namespace) => client.list<T>({ ...ref, namespace }, undefined, signal))).then((lists) => lists.flat());
+        const [deployments, pods] = await Promise.all([listAll<Deployment>(DEPLOYMENT), listAll<Pod>(POD)]);
         if (!deployments.length) return [{ id: `${cluster.name}/ocm`, cluster: cluster.name, health: 'stopped' }];
         return deployments.map((d) => ({
           id: `${cluster.name}/${d.metadata?.namespace}/${d.metadata?.name}`,
           cluster: cluster.name,
           health: deploymentHealth(d),
           detail: `${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available`,
+          pods: podsOf(d, pods).map(podStatus),
         }));
       } catch (error) {
         return [{ id: `${cluster.name}/ocm (${errorMessage(error).split('\n')[0]})`, cluster: cluster.name, health: 'unhealthy' }];

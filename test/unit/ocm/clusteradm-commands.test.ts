@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHubToken } from '../../../src/ocm/clusteradm/clusteradm-installer.js';
 import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/clusteradm/commands.js';
 import { LabError } from '../../../src/errors.js';
-import { deploymentHealth } from '../../../src/ocm/clusteradm/operator-deployments.js';
+import { deploymentHealth, podsOf, podStatus } from '../../../src/ocm/clusteradm/operator-deployments.js';
 
 describe('clusteradm command lines', () => {
   it('initializes the hub with the lab\'s OCM version and waits, against the hub kubeconfig', () => {
@@ -64,5 +64,26 @@ describe('OCM component health on kind (by Deployment)', () => {
     expect(deploymentHealth({ spec: { replicas: 3 }, status: { replicas: 3, availableReplicas: 2 } })).toBe('unhealthy');
     expect(deploymentHealth({ spec: { replicas: 1 }, status: {} })).toBe('stopped');
     expect(deploymentHealth({ spec: { replicas: 0 }, status: {} })).toBe('stopped');
+  });
+});
+
+describe('the pods of an OCM component on kind', () => {
+  const deployment = { metadata: { name: 'klusterlet', namespace: 'open-cluster-management' }, spec: { selector: { matchLabels: { app: 'klusterlet' } } } };
+  const pod = (name: string, namespace: string, labels: Record<string, string>) => ({ metadata: { name, namespace, labels } });
+
+  it('are the pods in its namespace carrying every label of its selector', () => {
+    const pods = [
+      pod('klusterlet-a', 'open-cluster-management', { app: 'klusterlet', 'pod-template-hash': 'x' }),
+      pod('klusterlet-b', 'open-cluster-management-agent', { app: 'klusterlet' }),
+      pod('other', 'open-cluster-management', { app: 'klusterlet-registration-agent' }),
+    ];
+    expect(podsOf(deployment, pods).map((p) => p.metadata?.name)).toEqual(['klusterlet-a']);
+    expect(podsOf({ metadata: deployment.metadata, spec: {} }, pods)).toEqual([]);
+  });
+
+  it('show phase, ready containers and restarts as kubectl does', () => {
+    const status = { phase: 'Running', containerStatuses: [{ ready: true, restartCount: 2 }, { ready: false, restartCount: 1 }] };
+    expect(podStatus({ metadata: { name: 'p' }, status })).toEqual({ name: 'p', phase: 'Running', ready: '1/2', restarts: 3 });
+    expect(podStatus({ metadata: { name: 'q' } })).toEqual({ name: 'q', phase: 'Unknown', ready: '0/0', restarts: 0 });
   });
 });
