@@ -12,11 +12,11 @@ import type { Toolchain } from '../../toolchain/toolchain.js';
 import { NODE_IMAGE } from '../../toolchain/images.js';
 import { kindHostLimitsProblems } from '../docker.js';
 import { recordHostSysctls, restoreHostSysctls } from './host-sysctls.js';
+import { LabNetwork } from './lab-network.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
 import {
   adminConfExistsArgs,
   createClusterArgs,
-  createNetworkArgs,
   deleteClusterArgs,
   getKubeconfigArgs,
   inspectKindNodesArgs,
@@ -64,8 +64,11 @@ export class KindProvider implements ClusterProvider {
   readonly name = 'kind' as const;
   static readonly capabilities: ProviderCapabilities = { controlPlaneFaults: true };
   readonly capabilities = KindProvider.capabilities;
+  private readonly network: LabNetwork;
 
-  constructor(private readonly options: KindProviderOptions) {}
+  constructor(private readonly options: KindProviderOptions) {
+    this.network = new LabNetwork(kindNetworkName(options.labName, options.dirs.owner), options.dirs.owner);
+  }
 
   private kindName(cluster: string): string {
     return kindClusterName(this.options.labName, cluster);
@@ -88,22 +91,12 @@ export class KindProvider implements ClusterProvider {
     return file;
   }
 
-  private get network(): string {
-    return kindNetworkName(this.options.labName, this.options.dirs.owner);
-  }
-
   private async kind(args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
     return run(this.options.toolchain.bin('kind'), args, {
       timeoutMs: options.timeoutMs ?? QUICK_TIMEOUT_MS,
       signal: options.signal,
-      env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: this.network },
+      env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: this.network.name },
     });
-  }
-
-  /** The lab's network, labelled with its owner, made before kind would make an unlabelled one. */
-  private async ensureNetwork(signal?: AbortSignal): Promise<void> {
-    if ((await withDockerHint(run('docker', ownedNetworksArgs(this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal }))).trim()) return;
-    await withDockerHint(run('docker', createNetworkArgs(this.network, this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal }));
   }
 
   async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
@@ -134,7 +127,8 @@ export class KindProvider implements ClusterProvider {
       kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE }),
     );
     recordHostSysctls(this.sysctlRecord);
-    await this.ensureNetwork(signal);
+    // Made before kind would make an unlabelled one.
+    await withDockerHint(this.network.ensure(signal));
     const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
     try {
       await this.kind(args, { timeoutMs: CREATE_TIMEOUT_MS, signal });
@@ -251,10 +245,7 @@ export class KindProvider implements ClusterProvider {
     for (const kindName of await this.ownedKindNames(options.signal).catch((): string[] => [])) {
       await this.deleteKind(kindName, labClusterName(kindName, this.options.labName), options.signal);
     }
-    const networks = (await run('docker', ownedNetworksArgs(this.options.dirs.owner), { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal }).catch(() => ''))
-      .split('\n')
-      .filter(Boolean);
-    if (networks.length) await withDockerHint(run('docker', ['network', 'rm', ...networks], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal }));
+    await withDockerHint(this.network.remove(options.signal));
     restoreHostSysctls(this.sysctlRecord);
   }
 
