@@ -4,7 +4,9 @@
 # missing: installs Debian's docker.io when there is no dockerd, starts dockerd (no systemd needed), builds
 # a tiny local probe image (there is no registry to pull one from), and only on hosts that refuse
 # privileged containers ("unable to apply caps": no CAP_SYS_RESOURCE in the bounding set) makes dockerd's
-# default runtime a runc wrapper that drops that capability (shared/KIND.md). Prints each thing it does.
+# default runtime a runc wrapper that drops that capability (shared/KIND.md), and raises the inotify limits
+# where they are below what several kind clusters need (kind's known issue: kubelets fail "too many open
+# files"; the same minimums as `./lab doctor`). Prints each thing it does.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -174,6 +176,19 @@ adapt_runtime() {
   if [[ $(default_runtime) != "$RUNTIME_NAME" ]]; then restart_engine; fi
 }
 
+# kind's known-issues page: several clusters exhaust the default inotify limits.
+raise_inotify_limits() {
+  local key_min key minimum current
+  for key_min in fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512; do
+    key=${key_min%=*} minimum=${key_min#*=}
+    current=$(sysctl -n "$key")
+    if ((current < minimum)); then
+      sysctl -qw "$key=$minimum"
+      say "raised $key from $current to $minimum (kind needs it for several clusters)"
+    fi
+  done
+}
+
 main() {
   [[ $(id -u) == 0 ]] || die "run as root (it installs packages and starts dockerd)"
 
@@ -185,6 +200,7 @@ main() {
   fi
   say "engine: $(docker version --format 'server {{.Server.Version}}, client {{.Client.Version}}') at $(docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || echo '?')"
 
+  raise_inotify_limits
   ensure_probe_image
   # An adapted engine keeps the newest wrapper (no restart: dockerd runs it afresh for each container).
   if [[ $(default_runtime) == "$RUNTIME_NAME" ]]; then install_wrapper "$(command -v runc)"; fi

@@ -5,8 +5,8 @@ interface Node extends KubernetesObject {
   status?: { conditions?: { type: string; status: string; reason?: string }[] };
 }
 
-interface Lease extends KubernetesObject {
-  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string };
+export interface Lease extends KubernetesObject {
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
 }
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;

@@ -70,8 +70,13 @@ export class LabScenarioAccess implements ScenarioLab {
 
   async fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void> {
     const { provider, installer } = this.lab.parts;
-    if (target === 'controlPlane') {
-      await (action === 'stop' ? provider.stop(cluster, { signal }) : provider.start(cluster, { signal }));
+    if (target === 'controlPlane' && action === 'stop') {
+      await provider.stop(cluster, { signal });
+    } else if (target === 'controlPlane') {
+      const wasStopped = !(await provider.health(cluster, { signal })).running;
+      const restartedAt = new Date();
+      await provider.start(cluster, { signal });
+      if (wasStopped) await installer.afterControlPlaneRestart(this.handle(cluster), restartedAt, { signal });
     } else if (action === 'stop') {
       await installer.stopAgent(this.handle(cluster), { signal });
     } else {

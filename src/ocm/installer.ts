@@ -67,6 +67,11 @@ export interface OcmInstaller {
   /** Starts that agent again and waits until it is healthy. */
   startAgent(cluster: ClusterHandle, hub: HubInfo, options?: CallOptions): Promise<void>;
   /**
+   * After the cluster's control plane was stopped and started again (at `restartedAt`): lets OCM's
+   * components there resume at once instead of waiting out what their dead predecessors left.
+   */
+  afterControlPlaneRestart(cluster: ClusterHandle, restartedAt: Date, options?: CallOptions): Promise<void>;
+  /**
    * Joins the cluster afresh, as a new cluster would: drops its hub credentials and its
    * ManagedCluster and CSRs on the hub, then starts the agent with the bootstrap credentials.
    * Afterwards the cluster waits for acceptance.

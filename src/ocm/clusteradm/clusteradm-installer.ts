@@ -13,6 +13,7 @@ import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, Oc
 import type { Condition } from '../resources.js';
 import { initArgs, joinArgs } from './commands.js';
 import { operatorDeployments, type Deployment } from './operator-deployments.js';
+import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
 const INIT_TIMEOUT_MS = 10 * 60_000;
@@ -138,6 +139,11 @@ export class ClusteradmInstaller implements OcmInstaller {
   async startAgent(cluster: ClusterHandle, _hub: HubInfo, options: CallOptions = {}): Promise<void> {
     const client = new ClusterClient(cluster.name, cluster.kubeconfig);
     await Promise.all([...AGENTS, KLUSTERLET_OPERATOR].map((d) => scale(client, d, 1, options.signal)));
+  }
+
+  /** The pods come back under new identities and would wait out their predecessors' leader leases. */
+  async afterControlPlaneRestart(cluster: ClusterHandle, restartedAt: Date, options: CallOptions = {}): Promise<void> {
+    await releaseStaleLeaderLeases(new ClusterClient(cluster.name, cluster.kubeconfig), restartedAt, options.signal);
   }
 
   /** Not yet: `clusteradm unjoin` + `join` left no pending CSR in a first try (see README, kind limits). */

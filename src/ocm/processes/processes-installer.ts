@@ -148,6 +148,9 @@ export class ProcessesInstaller implements OcmInstaller {
     if (record) await stopHostProcess(record);
   }
 
+  /** Nothing to do: the host processes run without leader election, and a restarted cluster's agent reconnects. */
+  async afterControlPlaneRestart(): Promise<void> {}
+
   async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
     await this.stopAgent(cluster);

@@ -1,0 +1,168 @@
+#!/usr/bin/env -S npx tsx
+// Runs Open Cluster Management's own end-to-end suite (open-cluster-management.io/ocm/test/e2e at the
+// pinned version, built by ops/ocm-e2e/build.ts) against a kind lab: its hub and one managed cluster,
+// with the lab's own OCM images. Brings the lab up first (`./lab up` changes nothing on a healthy lab).
+//
+// Usage: npm run test:ocm-e2e -- [--config fixtures/configs/kind.yaml] [--cluster cluster1]
+//          [--focus <regexp>] [--skip <regexp>] [--label-filter <expr>] [--out ocm-e2e-results]
+//
+// The managed cluster is prepared as OCM's CI prepares it (./spoke.ts): the lab's klusterlet makes way
+// for the suite's own, and `./lab up` joins the cluster again afterwards. The suite changes the hub as it
+// does upstream: it turns on the feature gates ManifestWorkReplicaSet, CleanUpCompletedManifestWork,
+// ClusterImporter and NilExecutorValidating, and leaves the cluster set `universal` behind. Run it on a
+// lab you can throw away.
+// Writes <out>/junit.xml, <out>/report.json (Ginkgo's) and <out>/specs.md (one row per spec); prints the
+// table and exits 0 when every spec that ran passed, 1 when one failed, 2 on bad usage.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { loadConfig } from '../../src/config/load.js';
+import { repoRoot } from '../../src/repo-root.js';
+import { handOverSpoke } from './spoke.js';
+
+/**
+ * The specs this lab is expected to pass (README, "OCM's own e2e suite"): placement, the work agent,
+ * the ManifestWork, ManagedCluster and ManagedClusterSetBinding webhooks, cluster set bindings,
+ * ManifestWorkReplicaSet, ClusterProperty and managed namespaces.
+ */
+export const DEFAULT_FOCUS = [
+  'Placement',
+  'Work agent',
+  'ManifestWork admission webhook',
+  'Admission webhook',
+  'ManagedClusterSetBinding',
+  'Test ManifestWorkReplicaSet',
+  'ClusterProperty',
+  'ManagedNamespace',
+].join('|');
+
+/** Specs that need an image pulled with pull policy Always from quay.io (no registry answers here). */
+export const DEFAULT_SKIP = ['should return wellkown status of deployment', 'Should cleanup manifestwork with TTL after job completion'].join('|');
+
+const LAB = join(repoRoot(), 'lab');
+
+interface SpecReport {
+  ContainerHierarchyTexts: string[] | null;
+  LeafNodeText: string;
+  LeafNodeType: string;
+  LeafNodeLabels: string[] | null;
+  LeafNodeLocation: { FileName: string; LineNumber: number };
+  State: string;
+  RunTime: number;
+  Failure?: { Message: string; Location: { FileName: string; LineNumber: number } };
+}
+
+export interface SpecResult {
+  spec: string;
+  location: string;
+  state: string;
+  seconds: number;
+  failure?: string;
+}
+
+/** One row per It of Ginkgo's JSON report (suite-level nodes such as BeforeSuite only when they failed). */
+export function specResults(report: { SpecReports: SpecReport[] | null }[]): SpecResult[] {
+  return report
+    .flatMap((suite) => suite.SpecReports ?? [])
+    .filter((s) => s.LeafNodeType === 'It' || s.State !== 'passed')
+    .map((s) => ({
+      spec: [...(s.ContainerHierarchyTexts ?? []), s.LeafNodeText || `[${s.LeafNodeType}]`].join(' ').trim(),
+      location: `${s.LeafNodeLocation.FileName.replace(/^.*\/(test\/e2e\/)/, '$1')}:${s.LeafNodeLocation.LineNumber}`,
+      state: s.State,
+      seconds: Math.round(s.RunTime / 1e8) / 10,
+      failure: s.Failure?.Message.split('\n').find((line) => line.trim())?.trim(),
+    }))
+    .sort((a, b) => a.location.localeCompare(b.location, 'en', { numeric: true }));
+}
+
+export function specTable(results: SpecResult[]): string {
+  const escape = (text: string) => text.replaceAll('|', '\\|');
+  const rows = results.map((r) => `| ${escape(r.spec)} | ${r.state}${r.failure ? `: ${escape(r.failure)}` : ''} | ${r.seconds} |`);
+  return ['| spec | result | seconds |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+async function lastLine(command: string, args: string[]): Promise<string> {
+  const { stdout } = await execa(command, args, { stderr: 'inherit' });
+  return stdout.trim().split('\n').pop() ?? '';
+}
+
+async function main(): Promise<number> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('npm run test:ocm-e2e --')
+    .option('config', { alias: 'c', type: 'string', default: 'fixtures/configs/kind.yaml', describe: 'a kind lab config' })
+    .option('cluster', { type: 'string', describe: 'the managed cluster to test (default: the first)' })
+    .option('focus', { type: 'string', default: DEFAULT_FOCUS, describe: 'Ginkgo focus regexp' })
+    .option('skip', { type: 'string', default: DEFAULT_SKIP, describe: 'Ginkgo skip regexp' })
+    .option('label-filter', { type: 'string', describe: 'Ginkgo label filter' })
+    .option('out', { type: 'string', default: 'ocm-e2e-results', describe: 'folder for junit.xml, report.json, specs.md' })
+    .strict()
+    .fail((message, error) => {
+      throw error ?? Object.assign(new Error(message), { usage: true });
+    })
+    .help()
+    .parse();
+
+  const spec = loadConfig(argv.config);
+  if (spec.provider !== 'kind') {
+    process.stderr.write(`error: ${argv.config}: OCM's e2e suite needs the klusterlet operator's pods, so a kind lab (provider: kind, not ${spec.provider})\n`);
+    return 2;
+  }
+  const managed = argv.cluster ?? spec.managedClusters[0]?.name;
+  if (!managed || !spec.managedClusters.some((c) => c.name === managed)) {
+    process.stderr.write(`error: ${argv.config}: no managed cluster "${managed ?? ''}"\n`);
+    return 2;
+  }
+
+  const binary = await lastLine('npx', ['tsx', join(repoRoot(), 'ops/ocm-e2e/build.ts')]);
+  const up = () => execa(LAB, ['up', '--config', argv.config], { stdio: 'inherit' });
+  await up();
+  const hubKubeconfig = await lastLine(LAB, ['kubeconfig', spec.hub.name, '--config', argv.config]);
+  const managedKubeconfig = await lastLine(LAB, ['kubeconfig', managed, '--config', argv.config]);
+
+  const out = resolve(argv.out);
+  mkdirSync(out, { recursive: true });
+  const image = (name: string) => `quay.io/open-cluster-management/${name}:${spec.ocm.version}`;
+  const args = [
+    `-hub-kubeconfig=${hubKubeconfig}`,
+    `-managed-kubeconfig=${managedKubeconfig}`,
+    '-klusterlet-deploy-mode=Default',
+    '-nil-executor-validating=true',
+    `-registration-image=${image('registration')}`,
+    `-work-image=${image('work')}`,
+    `-singleton-image=${image('registration-operator')}`,
+    `-ginkgo.focus=${argv.focus}`,
+    ...(argv.skip ? [`-ginkgo.skip=${argv.skip}`] : []),
+    ...(argv['label-filter'] ? [`-ginkgo.label-filter=${argv['label-filter']}`] : []),
+    `-ginkgo.junit-report=${join(out, 'junit.xml')}`,
+    `-ginkgo.json-report=${join(out, 'report.json')}`,
+    '-ginkgo.timeout=50m',
+    '-ginkgo.no-color',
+    '-ginkgo.v',
+  ];
+  process.stdout.write(`[ocm-e2e] ${managed}: the lab's klusterlet makes way for the suite's\n`);
+  await handOverSpoke(managed, managedKubeconfig);
+  process.stdout.write(`[ocm-e2e] ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
+  const suite = await execa(binary, args, { stdio: 'inherit', reject: false, cwd: out });
+  process.stdout.write(`[ocm-e2e] ${managed} joins the lab again\n`);
+  await up();
+
+  const results = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+  const table = specTable(results);
+  writeFileSync(join(out, 'specs.md'), `${table}\n`);
+  const count = (state: string) => results.filter((r) => r.state === state).length;
+  const failed = results.filter((r) => !['passed', 'skipped', 'pending'].includes(r.state)).length;
+  process.stdout.write(`\n${table}\n\n${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped (reports in ${out})\n`);
+  return failed === 0 && suite.exitCode === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit((error as { usage?: boolean }).usage || (error as { exitCode?: number }).exitCode === 2 ? 2 : 1);
+    },
+  );
+}
