@@ -132,7 +132,11 @@ async function bringUp(spec: LabSpec, state: StateStore, parts: LabParts, toolch
   const created = new Map(clusterRequests(spec).map((r) => [r.name, settledLater<void>()]));
   const creating = progress.each('create', clusterRequests(spec), (r) => `create/${r.name}`, async (request) => {
     try {
+      // A known cluster whose control plane is down (stopped, or the machine rebooted) is started by create.
+      const restartedAt = new Date();
+      const wasDown = state.read()?.clusters[request.name] !== undefined && !(await parts.provider.health(request.name, { signal })).running;
       const handle = await parts.provider.create(request, { signal });
+      if (wasDown) await parts.installer.afterControlPlaneRestart(handle, restartedAt, { signal });
       state.update((s) => {
         s.clusters[handle.name] = handle;
       });

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
 import type { ManagedClusterSpec } from '../../config/schema.js';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
+import { forgetManagedCluster } from '../forget-cluster.js';
 import { writePrivateFile } from '../../fs/private-files.js';
 import { sleep } from '../../process/abort.js';
 import { run } from '../../process/run.js';
@@ -24,7 +26,12 @@ const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name
 const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
-const AGENTS = ['klusterlet-registration-agent', 'klusterlet-work-agent'].map((name) => ({ namespace: 'open-cluster-management-agent', name }));
+const AGENT_NAMESPACE = 'open-cluster-management-agent';
+const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
+const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
+/** The agents' hub credentials (client certificate), and the bootstrap kubeconfig `clusteradm join` left. */
+const HUB_KUBECONFIG_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'hub-kubeconfig-secret' };
+const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const SCALE_TIMEOUT_MS = 120_000;
 const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
@@ -45,7 +52,7 @@ export interface ClusteradmInstallerOptions {
  * so deleting the clusters removes OCM.
  */
 export class ClusteradmInstaller implements OcmInstaller {
-  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: false };
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
   readonly capabilities = ClusteradmInstaller.capabilities;
 
   constructor(private readonly options: ClusteradmInstallerOptions) {}
@@ -146,11 +153,26 @@ export class ClusteradmInstaller implements OcmInstaller {
     await releaseStaleLeaderLeases(new ClusterClient(cluster.name, cluster.kubeconfig), restartedAt, options.signal);
   }
 
-  /** Not yet: `clusteradm unjoin` + `join` left no pending CSR in a first try (see README, kind limits). */
-  async rejoin(): Promise<void> {
-    throw new LabError('a fresh join is not implemented for the kind provider yet', {
-      hint: 'run join scenarios on the local provider; on kind, `./lab down && ./lab up` joins every cluster afresh',
-    });
+  /**
+   * A fresh join, as a new cluster makes one: the agents stop (operator first), their hub credentials go,
+   * the hub forgets the cluster (ManagedCluster and CSRs), the bootstrap secret gets a fresh token, and
+   * the agents start again. The registration agent, finding no credentials, bootstraps like a new cluster:
+   * a new CSR and ManagedCluster, pending until someone accepts them.
+   */
+  async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
+    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    await this.stopAgent(cluster, options);
+    await client.delete(HUB_KUBECONFIG_SECRET, signal);
+    await forgetManagedCluster(new ClusterClient(hubCluster.name, hubCluster.kubeconfig), cluster.name, signal);
+    const bootstrap = await client.read<Secret>(BOOTSTRAP_SECRET, signal);
+    if (!bootstrap?.data?.kubeconfig) {
+      throw new LabError(`${cluster.name} has no ${BOOTSTRAP_SECRET.namespace}/${BOOTSTRAP_SECRET.name} to join with`, { hint: 'run ./lab up to join it again' });
+    }
+    const kubeconfig = withToken(Buffer.from(bootstrap.data.kubeconfig, 'base64').toString('utf8'), readBootstrap(hub.bootstrapKubeconfig).token);
+    await client.mergePatch(BOOTSTRAP_SECRET, { data: { kubeconfig: Buffer.from(kubeconfig).toString('base64') } }, signal);
+    // The work agent needs the hub credentials only acceptance brings: the operator starts it then.
+    await Promise.all([REGISTRATION_AGENT, KLUSTERLET_OPERATOR].map((d) => scale(client, d, 1, signal)));
   }
 }
 
@@ -203,6 +225,17 @@ async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | t
   return object?.status?.conditions?.some((c) => c.type === 'Applied' && c.status === 'True') ?? false;
 }
 
+
+interface Secret extends KubernetesObject {
+  data?: Record<string, string>;
+}
+
+/** The kubeconfig with every user's token replaced (the server the klusterlet reaches the hub at stays). */
+export function withToken(kubeconfig: string, token: string): string {
+  const document = parse(kubeconfig) as { users?: { user?: { token?: string } }[] };
+  for (const user of document.users ?? []) user.user = { ...user.user, token };
+  return stringify(document);
+}
 
 function readBootstrap(path: string): { server: string; token: string } {
   const kc = new KubeConfig();
