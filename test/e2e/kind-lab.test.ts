@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
+import { scenarioChecks } from './scenario-checks.js';
+import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
 
 // Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
 // `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
@@ -40,6 +42,8 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     hostSettings = sysctls();
     dangling = await docker('volume', 'ls', '-q', '--filter', 'dangling=true');
     writeFileSync(config, CONFIG);
+    // Next to the config, as in a checkout: `./lab run` with no paths and `./lab demo` find them there.
+    cpSync(join(REPO, 'scenarios'), join(dir, 'scenarios'), { recursive: true });
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
     // A host image that is not in the node image: kind.extraImages must load it into every cluster.
@@ -97,16 +101,18 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect(run.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
   });
 
-  // join-accept (fresh join) and fault-lose-cluster (node restart) do not pass on kind yet: README, kind limits.
-  it('the built-in ManifestWork, Placement and cluster set scenarios pass on kind, as on local', async () => {
-    const json = join(dir, 'run.json');
-    const files = ['clusterset-binding', 'work-delete', 'work-placement', 'work-single-cluster'].map((n) => join(REPO, 'scenarios', `${n}.yaml`));
-    const run = await lab('run', ...files, '--report', `json=${json}`);
-    expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/^4 passed, 0 failed, 0 skipped$/m);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: { name: string; durationMs: number }[] };
-    // The closing note quotes these: one line per scenario with its run time on kind.
-    console.log(report.scenarios.map((s) => `${s.name} (kind): ${(s.durationMs / 1000).toFixed(1)}s`).join('\n'));
+  scenarioChecks({
+    provider: 'kind',
+    dir,
+    config,
+    bootstrapKubeconfig: join(dir, '.lab/kindlab/secrets/bootstrap-hub.kubeconfig'),
+    // OCM runs in pods on kind: the bundle has their descriptions and logs, and kind's node logs.
+    diagnosticsFiles: [
+      /^hub\/ocm-pods\/open-cluster-management-hub_cluster-manager-registration-controller-[^/]+\.log$/,
+      /^cluster1\/ocm-pods\/open-cluster-management-agent_klusterlet-registration-agent-[^/]+\.yaml$/,
+      /^cluster1\/node-logs\/.+/,
+    ],
+    timeoutMs: 1_200_000,
   });
 
   it('a klusterlet agent fault: the hub loses cluster1 and gets it back', async () => {
@@ -122,6 +128,25 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect(up.stdout).toContain('healthy, nothing to do');
     expect((await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-')).sort()).toEqual(before.sort());
   });
+
+  // Last before down: the suite turns on hub feature gates and leaves its cluster set behind, as upstream.
+  it("OCM's own e2e suite (placement, work agent, webhooks, cluster sets, ManifestWorkReplicaSet, ...) passes against the lab's hub and cluster1", async () => {
+    const out = join(dir, 'ocm-e2e');
+    const run = await labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 });
+    expect(run.exitCode, run.all.slice(-8000)).toBe(0);
+    const results: SpecResult[] = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+    const passed = results.filter((r) => r.state === 'passed');
+    expect(results.filter((r) => !['passed', 'not selected', 'skipped'].includes(r.state))).toEqual([]);
+    // Every spec of the groups the README lists as passing.
+    for (const group of ['Placement', 'Work agent', 'ManifestWork admission webhook', 'Admission webhook ManagedCluster', 'ManagedClusterSetBinding', 'Test ManifestWorkReplicaSet']) {
+      expect(passed.filter((r) => r.spec.startsWith(group)).length, group).toBeGreaterThan(0);
+    }
+    expect(passed.length).toBeGreaterThanOrEqual(55);
+    console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
+    // The lab's cluster1 joined again after the suite.
+    const status = await lab('status');
+    expect(status.exitCode, status.all).toBe(0);
+  }, 2_500_000);
 
   it('down leaves no container, network or volume of the lab and puts the host\'s kernel settings back', async () => {
     expect(await labContainers()).toEqual(['kindlab-cluster1-control-plane', 'kindlab-cluster2-control-plane', 'kindlab-hub-control-plane']);

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
+import { BUILT_IN_SCENARIOS, scenarioChecks, type JsonReport } from './scenario-checks.js';
 
 // The default lab (hub + cluster1 + cluster2 with the repo's labels and sets), in a scratch folder
 // that also holds the built-in scenarios, so `./lab run` with no paths finds them.
@@ -10,12 +11,6 @@ const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-scenarios-'));
 const config = join(dir, 'lab.config.yaml');
 const lab = (...args: string[]) => labCli([...args, '--config', config], { timeoutMs: 900_000 });
 
-interface JsonReport {
-  version: number;
-  passed: number;
-  failed: number;
-  scenarios: { name: string; outcome: string; durationMs: number; diagnostics?: string; steps: { name: string; outcome: string; message?: string }[] }[];
-}
 
 describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
   beforeAll(async () => {
@@ -33,72 +28,14 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
-  it('./lab run passes every built-in scenario and writes JUnit and JSON reports', async () => {
-    const junit = join(dir, 'reports', 'junit.xml');
-    const json = join(dir, 'reports', 'run.json');
-    const run = await labCli(['run', '--config', config, '--report', `junit=${junit}`, '--report', `json=${json}`], { timeoutMs: 900_000 });
-    expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/^6 passed, 0 failed, 0 skipped$/m);
-
-    const report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
-    expect(report.version).toBe(1);
-    expect(report.scenarios.map((s) => `${s.name}=${s.outcome}`).sort()).toEqual([
-      'clusterset-binding=passed',
-      'fault-lose-cluster=passed',
-      'join-accept=passed',
-      'work-delete=passed',
-      'work-placement=passed',
-      'work-single-cluster=passed',
-    ]);
-    for (const s of report.scenarios) expect(s.steps.every((step) => step.outcome === 'passed'), s.name).toBe(true);
-    // The closing note quotes these: one line per scenario with its run time.
-    console.log(report.scenarios.map((s) => `${s.name}: ${(s.durationMs / 1000).toFixed(1)}s`).join('\n'));
-
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    expect(xml).toMatch(/<testsuites [^>]*tests="\d+" [^>]*failures="0"/);
-    expect(xml.match(/<testsuite /g)).toHaveLength(6);
-    expect(xml).not.toContain('<failure');
-  });
-
-  it('a scenario written only with the four core operations works as documented (and the README example)', async () => {
-    const run = await lab('run', join(REPO, 'fixtures/scenarios/good/core-ops.yaml'), join(REPO, 'fixtures/scenarios/readme/work-lands.yaml'));
-    expect(run.exitCode, run.all).toBe(0);
-    expect(run.stdout).toMatch(/^2 passed, 0 failed, 0 skipped$/m);
-  });
-
-  it('a false expectation fails with exit 1, names the field and both values, and writes diagnostics', async () => {
-    const junit = join(dir, 'reports', 'false.xml');
-    const diagnostics = join(dir, 'diag');
-    const run = await lab('run', join(REPO, 'fixtures/scenarios/good/false-expectation.yaml'), '--report', `junit=${junit}`, '--diagnostics', diagnostics);
-    expect(run.exitCode, run.all).toBe(1);
-    expect(run.stdout).toMatch(/^0 passed, 1 failed, 0 skipped$/m);
-    expect(run.all).toContain('assert failed on cluster hub after');
-    expect(run.all).toContain('closest: ManagedCluster cluster1');
-    expect(run.all).toContain('metadata.labels.region: expected "mars", got "east"');
-    expect(run.all).toContain('false-expectation.yaml:8');
-
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toContain('<failure');
-    expect(xml).toMatch(/<failure message="[^"]*">[^<]*metadata\.labels\.region: expected "mars", got "east"/);
-    expect(xml).toMatch(/<skipped/);
-
-    const [bundle] = readdirSync(diagnostics);
-    const root = join(diagnostics, bundle!);
-    for (const file of ['hub/managedclusters.yaml', 'hub/events.yaml', 'cluster1/appliedmanifestworks.yaml', 'logs/hub-registration.log', 'logs/cluster1-klusterlet.log']) {
-      expect(existsSync(join(root, file)), file).toBe(true);
-    }
-    expect(readFileSync(join(root, 'hub/managedclusters.yaml'), 'utf8')).toContain('name: cluster1');
-    // No secrets, kubeconfigs or certificate data in the bundle.
-    const token = /token: (\S+)/.exec(readFileSync(join(dir, '.lab/ocm-lab/secrets/bootstrap-hub.kubeconfig'), 'utf8'))![1]!;
-    const csrs = readFileSync(join(root, 'hub/certificatesigningrequests.yaml'), 'utf8');
-    expect(csrs).toContain('kind: CertificateSigningRequest');
-    for (const file of readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
-      const text = readFileSync(join(file.parentPath, file.name), 'utf8');
-      expect(text).not.toContain(token);
-      // CSR request and certificate, and kubeconfig credentials, are base64: look for their field names.
-      expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY|client-key-data|client-certificate-data|^\s+(request|certificate): /m);
-    }
+  scenarioChecks({
+    provider: 'local',
+    dir,
+    config,
+    bootstrapKubeconfig: join(dir, '.lab/ocm-lab/secrets/bootstrap-hub.kubeconfig'),
+    // The local provider runs OCM as host processes: the bundle has their log tails.
+    diagnosticsFiles: ['logs/hub-registration.log', 'logs/cluster1-klusterlet.log'],
+    timeoutMs: 900_000,
   });
 
   it('--select runs only the labelled scenarios; --fail-fast skips the rest after a failure', async () => {
@@ -121,21 +58,13 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(report.scenarios[0]!.steps[0]!.message).toMatch(/script timed out after 1(\.0)?s and was stopped/);
   });
 
-  it('./lab demo leaves the lab up, runs the tour and says what to try next', async () => {
-    const demo = await lab('demo');
-    expect(demo.exitCode, demo.all).toBe(0);
-    expect(demo.stdout).toContain('healthy, nothing to do');
-    expect(demo.stdout).toMatch(/^1 passed, 0 failed, 0 skipped$/m);
-    expect(demo.stdout).toContain('Try next');
-    expect((await lab('status')).exitCode).toBe(0);
-  });
 });
 
 describe('scenario validation without a lab', { timeout: 60_000 }, () => {
   it('./lab validate accepts the built-in scenarios', async () => {
     const result = await labCli(['validate', join(REPO, 'scenarios')], {});
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.stdout).toContain('6 scenarios valid');
+    expect(result.stdout).toContain(`${BUILT_IN_SCENARIOS.length} scenarios valid`);
   });
 
   it('./lab validate and ./lab run reject every bad scenario with exit 2 and file:line: field', async () => {
