@@ -6,7 +6,7 @@ import { $, fs, path } from 'zx';
 import { kubernetesGoMod, kubernetesLdflags, moduleInfo } from '../kubernetes-module.js';
 import { existsSync } from 'node:fs';
 import { ALL_BINARIES, KUBERNETES_BINARIES, KWOK_BINARIES, OCM_BINARIES } from '../../src/toolchain/binaries.js';
-import { CRD_FILES } from '../../src/toolchain/crds.js';
+import { CRD_FILES_BY_MODULE } from '../../src/toolchain/crds.js';
 import { loadVersions, toolchainDir, toolchainSourceDir } from '../../src/toolchain/versions.js';
 
 const versions = loadVersions();
@@ -42,12 +42,35 @@ async function step(name: string, outputs: string[], build: () => Promise<void>)
 const bins = (names: readonly string[]) => names.map((n) => path.join(binDir, n));
 
 
-/** A committed wrapper (ops/toolchain/wrappers/<name>) plus its generated go.mod. */
-async function wrapperModule(name: string, goMod: string): Promise<string> {
+/** The files of a committed wrapper (ops/toolchain/wrappers/<name>). */
+async function wrapperFiles(name: string): Promise<Record<string, string>> {
   const source = path.join(toolchainSourceDir, 'wrappers', name);
-  const files: Record<string, string> = { 'go.mod': goMod };
+  const files: Record<string, string> = {};
   for (const file of await fs.readdir(source)) files[file] = await fs.readFile(path.join(source, file), 'utf8');
-  return generatedModule(name, files);
+  return files;
+}
+
+/** A committed wrapper plus its generated go.mod. */
+async function wrapperModule(name: string, goMod: string): Promise<string> {
+  return generatedModule(name, { 'go.mod': goMod, ...(await wrapperFiles(name)) });
+}
+
+/**
+ * A generated module that requires a published module, with go.sum seeded from the module's own go.sum:
+ * that file came inside a zip the checksum database verified, so its hashes are trustworthy, and it covers
+ * dependencies (sigs.k8s.io/about-api) that the checksum database reachable here does not know.
+ */
+async function moduleRequiring(name: string, module: string, version: string, files: Record<string, string>, replaces: Record<string, string> = {}): Promise<string> {
+  const upstream = await moduleInfo(`${module}@${version}`);
+  const upstreamSum = path.join(upstream.Dir, 'go.sum');
+  return generatedModule(name, {
+    'go.mod': [
+      `module ocm-lab.local/toolchain/${name}\n\ngo ${versions.go}\n\nrequire ${module} ${version}\n`,
+      ...Object.entries(replaces).map(([m, v]) => `replace ${m} => ${m} ${v}\n`),
+    ].join('\n'),
+    'go.sum': existsSync(upstreamSum) ? await fs.readFile(upstreamSum, 'utf8') : '',
+    ...files,
+  });
 }
 
 /**
@@ -56,22 +79,16 @@ async function wrapperModule(name: string, goMod: string): Promise<string> {
  * list to check deprecations, and the proxy here refuses that list for some modules.)
  */
 async function buildFromModule(module: string, version: string, pkgs: string[], replaces: Record<string, string> = {}): Promise<void> {
-  const name = module.replaceAll('/', '_');
   const imports = pkgs.map((p) => `\t_ "${p}"`).join('\n');
-  // Seed go.sum with the module's own go.sum: that file came inside a zip the checksum database
-  // verified, so its hashes are trustworthy, and it covers dependencies (sigs.k8s.io/about-api)
-  // that the checksum database reachable here does not know.
-  const upstream = await moduleInfo(`${module}@${version}`);
-  const upstreamSum = path.join(upstream.Dir, 'go.sum');
-  const dir = await generatedModule(name, {
-    'go.mod': [
-      `module ocm-lab.local/toolchain/${name}\n\ngo ${versions.go}\n\nrequire ${module} ${version}\n`,
-      ...Object.entries(replaces).map(([m, v]) => `replace ${m} => ${m} ${v}\n`),
-    ].join('\n'),
-    'go.sum': existsSync(upstreamSum) ? await fs.readFile(upstreamSum, 'utf8') : '',
-    'tools.go': `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`,
-  });
+  const tools = `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`;
+  const dir = await moduleRequiring(module.replaceAll('/', '_'), module, version, { 'tools.go': tools }, replaces);
   await $({ cwd: dir })`go build -ldflags=${ldflags} -o ${binDir + '/'} ${pkgs}`;
+}
+
+/** Our own command (ops/toolchain/wrappers/<name>) built against a published module it imports. */
+async function buildWrapperOf(name: string, module: string, version: string, binary: string): Promise<void> {
+  const dir = await moduleRequiring(name, module, version, await wrapperFiles(name));
+  await $({ cwd: dir })`go build -ldflags=${ldflags} -o ${path.join(binDir, binary)} .`;
 }
 
 async function generatedModule(name: string, files: Record<string, string>): Promise<string> {
@@ -111,6 +128,10 @@ async function main(): Promise<void> {
     buildFromModule('open-cluster-management.io/ocm', versions.ocm, OCM_BINARIES.map((b) => `open-cluster-management.io/ocm/cmd/${b}`)),
   );
 
+  await step(`ocm ${versions.ocm} hub webhooks`, bins(['ocm-webhook-server']), () =>
+    buildWrapperOf('ocm-webhooks', 'open-cluster-management.io/ocm', versions.ocm, 'ocm-webhook-server'),
+  );
+
   await step(`clusteradm ${versions.clusteradm}`, bins(['clusteradm']), () =>
     // clusteradm v1.3.1 requires ocm v1.3.1, which the module proxy here refuses; it only uses ocm's
     // chart package (for init/join), which builds unchanged against the pinned ocm.
@@ -122,10 +143,14 @@ async function main(): Promise<void> {
   await step(`kind ${versions.kind}`, bins(['kind']), () => buildFromModule('sigs.k8s.io/kind', versions.kind, ['sigs.k8s.io/kind']));
 
   const crdDir = path.join(outDir, 'crds');
-  await step(`ocm api ${versions.ocmApi} CRDs`, CRD_FILES.map((f) => path.join(crdDir, path.basename(f))), async () => {
-    const info = await moduleInfo(`open-cluster-management.io/api@${versions.ocmApi}`);
+  const crdModules = { 'ocm-api': `open-cluster-management.io/api@${versions.ocmApi}`, ocm: `open-cluster-management.io/ocm@${versions.ocm}` };
+  const crdFiles = Object.values(CRD_FILES_BY_MODULE).flat();
+  await step(`ocm ${versions.ocm} CRDs`, crdFiles.map((f) => path.join(crdDir, path.basename(f))), async () => {
     await fs.mkdirp(crdDir);
-    for (const file of CRD_FILES) await fs.copyFile(path.join(info.Dir, file), path.join(crdDir, path.basename(file)));
+    for (const [module, files] of Object.entries(CRD_FILES_BY_MODULE)) {
+      const info = await moduleInfo(crdModules[module as keyof typeof crdModules]);
+      for (const file of files) await fs.copyFile(path.join(info.Dir, file), path.join(crdDir, path.basename(file)));
+    }
   });
 
   const marker = path.join(outDir, 'toolchain.json');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from '../ocm/feature-gates.js';
 import { loadVersions } from '../toolchain/versions.js';
 import { crossFieldCheck, integerBetween, isMapping, nonEmptyString, scalarString, whenPresent } from './schema-fields.js';
 import { describeValue, quotedValue } from './schema-issues.js';
@@ -65,6 +66,16 @@ export const managedClusterSchema = z
   })
   .meta({ title: 'Managed cluster', description: 'A cluster that joins the hub.' });
 
+/** A map of OCM feature gate to on/off; a gate the pinned OCM does not know for that side is an error at its key. */
+function featureGates(known: readonly string[], side: string, ocmVersion: string) {
+  const unknown = (issue: { input?: unknown }) =>
+    `unknown ${side} feature gate ${JSON.stringify(issue.input)} (OCM ${ocmVersion} knows: ${known.join(', ')})`;
+  return z
+    .partialRecord(z.enum(known as [string, ...string[]], { error: unknown }), z.boolean({ error: whenPresent((input) => `must be true or false, got ${describeValue(input)}`) }))
+    .default({})
+    .meta({ description: `${side} feature gates of OCM ${ocmVersion}, gate: true|false (unset gates keep OCM's default): ${known.join(', ')}.` });
+}
+
 /** Cluster names are unique across the hub and the managed clusters. */
 const uniqueClusterNames = crossFieldCheck((config, report) => {
   const hubName = isMapping(config.hub) && typeof config.hub.name === 'string' ? config.hub.name : 'hub';
@@ -114,6 +125,8 @@ export function labConfigSchema(pins: ToolchainPins) {
             .literal(pins.ocmVersion, { error: notPinned })
             .default(pins.ocmVersion)
             .meta({ description: 'OCM version: must be the one this toolchain pins (ops/toolchain/versions.json).' }),
+          featureGates: featureGates(HUB_GATE_NAMES, 'hub', pins.ocmVersion),
+          agentFeatureGates: featureGates(AGENT_GATE_NAMES, 'klusterlet', pins.ocmVersion),
         })
         .prefault({})
         .meta({ description: 'Open Cluster Management.' }),

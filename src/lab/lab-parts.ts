@@ -20,18 +20,25 @@ export function providerWorkDir(root: string, provider: ProviderKind): string {
   return join(root, provider === 'kind' ? 'kind' : 'kwok');
 }
 
+const labFeatureGates = (spec: LabSpec) => ({ hub: spec.ocm.featureGates, agent: spec.ocm.agentFeatureGates });
+
 export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolchain: Toolchain, kindNodeImage = spec.kind.nodeImage): LabParts {
   const providerDirs: ProviderDirs = { work: providerWorkDir(root, name), kubeconfigs: join(root, 'kubeconfigs'), owner: root };
   const installerDirs: InstallerDirs = { work: join(root, 'ocm'), logs: join(root, 'logs'), secrets: join(root, 'secrets'), owner: root };
   if (name === 'kind') {
     return {
       provider: new KindProvider({ labName: spec.name, dirs: providerDirs, toolchain, nodeImage: kindNodeImage, extraImages: spec.kind.extraImages }),
-      installer: new ClusteradmInstaller({ labName: spec.name, ocmVersion: spec.ocm.version, dirs: installerDirs, toolchain }),
+      installer: new ClusteradmInstaller({ labName: spec.name, ocmVersion: spec.ocm.version, dirs: installerDirs, toolchain, featureGates: labFeatureGates(spec) }),
     };
   }
   return {
     provider: new LocalProvider({ labName: spec.name, dirs: providerDirs, toolchain, fakeNodes: spec.local.fakeNodes }),
-    installer: new ProcessesInstaller({ labName: spec.name, dirs: installerDirs, toolchain }),
+    installer: new ProcessesInstaller({
+      labName: spec.name,
+      dirs: installerDirs,
+      toolchain,
+      featureGates: labFeatureGates(spec),
+    }),
   };
 }
 

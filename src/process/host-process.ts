@@ -89,7 +89,8 @@ export async function stopHostProcess(record: HostProcessRecord): Promise<void> 
   if (isRunning(record)) await terminate([record.pid]);
 }
 
-export type Health = 'healthy' | 'unhealthy' | 'stopped';
+/** 'outdated': runs, but not as the lab's config now asks (e.g. other feature gates); `up` starts it anew. */
+export type Health = 'healthy' | 'unhealthy' | 'stopped' | 'outdated';
 
 /** Probes the process's /healthz (served over TLS with a self-signed cert on 127.0.0.1). */
 export async function probeHealth(record: HostProcessRecord, timeoutMs = 2000): Promise<Health> {

@@ -92,10 +92,18 @@ export function operationSchemas({ targets, readManifests }: ScenarioContext) {
 
   return {
     apply: z
-      .strictObject({ cluster: anyCluster, file: objectSources.file, object: objectSources.object, objects: objectSources.objects })
+      .strictObject({
+        cluster: anyCluster,
+        file: objectSources.file,
+        object: objectSources.object,
+        objects: objectSources.objects,
+        expectError: nonEmptyString(
+          'The API server must refuse every object (e.g. an admission webhook denies it) with a message containing this text; the step fails if one is accepted.',
+        ).optional(),
+      })
       .refine(hasExactlyOne(OBJECT_SOURCES), { error: needsOneSource, ...evenIfFieldsFailed })
       .meta({ description: 'Server-side apply of Kubernetes objects (one of file, object, objects).', ...oneKeyOf(OBJECT_SOURCES) })
-      .transform((fields) => ({ op: 'apply' as const, cluster: fields.cluster, objects: objectsOf(fields) })),
+      .transform((fields) => ({ op: 'apply' as const, cluster: fields.cluster, objects: objectsOf(fields), expectError: fields.expectError })),
     assert: z
       .strictObject({ cluster: anyCluster, object: kubeObject, timeout: stepTimeout('How long to wait for a match.') })
       .meta({ description: 'Waits until some object matches the partial object.' })

@@ -28,7 +28,7 @@ interface StepBase {
 }
 
 export type Step =
-  | (StepBase & { op: 'apply'; cluster: string; objects: KubeObject[] })
+  | (StepBase & { op: 'apply'; cluster: string; objects: KubeObject[]; expectError?: string })
   | (StepBase & { op: 'assert'; cluster: string; object: KubeObject })
   | (StepBase & { op: 'absent'; cluster: string; object: KubeObject })
   | (StepBase & { op: 'delete'; cluster: string; objects: KubeObject[] })

@@ -44,6 +44,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     writeFileSync(config, CONFIG);
     // Next to the config, as in a checkout: `./lab run` with no paths and `./lab demo` find them there.
     cpSync(join(REPO, 'scenarios'), join(dir, 'scenarios'), { recursive: true });
+    cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
     // A host image that is not in the node image: kind.extraImages must load it into every cluster.

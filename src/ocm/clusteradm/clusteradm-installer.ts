@@ -13,6 +13,7 @@ import type { Toolchain } from '../../toolchain/toolchain.js';
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
+import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
 import { initArgs, joinArgs } from './commands.js';
 import { operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
@@ -44,7 +45,24 @@ export interface ClusteradmInstallerOptions {
   ocmVersion: string;
   dirs: InstallerDirs;
   toolchain: Toolchain;
+  /** The lab's OCM feature gates: the cluster manager's, and the klusterlets'. */
+  featureGates: { hub: FeatureGates; agent: FeatureGates };
 }
+
+/** Where each component's gates live in the operators' specs, and which gates each knows. */
+const GATE_FIELDS = {
+  hub: [
+    { field: 'registrationConfiguration', component: 'registration' },
+    { field: 'workConfiguration', component: 'work' },
+    { field: 'addOnManagerConfiguration', component: 'addon' },
+  ],
+  managed: [
+    { field: 'registrationConfiguration', component: 'registration' },
+    { field: 'workConfiguration', component: 'work' },
+  ],
+} as const;
+
+type OperatorSpec = Record<string, { featureGates?: OperatorFeatureGate[] } | undefined>;
 
 /**
  * OCM the operator way, for clusters that run pods: `clusteradm init` deploys the cluster manager
@@ -78,14 +96,45 @@ export class ClusteradmInstaller implements OcmInstaller {
    */
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     if (!(await hasApplied(hub, CLUSTER_MANAGER))) {
-      await this.clusteradm(initArgs(hub.kubeconfig, this.options.ocmVersion), {
+      await this.clusteradm(initArgs(hub.kubeconfig, this.options.ocmVersion, this.options.featureGates.hub), {
         timeoutMs: INIT_TIMEOUT_MS,
         signal: options.signal,
         hint: `see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
       });
     }
     await waitForHubApi(hub, options.signal);
+    await this.applyFeatureGates(hub, options.signal);
     return this.renewToken(hub);
+  }
+
+  /** The featureGates lists the operator CR of this cluster (ClusterManager or Klusterlet) should have. */
+  private wantedGates(role: ClusterHandle['role']): { field: string; gates: OperatorFeatureGate[] }[] {
+    const [catalog, chosen] = role === 'hub' ? [HUB_FEATURE_GATES, this.options.featureGates.hub] : [AGENT_FEATURE_GATES, this.options.featureGates.agent];
+    return GATE_FIELDS[role].map(({ field, component }) => ({ field, gates: operatorFeatureGates(catalog, component, chosen) }));
+  }
+
+  /** The fields whose gates differ from the config's, read from the operator CR (none when the CR is not there yet). */
+  private async gateDrift(cluster: ClusterHandle, signal?: AbortSignal): Promise<string[]> {
+    const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    if (!(await client.read({ ...CRD, name: cr.crd }, signal))) return [];
+    const object = await client.read<KubernetesObject & { spec?: OperatorSpec }>(cr, signal);
+    if (!object) return [];
+    return this.wantedGates(cluster.role)
+      .filter(({ field, gates }) => !sameOperatorFeatureGates(object.spec?.[field]?.featureGates, gates))
+      .map(({ field }) => field);
+  }
+
+  /**
+   * Changed gates reach a lab that is up through the operator CR, as `clusteradm init/join --feature-gates`
+   * would have written them: the operators then roll out their components with the new flags.
+   */
+  private async applyFeatureGates(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
+    const drift = await this.gateDrift(cluster, signal);
+    if (!drift.length) return;
+    const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+    const spec = Object.fromEntries(this.wantedGates(cluster.role).filter((w) => drift.includes(w.field)).map(({ field, gates }) => [field, { featureGates: gates }]));
+    await new ClusterClient(cluster.name, cluster.kubeconfig).mergePatch(cr, { spec }, signal);
   }
 
   /**
@@ -104,10 +153,11 @@ export class ClusteradmInstaller implements OcmInstaller {
   }
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
-    if (await hasApplied(cluster, KLUSTERLET)) return;
     const { signal } = options;
+    if (await hasApplied(cluster, KLUSTERLET)) return this.applyFeatureGates(cluster, signal);
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
-    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion }), {
+    const featureGates = this.options.featureGates.agent;
+    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion, featureGates }), {
       timeoutMs: JOIN_TIMEOUT_MS,
       signal,
       secrets: [token],
@@ -117,7 +167,16 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
-    return operatorDeployments(clusters, options.signal);
+    const drifts = await Promise.all(
+      clusters.map(async (cluster): Promise<ComponentStatus[]> => {
+        const fields = await this.gateDrift(cluster, options.signal).catch(() => []);
+        const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+        return fields.length
+          ? [{ id: `${cluster.name}/${cr.kind} ${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `feature gates of ${fields.join(', ')} differ from the config` }]
+          : [];
+      }),
+    );
+    return [...(await operatorDeployments(clusters, options.signal)), ...drifts.flat()];
   }
 
   logs(): { id: string; log: string }[] {

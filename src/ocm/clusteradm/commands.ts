@@ -1,12 +1,13 @@
 /** Command lines for clusteradm, kept pure so tests can check them without a cluster. */
+import { clusteradmFeatureGates, type FeatureGates } from '../feature-gates.js';
 
 /**
  * `--bundle-version` makes clusteradm deploy the OCM version the lab pins, not its own default.
  * No `--wait`: init creates the bootstrap credentials before it would start waiting, so managed clusters
  * join while the hub's controllers come up; `up` then waits for every hub component to be available.
  */
-export function initArgs(hubKubeconfig: string, bundleVersion: string): string[] {
-  return ['init', '--bundle-version', bundleVersion, '--kubeconfig', hubKubeconfig];
+export function initArgs(hubKubeconfig: string, bundleVersion: string, featureGates: FeatureGates = {}): string[] {
+  return ['init', '--bundle-version', bundleVersion, ...clusteradmFeatureGates(featureGates), '--kubeconfig', hubKubeconfig];
 }
 
 export function getTokenArgs(hubKubeconfig: string): string[] {
@@ -14,7 +15,14 @@ export function getTokenArgs(hubKubeconfig: string): string[] {
 }
 
 /** No `--wait`: `up` watches the hub for the agent's CSR, which appears the moment the agent runs. */
-export function joinArgs(options: { clusterName: string; hubApiServer: string; token: string; kubeconfig: string; bundleVersion: string }): string[] {
+export function joinArgs(options: {
+  clusterName: string;
+  hubApiServer: string;
+  token: string;
+  kubeconfig: string;
+  bundleVersion: string;
+  featureGates?: FeatureGates;
+}): string[] {
   return [
     'join',
     '--hub-token', options.token,
@@ -22,6 +30,7 @@ export function joinArgs(options: { clusterName: string; hubApiServer: string; t
     '--cluster-name', options.clusterName,
     '--force-internal-endpoint-lookup',
     '--bundle-version', options.bundleVersion,
+    ...clusteradmFeatureGates(options.featureGates ?? {}),
     '--kubeconfig', options.kubeconfig,
   ];
 }

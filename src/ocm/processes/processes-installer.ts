@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import type { ManagedClusterSpec } from '../../config/schema.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
+import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
+import { AGENT_FEATURE_GATES, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
+import { ensureWebhookCerts } from './webhook-certs.js';
+import { admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
 import { isRunning, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
 import { processesOwnedBy } from '../../process/ownership.js';
@@ -19,20 +23,54 @@ const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
 const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 
-const OCM_BINARIES = ['registration', 'placement', 'registration-operator'] as const;
+const OCM_PROCESS_BINARIES = ['registration', 'placement', 'work', 'addon', 'registration-operator', OCM_WEBHOOK_SERVER] as const;
+const WEBHOOK_SERVERS: readonly WebhookServerName[] = ['registration', 'work', 'addon'];
+const WEBHOOKS_FIELD_MANAGER = 'ocm-lab-webhooks';
 
-interface ProcessDefinition {
+export interface ProcessDefinition {
   id: string;
   cluster: string;
-  binary: (typeof OCM_BINARIES)[number];
+  binary: (typeof OCM_PROCESS_BINARIES)[number];
   args: (listen: string) => string[];
 }
 
-export function hubProcesses(hubName: string, hubKubeconfig: string): ProcessDefinition[] {
-  const common = (listen: string) => [`--kubeconfig=${hubKubeconfig}`, `--namespace=${HUB_NAMESPACE}`, '--disable-leader-election', `--listen=${listen}`];
+export interface HubProcessOptions {
+  hubName: string;
+  hubKubeconfig: string;
+  featureGates: FeatureGates;
+  /** tls.crt/tls.key the webhook servers serve with. */
+  webhookCertDir: string;
+}
+
+export const webhookServerId = (hubName: string, server: WebhookServerName) => `${hubName}/${server}-webhook`;
+
+/**
+ * What the cluster-manager operator of OCM v1.2.0 deploys on a hub, as host processes: the registration,
+ * work and add-on webhook servers, the registration and placement controllers, the add-on manager (while the
+ * AddonManagement gate is on) and the work manager (while ManifestWorkReplicaSet or CleanUpCompletedManifestWork
+ * is on). Webhook servers come first: the others' writes go through them.
+ */
+export function hubProcesses(options: HubProcessOptions): ProcessDefinition[] {
+  const { hubName, hubKubeconfig, featureGates } = options;
+  const gates = (component: HubComponent) => featureGatesFlag(HUB_FEATURE_GATES, component, featureGates);
+  const controller = (listen: string) => [`--kubeconfig=${hubKubeconfig}`, `--namespace=${HUB_NAMESPACE}`, '--disable-leader-election', `--listen=${listen}`];
+  const webhooks = WEBHOOK_SERVERS.map((server): ProcessDefinition => ({
+    id: webhookServerId(hubName, server),
+    cluster: hubName,
+    binary: OCM_WEBHOOK_SERVER,
+    args: (listen) => [server, `--kubeconfig=${hubKubeconfig}`, `--listen=${listen}`, `--cert-dir=${options.webhookCertDir}`, ...(server === 'addon' ? [] : gates(server))],
+  }));
+  const enabled = (component: HubComponent, gate: string) => gateEnabled(HUB_FEATURE_GATES, component, gate, featureGates);
   return [
-    { id: `${hubName}/registration`, cluster: hubName, binary: 'registration', args: (listen) => ['controller', ...common(listen)] },
-    { id: `${hubName}/placement`, cluster: hubName, binary: 'placement', args: (listen) => ['controller', ...common(listen)] },
+    ...webhooks,
+    { id: `${hubName}/registration`, cluster: hubName, binary: 'registration', args: (listen) => ['controller', ...controller(listen), ...gates('registration')] },
+    { id: `${hubName}/placement`, cluster: hubName, binary: 'placement', args: (listen) => ['controller', ...controller(listen)] },
+    ...(enabled('addon', 'AddonManagement')
+      ? [{ id: `${hubName}/addon-manager`, cluster: hubName, binary: 'addon' as const, args: (listen: string) => ['manager', ...controller(listen)] }]
+      : []),
+    ...(enabled('work', 'ManifestWorkReplicaSet') || enabled('work', 'CleanUpCompletedManifestWork')
+      ? [{ id: `${hubName}/work-manager`, cluster: hubName, binary: 'work' as const, args: (listen: string) => ['manager', ...controller(listen), ...gates('work')] }]
+      : []),
   ];
 }
 
@@ -43,6 +81,7 @@ export function klusterletProcess(options: {
   kubeconfig: string;
   bootstrapKubeconfig: string;
   hubKubeconfigDir: string;
+  featureGates: FeatureGates;
 }): ProcessDefinition {
   return {
     id: klusterletId(options.cluster),
@@ -63,8 +102,16 @@ export function klusterletProcess(options: {
       '--workload-source-driver=kube',
       // The work agent does not follow --hub-kubeconfig-dir: point it at the file registration writes there.
       `--workload-source-config=${join(options.hubKubeconfigDir, 'kubeconfig')}`,
+      // The singleton agent runs registration and work: it takes the gates of both.
+      ...featureGatesFlag({ agent: { ...AGENT_FEATURE_GATES.registration, ...AGENT_FEATURE_GATES.work } }, 'agent', options.featureGates),
     ],
   };
+}
+
+/** Whether a recorded process was started as the definition would start it now (same binary, same flags). */
+export function startedAsDefined(record: HostProcessRecord, definition: ProcessDefinition, bin: (name: ProcessDefinition['binary']) => string): boolean {
+  const wanted = definition.args(record.listen);
+  return record.command === bin(definition.binary) && record.args.length === wanted.length && record.args.every((arg, i) => arg === wanted[i]);
 }
 
 /**
@@ -78,7 +125,13 @@ export class ProcessesInstaller implements OcmInstaller {
   readonly capabilities = ProcessesInstaller.capabilities;
 
   constructor(
-    private readonly options: { labName: string; dirs: InstallerDirs; toolchain: Toolchain },
+    private readonly options: {
+      labName: string;
+      dirs: InstallerDirs;
+      toolchain: Toolchain;
+      /** The lab's OCM feature gates: hub components', and the klusterlet agents'. */
+      featureGates: { hub: FeatureGates; agent: FeatureGates };
+    },
   ) {}
 
   private get dirs(): InstallerDirs {
@@ -105,12 +158,47 @@ export class ProcessesInstaller implements OcmInstaller {
     writePrivateFile(this.recordsPath, `${JSON.stringify({ ...this.records(), [record.id]: record }, null, 2)}\n`);
   }
 
+  private hubProcesses(hub: ClusterHandle): ProcessDefinition[] {
+    return hubProcesses({
+      hubName: hub.name,
+      hubKubeconfig: hub.kubeconfig,
+      featureGates: this.options.featureGates.hub,
+      webhookCertDir: join(this.dirs.secrets, 'webhooks', 'serving'),
+    });
+  }
+
+  /**
+   * Prepares the hub as the cluster-manager operator would, starts the webhook servers and registers them
+   * (URLs on 127.0.0.1, trusted through the lab's webhook CA), then the controllers. A process the config
+   * no longer wants (a gate turned off) is stopped; one started with other flags is started again.
+   */
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
+    const { signal } = options;
     const client = new ClusterClient(hub.name, hub.kubeconfig);
-    await prepareHub(client, this.options.toolchain.crdDir, options.signal);
+    await prepareHub(client, this.options.toolchain.crdDir, signal);
     const info = await this.hubInfo(hub, options);
-    for (const definition of hubProcesses(hub.name, hub.kubeconfig)) await this.ensureRunning(definition, options.signal);
+    const certs = ensureWebhookCerts(join(this.dirs.secrets, 'webhooks'));
+    const definitions = this.hubProcesses(hub);
+    const wanted = new Set(definitions.map((d) => d.id));
+    for (const record of Object.values(this.records())) {
+      if (record.cluster === hub.name && !wanted.has(record.id)) await this.forget(record);
+    }
+    const listen = {} as Record<WebhookServerName, string>;
+    for (const server of WEBHOOK_SERVERS) {
+      listen[server] = (await this.ensureRunning(definitions.find((d) => d.id === webhookServerId(hub.name, server))!, signal)).listen;
+    }
+    // A field manager of their own: the CRDs' conversion is a part of objects that prepareHub applies whole.
+    for (const object of [...admissionWebhookObjects(listen, certs.caBundle), ...conversionPatches(listen.addon, certs.caBundle)]) {
+      await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
+    }
+    for (const definition of definitions.filter((d) => d.binary !== OCM_WEBHOOK_SERVER)) await this.ensureRunning(definition, signal);
     return info;
+  }
+
+  private async forget(record: HostProcessRecord): Promise<void> {
+    await stopHostProcess(record);
+    const { [record.id]: _gone, ...rest } = this.records();
+    writePrivateFile(this.recordsPath, `${JSON.stringify(rest, null, 2)}\n`);
   }
 
   async hubInfo(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
@@ -132,6 +220,7 @@ export class ProcessesInstaller implements OcmInstaller {
       kubeconfig: cluster.kubeconfig,
       bootstrapKubeconfig: hub.bootstrapKubeconfig,
       hubKubeconfigDir: this.hubKubeconfigDir(cluster.name),
+      featureGates: this.options.featureGates.agent,
     });
   }
 
@@ -161,10 +250,10 @@ export class ProcessesInstaller implements OcmInstaller {
     await this.startAgent(cluster, hub, options);
   }
 
-  /** Starts the process unless the recorded one is still running and healthy; waits for its /healthz. */
+  /** Starts the process unless the recorded one runs as defined and is healthy; waits for its /healthz. */
   private async ensureRunning(definition: ProcessDefinition, signal?: AbortSignal): Promise<HostProcessRecord> {
     const recorded = this.records()[definition.id];
-    if (recorded && (await probeHealth(recorded)) === 'healthy') return recorded;
+    if (recorded && startedAsDefined(recorded, definition, this.options.toolchain.bin) && (await probeHealth(recorded)) === 'healthy') return recorded;
     if (recorded) await stopHostProcess(recorded);
     throwIfAborted(signal);
 
@@ -186,10 +275,28 @@ export class ProcessesInstaller implements OcmInstaller {
     return record;
   }
 
-  async components(): Promise<ComponentStatus[]> {
-    return Promise.all(
-      Object.values(this.records()).map(async (r) => ({ id: r.id, cluster: r.cluster, pid: r.pid, log: r.log, health: await probeHealth(r) })),
-    );
+  /**
+   * Every process the lab's config wants on these clusters, with its health: 'stopped' when it is not
+   * running (or was never started), 'outdated' when it runs with other flags than the config asks for
+   * (feature gates changed), and every recorded process the config no longer wants, as 'outdated'.
+   */
+  async components(clusters: ClusterHandle[]): Promise<ComponentStatus[]> {
+    const records = this.records();
+    const hub = clusters.find((c) => c.role === 'hub');
+    const bootstrap: HubInfo = { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub?.serverFromClusters ?? '' };
+    const definitions = [...(hub ? this.hubProcesses(hub) : []), ...clusters.filter((c) => c.role === 'managed').map((c) => this.klusterlet(c, bootstrap))];
+    const wanted = new Set(definitions.map((d) => d.id));
+    const statuses = definitions.map(async (definition): Promise<ComponentStatus> => {
+      const record = records[definition.id];
+      if (!record) return { id: definition.id, cluster: definition.cluster, health: 'stopped', detail: 'not started' };
+      const health = await probeHealth(record);
+      const outdated = health !== 'stopped' && !startedAsDefined(record, definition, this.options.toolchain.bin);
+      return { id: record.id, cluster: record.cluster, pid: record.pid, log: record.log, health: outdated ? 'outdated' : health, ...(outdated && { detail: 'runs with other flags than the config asks for (feature gates)' }) };
+    });
+    const unwanted = Object.values(records)
+      .filter((r) => !wanted.has(r.id) && isRunning(r))
+      .map((r): ComponentStatus => ({ id: r.id, cluster: r.cluster, pid: r.pid, log: r.log, health: 'outdated', detail: 'the config no longer asks for it (feature gates)' }));
+    return [...(await Promise.all(statuses)), ...unwanted];
   }
 
   logs(): { id: string; log: string }[] {
@@ -199,7 +306,7 @@ export class ProcessesInstaller implements OcmInstaller {
   /** Stops every recorded process, then any OCM process of this lab the records no longer know (after a crash). */
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.records()).filter(isRunning).map(stopHostProcess));
-    const binaries = new Set(OCM_BINARIES.map((b) => this.options.toolchain.bin(b)));
+    const binaries = new Set(OCM_PROCESS_BINARIES.map((b) => this.options.toolchain.bin(b)));
     const strays = processesOwnedBy(this.dirs.owner).filter((p) => binaries.has(p.args[0]!));
     if (strays.length) await terminate(strays.map((p) => p.pid));
     rmSync(this.recordsPath, { force: true });

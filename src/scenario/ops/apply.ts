@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { StepExecutor } from '../step-context.js';
+import { KubeApiError } from '../../errors.js';
+import { StepFailure, type StepExecutor } from '../step-context.js';
 import type { Step } from '../types.js';
 import { describeObject } from './object-ref.js';
 
@@ -14,6 +15,25 @@ export function stepFieldManager(step: Step): string {
 
 export const apply: StepExecutor<Extract<Step, { op: 'apply' }>> = async (step, { lab, signal }) => {
   const client = lab.client(step.cluster);
-  for (const object of step.objects) await client.apply(object as never, { fieldManager: stepFieldManager(step), signal });
-  return `applied ${step.objects.map(describeObject).join(', ')} on ${step.cluster}`;
+  const fieldManager = stepFieldManager(step);
+  if (step.expectError === undefined) {
+    for (const object of step.objects) await client.apply(object as never, { fieldManager, signal });
+    return `applied ${step.objects.map(describeObject).join(', ')} on ${step.cluster}`;
+  }
+  const refusals: string[] = [];
+  for (const object of step.objects) {
+    const refusal = await client.apply(object as never, { fieldManager, signal }).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!(error instanceof KubeApiError)) throw error;
+        return error.message;
+      },
+    );
+    if (refusal === undefined) throw new StepFailure(`${describeObject(object)} was accepted on ${step.cluster}; expected an error containing ${JSON.stringify(step.expectError)}`);
+    if (!refusal.includes(step.expectError)) {
+      throw new StepFailure(`${describeObject(object)} was refused on ${step.cluster}, but not as expected:\n  expected an error containing ${JSON.stringify(step.expectError)}\n  got: ${refusal}`);
+    }
+    refusals.push(refusal);
+  }
+  return `refused as expected on ${step.cluster}: ${refusals.join('; ')}`;
 };

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     ['bad-clusterset.yaml', 'managedClusters[0].clusterSets[0]', /not a valid cluster set name/, 4],
     ['not-a-mapping.yaml', '', /single YAML mapping/, 1],
     ['bad-accept.yaml', 'managedClusters[0].accept', /must be one of auto, manual/, 4],
+    ['unknown-feature-gate.yaml', 'ocm.featureGates', /unknown hub feature gate "WarpDrive" \(OCM v1\.2\.0 knows: .*ManifestWorkReplicaSet/, 5],
+    ['bad-feature-gate-value.yaml', 'ocm.agentFeatureGates.ClusterClaim', /must be true or false, got string "yes"/, 4],
   ])('%s names the file, line and field', (file, field, message, line) => {
     expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });

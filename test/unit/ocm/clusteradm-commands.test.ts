@@ -9,6 +9,14 @@ describe('clusteradm command lines', () => {
     expect(initArgs('/s/kubeconfigs/hub.yaml', 'v1.2.0')).toEqual(['init', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
+  it('passes the lab\'s hub feature gates to init and its klusterlet gates to join', () => {
+    expect(initArgs('/h.yaml', 'v1.2.0', { ManifestWorkReplicaSet: true, DefaultClusterSet: false })).toEqual([
+      'init', '--bundle-version', 'v1.2.0', '--feature-gates', 'ManifestWorkReplicaSet=true,DefaultClusterSet=false', '--kubeconfig', '/h.yaml',
+    ]);
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', kubeconfig: '/c1.yaml', bundleVersion: 'v1.2.0', featureGates: { RawFeedbackJsonString: true } });
+    expect(join.slice(join.indexOf('--feature-gates'), join.indexOf('--feature-gates') + 2)).toEqual(['--feature-gates', 'RawFeedbackJsonString=true']);
+  });
+
   it('asks for the token as JSON', () => {
     expect(getTokenArgs('/s/kubeconfigs/hub.yaml')).toEqual(['get', 'token', '--output', 'json', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
