@@ -26,13 +26,19 @@ describe('loadScenarios', () => {
   it('loads every built-in scenario (and the demo tour) against the default lab', () => {
     const scenarios = loadScenarios([...findScenarioFiles(['scenarios']), 'scenarios/demo/tour.yaml'], targets);
     expect(scenarios.map((s) => s.name).sort()).toEqual([
+      'addon-template',
+      'claims-taints',
       'clusterset-binding',
+      'default-clusterset',
       'demo-tour',
       'fault-lose-cluster',
       'join-accept',
+      'manifestworkreplicaset',
+      'webhook-rejects',
       'work-delete',
       'work-placement',
       'work-single-cluster',
+      'work-status-feedback',
     ]);
   });
 
