@@ -50,9 +50,9 @@ export function labProcesses(root: string): { pid: number; cmd: string }[] {
 }
 
 /** The OCM host processes a local lab recorded (its installer's processes.json), by id. */
-export function recordedProcesses(stateDir: string): Record<string, { pid: number }> {
+export function recordedProcesses(stateDir: string): Record<string, { pid: number; args: string[] }> {
   try {
-    return JSON.parse(readFileSync(join(stateDir, 'ocm', 'processes.json'), 'utf8')) as Record<string, { pid: number }>;
+    return JSON.parse(readFileSync(join(stateDir, 'ocm', 'processes.json'), 'utf8')) as Record<string, { pid: number; args: string[] }>;
   } catch {
     return {};
   }

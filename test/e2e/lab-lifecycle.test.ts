@@ -156,11 +156,16 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     };
     expect(parsed.healthy).toBe(true);
     expect(parsed.clusters.map((c) => `${c.name}=${c.working}`)).toEqual(['hub=true', 'cluster1=true', 'cluster2=true']);
+    // What a clusteradm-installed hub runs (the work manager only with ManifestWorkReplicaSet on), and the klusterlets.
     expect(parsed.components.map((p) => `${p.id}=${p.health}`).sort()).toEqual([
       'cluster1/klusterlet=healthy',
       'cluster2/klusterlet=healthy',
+      'hub/addon-manager=healthy',
+      'hub/addon-webhook=healthy',
       'hub/placement=healthy',
+      'hub/registration-webhook=healthy',
       'hub/registration=healthy',
+      'hub/work-webhook=healthy',
     ]);
     expect(parsed.managedClusters.map((m) => `${m.name}=${m.available}`)).toEqual(['cluster1=True', 'cluster2=True']);
   });
@@ -168,12 +173,40 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
   it('a second up changes nothing: same processes, same clusters', async () => {
     const before = labProcesses(stateDir).map((p) => p.pid).sort();
     const recordedBefore = recordedProcesses(stateDir);
-    expect(Object.keys(recordedBefore)).toHaveLength(4);
+    expect(Object.keys(recordedBefore)).toHaveLength(8);
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toContain('healthy, nothing to do');
     expect(recordedProcesses(stateDir)).toEqual(recordedBefore);
     expect(labProcesses(stateDir).map((p) => p.pid).sort()).toEqual(before);
+  });
+
+  it('a changed feature gate: status names the components it changes, up applies it and restarts only those', async () => {
+    const before = recordedProcesses(stateDir);
+    writeFileSync(config, CONFIG.replace('hub:\n', 'ocm:\n  featureGates: {ManifestWorkReplicaSet: true}\n  agentFeatureGates: {RawFeedbackJsonString: true}\nhub:\n'));
+    try {
+      const status = await lab('status');
+      expect(status.exitCode, status.all).toBe(1);
+      expect(status.stdout).toMatch(/hub\/work-webhook\s+outdated/);
+      expect(status.stdout).toMatch(/cluster1\/klusterlet\s+outdated/);
+      expect(status.stdout).toMatch(/hub\/work-manager\s+stopped/);
+
+      const up = await lab('up');
+      expect(up.exitCode, up.all).toBe(0);
+      const after = recordedProcesses(stateDir);
+      expect(after['hub/work-webhook']!.args).toContain('--feature-gates=ManifestWorkReplicaSet=true');
+      expect(after['hub/work-manager']!.args).toContain('--feature-gates=ManifestWorkReplicaSet=true');
+      expect(after['cluster2/klusterlet']!.args).toContain('--feature-gates=RawFeedbackJsonString=true');
+      const restarted = Object.keys(after).filter((id) => after[id]!.pid !== before[id]?.pid).sort();
+      expect(restarted).toEqual(['cluster1/klusterlet', 'cluster2/klusterlet', 'hub/work-manager', 'hub/work-webhook']);
+      expect((await lab('status')).exitCode).toBe(0);
+    } finally {
+      writeFileSync(config, CONFIG);
+    }
+    // Back to the config's gates: the work manager goes again.
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(Object.keys(recordedProcesses(stateDir)).sort()).toEqual(Object.keys(before).sort());
   });
 
   it('down leaves no process and no state; a second down is a no-op', async () => {
