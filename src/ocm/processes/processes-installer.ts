@@ -5,7 +5,7 @@ import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
 import { AGENT_FEATURE_GATES, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
-import { ensureWebhookCerts } from './webhook-certs.js';
+import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
 import { admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
 import { isRunning, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
@@ -115,8 +115,8 @@ export function startedAsDefined(record: HostProcessRecord, definition: ProcessD
 }
 
 /**
- * OCM without pods: the hub's registration and placement controllers and one klusterlet agent
- * per managed cluster run as host processes. Each has its own log file and its own health port on
+ * OCM without pods: every hub component (see hubProcesses) and one klusterlet agent per managed
+ * cluster run as host processes. Each has its own log file and its own health port on
  * 127.0.0.1, carries the lab's owner marker, and is recorded in this installer's own
  * processes.json so `status`, `up` and `down` find it.
  */
@@ -163,8 +163,12 @@ export class ProcessesInstaller implements OcmInstaller {
       hubName: hub.name,
       hubKubeconfig: hub.kubeconfig,
       featureGates: this.options.featureGates.hub,
-      webhookCertDir: join(this.dirs.secrets, 'webhooks', 'serving'),
+      webhookCertDir: servingCertDir(this.webhookDir),
     });
+  }
+
+  private get webhookDir(): string {
+    return join(this.dirs.secrets, 'webhooks');
   }
 
   /**
@@ -177,7 +181,7 @@ export class ProcessesInstaller implements OcmInstaller {
     const client = new ClusterClient(hub.name, hub.kubeconfig);
     await prepareHub(client, this.options.toolchain.crdDir, signal);
     const info = await this.hubInfo(hub, options);
-    const certs = ensureWebhookCerts(join(this.dirs.secrets, 'webhooks'));
+    const certs = ensureWebhookCerts(this.webhookDir);
     const definitions = this.hubProcesses(hub);
     const wanted = new Set(definitions.map((d) => d.id));
     for (const record of Object.values(this.records())) {

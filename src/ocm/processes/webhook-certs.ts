@@ -48,6 +48,9 @@ function stillValid(path: string): boolean {
   }
 }
 
+/** Where ensureWebhookCerts(dir) puts tls.crt and tls.key. */
+export const servingCertDir = (dir: string) => join(dir, 'serving');
+
 /**
  * The lab's webhook CA and one serving certificate for 127.0.0.1, under `dir` (0600 files in 0700 folders),
  * made on first use and made anew when missing, unreadable or close to expiry. The API server trusts the
@@ -55,7 +58,7 @@ function stillValid(path: string): boolean {
  */
 export function ensureWebhookCerts(dir: string): WebhookCerts {
   const caPath = join(dir, 'ca.crt');
-  const certDir = join(dir, 'serving');
+  const certDir = servingCertDir(dir);
   const certPath = join(certDir, 'tls.crt');
   if (!stillValid(caPath) || !stillValid(certPath)) {
     const ca = newKeyPair('ocm-lab webhook CA', undefined, [
