@@ -42,9 +42,8 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
   };
 }
 
-/** What a lab of this provider can do: its provider's and its installer's capabilities. */
-export function capabilitiesOf(provider: ProviderKind): LabCapabilities {
-  return provider === 'kind'
-    ? { provider, ...KindProvider.capabilities, ...ClusteradmInstaller.capabilities }
-    : { provider, ...LocalProvider.capabilities, ...ProcessesInstaller.capabilities };
+/** What a lab of this provider and config can do: its provider's and its installer's capabilities, and its hub gates. */
+export function capabilitiesOf(provider: ProviderKind, spec: LabSpec): LabCapabilities {
+  const parts = provider === 'kind' ? { ...KindProvider.capabilities, ...ClusteradmInstaller.capabilities } : { ...LocalProvider.capabilities, ...ProcessesInstaller.capabilities };
+  return { provider, ...parts, hubFeatureGates: spec.ocm.featureGates };
 }

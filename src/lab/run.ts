@@ -18,7 +18,7 @@ import { upLocked, type UpResult } from './up.js';
  */
 export function validateForLab(spec: LabSpec, scenarios: Scenario[]): ProviderKind | undefined {
   const provider = labStore(spec).tryRead()?.provider ?? (spec.provider === 'auto' ? undefined : spec.provider);
-  if (provider) checkCapabilities(scenarios, capabilitiesOf(provider));
+  if (provider) checkCapabilities(scenarios, capabilitiesOf(provider, spec));
   return provider;
 }
 

@@ -13,7 +13,7 @@ export class LabScenarioAccess implements ScenarioLab {
   readonly capabilities: LabCapabilities;
 
   constructor(private readonly lab: OpenLab) {
-    this.capabilities = capabilitiesOf(lab.parts.provider.name);
+    this.capabilities = capabilitiesOf(lab.parts.provider.name, lab.spec);
   }
 
   get name(): string {

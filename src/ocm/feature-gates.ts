@@ -22,6 +22,11 @@ export const AGENT_FEATURE_GATES = {
   work: { ExecutorValidatingCaches: false, RawFeedbackJsonString: false },
 } as const satisfies Record<string, Record<string, boolean>>;
 
+/** Kinds a hub serves only while a gate is on: the work manager acts on ManifestWorkReplicaSets only with its gate. */
+export const HUB_GATED_KINDS: Readonly<Record<string, { apiGroup: string; component: HubComponent; gate: string }>> = {
+  ManifestWorkReplicaSet: { apiGroup: 'work.open-cluster-management.io', component: 'work', gate: 'ManifestWorkReplicaSet' },
+};
+
 export type HubComponent = keyof typeof HUB_FEATURE_GATES;
 export type AgentComponent = keyof typeof AGENT_FEATURE_GATES;
 

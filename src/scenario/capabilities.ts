@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { gateEnabled, HUB_FEATURE_GATES, HUB_GATED_KINDS, type FeatureGates } from '../ocm/feature-gates.js';
 import type { Scenario, Step } from './types.js';
 
 /** What the lab under test can do beyond the Kubernetes API; decided by its provider and installer. */
@@ -8,6 +9,20 @@ export interface LabCapabilities {
   controlPlaneFaults: boolean;
   agentFaults: boolean;
   freshJoin: boolean;
+  /** The hub feature gates the lab's config sets (OCM's defaults for the rest). */
+  hubFeatureGates: FeatureGates;
+}
+
+/** A hub gate an `apply` step's objects need and the lab leaves off. */
+function missingGate(step: Step, gates: FeatureGates): string | undefined {
+  if (step.op !== 'apply' || step.expectError !== undefined) return undefined;
+  for (const object of step.objects) {
+    const needs = typeof object.kind === 'string' ? HUB_GATED_KINDS[object.kind] : undefined;
+    if (needs && String(object.apiVersion).startsWith(`${needs.apiGroup}/`) && !gateEnabled(HUB_FEATURE_GATES, needs.component, needs.gate, gates)) {
+      return `applies a ${object.kind}, which the hub acts on only with the feature gate ${needs.gate}: set ocm.featureGates.${needs.gate}: true in the lab config`;
+    }
+  }
+  return undefined;
 }
 
 /** Why this lab cannot run the step, or undefined when it can. */
@@ -24,15 +39,11 @@ export function checkCapabilities(scenarios: Scenario[], caps: LabCapabilities):
   for (const scenario of scenarios) {
     for (const step of [...scenario.steps, ...scenario.cleanup]) {
       const what = missing(step, caps);
-      if (!what) continue;
-      issues.push({
-        file: relative(process.cwd(), step.source.file) || step.source.file,
-        line: step.source.line,
-        column: 1,
-        field: step.op,
-        message: `step "${step.name}" needs ${what}, which the ${caps.provider} provider cannot do`,
-      });
+      const gate = missingGate(step, caps.hubFeatureGates);
+      const message = what ? `step "${step.name}" needs ${what}, which the ${caps.provider} provider cannot do` : gate && `step "${step.name}" ${gate}`;
+      if (!message) continue;
+      issues.push({ file: relative(process.cwd(), step.source.file) || step.source.file, line: step.source.line, column: 1, field: step.op, message });
     }
   }
-  if (issues.length) throw new ConfigError(issues, 'run these scenarios on a lab whose provider supports them, or leave them out (--select)');
+  if (issues.length) throw new ConfigError(issues, 'run these scenarios on a lab that can run them, or leave them out (--select)');
 }

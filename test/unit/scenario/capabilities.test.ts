@@ -5,7 +5,7 @@ import { checkCapabilities, type LabCapabilities } from '../../../src/scenario/c
 import { loadScenarios } from '../../../src/scenario/load.js';
 
 const REPO = join(import.meta.dirname, '../../..');
-const everything: LabCapabilities = { provider: 'test', controlPlaneFaults: true, agentFaults: true, freshJoin: true };
+const everything: LabCapabilities = { provider: 'test', controlPlaneFaults: true, agentFaults: true, freshJoin: true, hubFeatureGates: { ManifestWorkReplicaSet: true } };
 
 // A made-up lab's capabilities: both real providers can do every step today, so only this tests the refusal.
 describe('a scenario step the lab cannot do', () => {
@@ -29,5 +29,19 @@ describe('a scenario step the lab cannot do', () => {
     expect(issues[0]!.message).toMatch(/needs a fresh join, which the test provider cannot do/);
     expect(issues[1]!.message).toMatch(/needs stopping and starting a klusterlet agent/);
     expect((error as ConfigError).exitCode).toBe(2);
+  });
+
+  it('a ManifestWorkReplicaSet on a lab without the hub gate ManifestWorkReplicaSet is rejected at its step, saying which gate to set', () => {
+    const scenarios = loadScenarios([join(REPO, 'scenarios/manifestworkreplicaset.yaml')]);
+    expect(() => checkCapabilities(scenarios, everything)).not.toThrow();
+    let error: unknown;
+    try {
+      checkCapabilities(scenarios, { ...everything, hubFeatureGates: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    const issues = (error as ConfigError).issues;
+    expect(issues.map((i) => `${i.file}:${i.line} ${i.field}`)).toEqual(['scenarios/manifestworkreplicaset.yaml:11 apply']);
+    expect(issues[0]!.message).toMatch(/applies a ManifestWorkReplicaSet, which the hub acts on only with the feature gate ManifestWorkReplicaSet: set ocm\.featureGates\.ManifestWorkReplicaSet: true/);
   });
 });
