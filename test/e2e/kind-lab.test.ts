@@ -82,7 +82,8 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     const hubOperator = await running('hub', 'open-cluster-management');
     const hubPods = await running('hub', 'open-cluster-management-hub');
     expect(hubOperator.join(' ')).toMatch(/cluster-manager/);
-    for (const part of ['registration', 'placement', 'work-webhook', 'addon-manager']) expect(hubPods.join(' '), part).toContain(part);
+    // work-controller: the work manager, which the operator runs because the config turns on ManifestWorkReplicaSet.
+    for (const part of ['registration', 'placement', 'work-webhook', 'addon-manager', 'work-controller']) expect(hubPods.join(' '), part).toContain(part);
     for (const cluster of ['cluster1', 'cluster2']) {
       expect((await running(cluster, 'open-cluster-management')).join(' ')).toMatch(/klusterlet/);
       expect((await running(cluster, 'open-cluster-management-agent')).join(' ')).toMatch(/klusterlet/);
