@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
@@ -130,6 +130,29 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect(up.stdout).toContain('healthy, nothing to do');
     expect((await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-')).sort()).toEqual(before.sort());
   });
+
+  it('a changed klusterlet feature gate: status reports it, up writes it into the Klusterlets as clusteradm would and the agents roll', async () => {
+    const workAgentArgs = async () => {
+      const deployment = await client(kubeconfigOf('cluster1'), AppsV1Api).readNamespacedDeployment({ namespace: 'open-cluster-management-agent', name: 'klusterlet-work-agent' });
+      return deployment.spec?.template.spec?.containers[0]?.args ?? [];
+    };
+    expect(await workAgentArgs()).not.toContain('--feature-gates=RawFeedbackJsonString=true');
+    writeFileSync(config, CONFIG.replace('ocm:\n', 'ocm:\n  agentFeatureGates: {RawFeedbackJsonString: true}\n'));
+    try {
+      const status = await lab('status');
+      expect(status.exitCode, status.all).toBe(1);
+      expect(status.stdout).toMatch(/cluster1\/klusterlet\s+outdated\s+Klusterlet feature gates of workConfiguration differ/);
+      const up = await lab('up');
+      expect(up.exitCode, up.all).toBe(0);
+      await expect.poll(workAgentArgs, { timeout: 60_000, interval: 1000 }).toContain('--feature-gates=RawFeedbackJsonString=true');
+      expect((await lab('status')).exitCode).toBe(0);
+    } finally {
+      writeFileSync(config, CONFIG);
+    }
+    const back = await lab('up');
+    expect(back.exitCode, back.all).toBe(0);
+    await expect.poll(workAgentArgs, { timeout: 60_000, interval: 1000 }).not.toContain('--feature-gates=RawFeedbackJsonString=true');
+  }, 900_000);
 
   // Last before down: the suite turns on hub feature gates and leaves its cluster set behind, as upstream.
   it("OCM's own e2e suite (placement, work agent, webhooks, cluster sets, ManifestWorkReplicaSet, ...) passes against the lab's hub and cluster1", async () => {

@@ -134,7 +134,14 @@ export class ClusteradmInstaller implements OcmInstaller {
     if (!drift.length) return;
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
     const spec = Object.fromEntries(this.wantedGates(cluster.role).filter((w) => drift.includes(w.field)).map(({ field, gates }) => [field, { featureGates: gates }]));
-    await new ClusterClient(cluster.name, cluster.kubeconfig).mergePatch(cr, { spec }, signal);
+    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    await client.mergePatch(cr, { spec }, signal);
+    // Until the operator has acted on it, its Deployments still carry the old flags.
+    await client.waitFor<KubernetesObject & { status?: { observedGeneration?: number } }, true>(
+      cr,
+      ([object]) => ((object?.status?.observedGeneration ?? 0) >= (object?.metadata?.generation ?? 1) ? true : undefined),
+      { timeoutMs: SCALE_TIMEOUT_MS, description: `the ${cr.kind} operator on ${cluster.name} to act on the new feature gates`, signal },
+    );
   }
 
   /**
@@ -172,7 +179,7 @@ export class ClusteradmInstaller implements OcmInstaller {
         const fields = await this.gateDrift(cluster, options.signal).catch(() => []);
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
         return fields.length
-          ? [{ id: `${cluster.name}/${cr.kind} ${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `feature gates of ${fields.join(', ')} differ from the config` }]
+          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} feature gates of ${fields.join(', ')} differ from the config` }]
           : [];
       }),
     );
