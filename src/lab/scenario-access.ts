@@ -3,7 +3,7 @@ import { ClusterClient } from '../kube/cluster-client.js';
 import { labelManagedCluster } from '../ocm/cluster-sets.js';
 import type { ClusterHandle } from '../providers/provider.js';
 import type { LabCapabilities } from '../scenario/capabilities.js';
-import type { ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
+import type { DiagnosticSources, ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
 import { capabilitiesOf } from './lab-parts.js';
 import type { OpenLab } from './open-lab.js';
 
@@ -90,7 +90,12 @@ export class LabScenarioAccess implements ScenarioLab {
     await installer.rejoin(this.handle(cluster), await installer.hubInfo(hub, { signal }), hub, { signal });
   }
 
-  logs(): { id: string; log: string }[] {
-    return this.lab.parts.installer.logs();
+  diagnosticSources(): DiagnosticSources {
+    const { provider, installer } = this.lab.parts;
+    return {
+      processLogs: installer.logs(),
+      podNamespaces: installer.podNamespaces,
+      exportNodeLogs: (cluster, dir) => provider.exportLogs(cluster, dir),
+    };
   }
 }

@@ -60,6 +60,8 @@ export interface OcmInstaller {
   components(clusters: ClusterHandle[], options?: CallOptions): Promise<ComponentStatus[]>;
   /** Logs of what the installer runs on this host, for diagnostics. */
   logs(): { id: string; log: string }[];
+  /** Namespaces where OCM's own pods run, by cluster role (none when OCM runs as host processes). */
+  readonly podNamespaces: { hub: string[]; managed: string[] };
   /** Stops everything the installer started on this host, recorded or not. */
   stop(): Promise<void>;
   /** Stops the klusterlet agent of one managed cluster (fault injection). */

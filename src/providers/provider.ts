@@ -66,4 +66,9 @@ export interface ClusterProvider {
   stop(name: string, options?: CallOptions): Promise<void>;
   /** Starts a stopped control plane and waits until the cluster works again. */
   start(name: string, options?: CallOptions): Promise<void>;
+  /**
+   * Writes the logs of the cluster's nodes and control plane into `dir` as the provider has them (kind:
+   * `kind export logs`; local: the control plane's component logs), for a diagnostics bundle.
+   */
+  exportLogs(name: string, dir: string, options?: CallOptions): Promise<void>;
 }

@@ -7,13 +7,18 @@ import { rawRequest } from '../kube/raw-request.js';
 import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
 import { tailFile } from '../process/log-tail.js';
 import { CancelledError } from '../process/abort.js';
+import { collectNodeLogs, collectOcmPods } from './cluster-logs.js';
 
 export interface DiagnosticsOptions {
   /** Folder of the bundle; created 0700, every file in it 0600. */
   dir: string;
   clusters: { name: string; role: 'hub' | 'managed'; kubeconfig: string }[];
   processLogs: { id: string; log: string }[];
-  /** Lines kept from the end of each process log (default 200). */
+  /** Namespaces of OCM's own pods by cluster role (none where OCM runs as host processes). */
+  podNamespaces?: { hub: string[]; managed: string[] };
+  /** Exports what the provider has of a cluster's node logs into a folder. */
+  exportNodeLogs?: (cluster: string, dir: string) => Promise<void>;
+  /** Lines kept from the end of each process and pod log (default 200). */
   tailLines?: number;
 }
 
@@ -238,7 +243,17 @@ async function collect(client: ClusterClient, folder: string, collector: Collect
   return { file: collector.file, summary: `${describeRef(collector)}: ${summary}` };
 }
 
-async function collectCluster(root: string, cluster: DiagnosticsOptions['clusters'][number]): Promise<ClusterReport> {
+async function collectCluster(root: string, cluster: DiagnosticsOptions['clusters'][number], options: DiagnosticsOptions): Promise<ClusterReport> {
+  const report = await collectClusterObjects(root, cluster, options);
+  // Node logs come from the provider, not the API server: worth having most when the cluster does not answer.
+  if (options.exportNodeLogs) {
+    const exportNodeLogs = options.exportNodeLogs;
+    report.files.push(...(await collectNodeLogs(join(root, report.folder), (dir) => exportNodeLogs(cluster.name, dir))));
+  }
+  return report;
+}
+
+async function collectClusterObjects(root: string, cluster: DiagnosticsOptions['clusters'][number], options: DiagnosticsOptions): Promise<ClusterReport> {
   const folder = join(root, safeName(cluster.name));
   const report: ClusterReport = { name: cluster.name, role: cluster.role, folder: safeName(cluster.name), files: [] };
   const fail = (what: string, error: unknown) => {
@@ -273,6 +288,8 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
     }
     const collectors = [EVENTS, ...(cluster.role === 'hub' ? HUB : MANAGED)];
     report.files.push(...(await Promise.all(collectors.map((collector) => collect(client, folder, collector)))));
+    const podNamespaces = options.podNamespaces?.[cluster.role] ?? [];
+    report.files.push(...(await collectOcmPods(client, folder, podNamespaces, options.tailLines ?? DEFAULT_TAIL_LINES)));
   } catch (error) {
     fail(`collecting from ${cluster.name} failed`, error);
   }
@@ -303,7 +320,8 @@ function readme(collectedAt: string, clusters: ClusterReport[], logs: FileEntry[
     '',
     'Secrets and kubeconfigs are never collected. metadata.managedFields and last-applied annotations are removed,',
     'CertificateSigningRequests lack spec.request and status.certificate, and Secrets inside ManifestWorks keep',
-    'their keys only. A kind a cluster does not serve is noted in its file; an unreachable cluster has error.txt.',
+    'their keys only. In pod and node logs, PEM blocks, tokens and credential fields are redacted. A kind a',
+    'cluster does not serve is noted in its file; an unreachable cluster has error.txt.',
     '',
   ];
   for (const cluster of clusters) {
@@ -317,14 +335,15 @@ function readme(collectedAt: string, clusters: ClusterReport[], logs: FileEntry[
 
 /**
  * Writes a diagnostics bundle for a failed scenario: per cluster its recent events and the OCM objects
- * (hub) or applied work, deployments and pods (managed), plus the tail of every process log and a README.
+ * (hub) or applied work, deployments and pods (managed), OCM's pods with their logs and the provider's node
+ * logs, plus the tail of every process log and a README.
  * A cluster that is down or a kind that is not served is noted, never fatal. Returns `options.dir`.
  */
 export async function collectDiagnostics(options: DiagnosticsOptions): Promise<string> {
   const dir = options.dir;
   const collectedAt = new Date().toISOString();
   mkdirPrivate(dir);
-  const clusters = await Promise.all(options.clusters.map((cluster) => collectCluster(dir, cluster)));
+  const clusters = await Promise.all(options.clusters.map((cluster) => collectCluster(dir, cluster, options)));
   const logs = collectLogs(dir, options.processLogs, options.tailLines ?? DEFAULT_TAIL_LINES);
   writePrivateFile(join(dir, 'README.txt'), readme(collectedAt, clusters, logs));
   return dir;

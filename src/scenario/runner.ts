@@ -92,7 +92,7 @@ async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, prog
   if (result.outcome === 'failed') {
     const dir = join(options.diagnosticsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${scenario.name}`);
     try {
-      result.diagnostics = await collectDiagnostics({ dir, clusters: lab.clusters(), processLogs: lab.logs() });
+      result.diagnostics = await collectDiagnostics({ dir, clusters: lab.clusters(), ...lab.diagnosticSources() });
       progress.output(id, `diagnostics: ${relative(process.cwd(), result.diagnostics) || result.diagnostics}`);
     } catch (error) {
       progress.output(id, `diagnostics could not be collected: ${errorMessage(error)}`);

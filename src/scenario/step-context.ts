@@ -30,8 +30,15 @@ export interface ScenarioLab {
   fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void>;
   /** The cluster leaves and joins again as a new cluster would; afterwards its CSR waits for acceptance. */
   rejoin(cluster: string, signal?: AbortSignal): Promise<void>;
-  /** Logs of what the lab runs on this host, for a diagnostics bundle. */
-  logs(): { id: string; log: string }[];
+  /** Where a diagnostics bundle finds the lab's logs. */
+  diagnosticSources(): DiagnosticSources;
+}
+
+/** Logs of what the lab runs on this host, where OCM's pods run, and the provider's node logs. */
+export interface DiagnosticSources {
+  processLogs: { id: string; log: string }[];
+  podNamespaces: { hub: string[]; managed: string[] };
+  exportNodeLogs: (cluster: string, dir: string) => Promise<void>;
 }
 
 /** What one step runs with: the lab, the time it has, and a signal that cancels it when that time is up. */

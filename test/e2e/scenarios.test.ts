@@ -33,8 +33,8 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     dir,
     config,
     bootstrapKubeconfig: join(dir, '.lab/ocm-lab/secrets/bootstrap-hub.kubeconfig'),
-    // The local provider runs OCM as host processes: the bundle has their log tails.
-    diagnosticsFiles: ['logs/hub-registration.log', 'logs/cluster1-klusterlet.log'],
+    // The local provider runs OCM as host processes: the bundle has their log tails, and the control planes' logs.
+    diagnosticsFiles: ['logs/hub-registration.log', 'logs/hub-work-webhook.log', 'logs/cluster1-klusterlet.log', /^cluster1\/node-logs\/kube-apiserver\.log$/],
     timeoutMs: 900_000,
   });
 

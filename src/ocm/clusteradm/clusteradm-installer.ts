@@ -15,7 +15,7 @@ import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, Oc
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
 import { initArgs, joinArgs } from './commands.js';
-import { operatorDeployments, type Deployment } from './operator-deployments.js';
+import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
@@ -72,6 +72,7 @@ type OperatorSpec = Record<string, { featureGates?: OperatorFeatureGate[] } | un
 export class ClusteradmInstaller implements OcmInstaller {
   static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
   readonly capabilities = ClusteradmInstaller.capabilities;
+  readonly podNamespaces = { hub: [...OCM_NAMESPACES.hub], managed: [...OCM_NAMESPACES.managed] };
 
   constructor(private readonly options: ClusteradmInstallerOptions) {}
 

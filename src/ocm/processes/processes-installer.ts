@@ -123,6 +123,7 @@ export function startedAsDefined(record: HostProcessRecord, definition: ProcessD
 export class ProcessesInstaller implements OcmInstaller {
   static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
   readonly capabilities = ProcessesInstaller.capabilities;
+  readonly podNamespaces = { hub: [], managed: [] };
 
   constructor(
     private readonly options: {

@@ -60,6 +60,8 @@ interface KindKubeconfig {
  * by node name on the shared `kind` network. A cluster belongs to the lab whose state dir its
  * node mounts, so two labs (or two checkouts with the same lab name) never adopt each other's.
  */
+const EXPORT_LOGS_TIMEOUT_MS = 120_000;
+
 export class KindProvider implements ClusterProvider {
   readonly name = 'kind' as const;
   static readonly capabilities: ProviderCapabilities = { controlPlaneFaults: true };
@@ -225,6 +227,10 @@ export class KindProvider implements ClusterProvider {
   }
 
   /** Deletes the cluster only when this lab owns it: a same-named cluster of another lab is left alone. */
+  async exportLogs(name: string, dir: string, options: CallOptions = {}): Promise<void> {
+    await this.kind(['export', 'logs', dir, '--name', this.kindName(name)], { timeoutMs: EXPORT_LOGS_TIMEOUT_MS, signal: options.signal });
+  }
+
   async delete(name: string, options: CallOptions = {}): Promise<void> {
     if ((await this.ownedKindNames(options.signal)).includes(this.kindName(name))) await this.deleteKind(this.kindName(name), name, options.signal);
     rmSync(this.kubeconfigPath(name), { force: true });

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { errorMessage, LabError } from '../../errors.js';
@@ -264,6 +264,13 @@ export class LocalProvider implements ClusterProvider {
     return new LabError(`cluster ${name} cannot run pods: ${problems.join('; ')}\nkwok's last log lines:\n${tailFileOr(log, 5, '(no log)')}`, {
       hint: `see ${log}; ./lab up tries again`,
     });
+  }
+
+  /** kwokctl keeps each component's log (etcd, kube-apiserver, ..., kwok) in the cluster's logs folder. */
+  async exportLogs(name: string, dir: string): Promise<void> {
+    const logs = join(this.clusterDir(name), 'logs');
+    if (!existsSync(logs)) return;
+    for (const file of readdirSync(logs)) copyFileSync(join(logs, file), join(dir, file));
   }
 
   async delete(name: string, options: CallOptions = {}): Promise<void> {
