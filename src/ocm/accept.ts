@@ -2,6 +2,8 @@ import type { ClusterClient } from '../kube/cluster-client.js';
 import { run } from '../process/run.js';
 import { acceptArgs } from './clusteradm/commands.js';
 import {
+  CONDITION_AVAILABLE,
+  conditionStatus,
   CSR,
   CSR_CLUSTER_LABEL,
   isCsrPending,
@@ -20,19 +22,20 @@ export interface AcceptOptions {
 /**
  * Accepts a joining cluster the way a user does: waits (watching) until its registration agent's CSR
  * is pending on the hub, then runs the real `clusteradm accept`, then waits for hubAcceptsClient.
- * A cluster that is already accepted and has no pending CSR is left alone.
+ * A cluster that is accepted and available is left alone. One that is accepted but not available may have
+ * an agent that lost its hub credentials and asks again with a new CSR (a klusterlet joined anew, say):
+ * that CSR is approved as soon as it appears, unless the cluster becomes available first.
  */
 export async function acceptCluster(hub: ClusterClient, name: string, options: AcceptOptions): Promise<void> {
   const { signal } = options;
   const cluster = await hub.read<ManagedCluster>(managedClusterRef(name), signal);
   const pendingNow = (await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)).some(isCsrPending);
-  if (cluster?.spec?.hubAcceptsClient && !pendingNow) return;
+  if (cluster?.spec?.hubAcceptsClient && !pendingNow) {
+    if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
+    if ((await pendingCsrOrAvailable(hub, name, options)) === 'available') return;
+  }
 
-  await hub.waitFor<CertificateSigningRequest, true>(
-    CSR,
-    (csrs) => (csrs.some(isCsrPending) ? true : undefined),
-    { timeoutMs: options.timeoutMs, description: `a pending CSR from cluster ${name}`, labelSelector: `${CSR_CLUSTER_LABEL}=${name}`, signal },
-  );
+  await waitForPendingCsr(hub, name, options);
   // The agent creates its CSR and its ManagedCluster independently; clusteradm accept needs both.
   await hub.waitFor<ManagedCluster, true>(managedClusterRef(name), ([mc]) => (mc ? true : undefined), {
     timeoutMs: options.timeoutMs,
@@ -45,4 +48,31 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     ([mc]) => (mc?.spec?.hubAcceptsClient ? true : undefined),
     { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be accepted`, signal },
   );
+}
+
+function waitForPendingCsr(hub: ClusterClient, name: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<'csr'> {
+  return hub.waitFor<CertificateSigningRequest, 'csr'>(CSR, (csrs) => (csrs.some(isCsrPending) ? 'csr' : undefined), {
+    timeoutMs: options.timeoutMs,
+    description: `a pending CSR from cluster ${name}`,
+    labelSelector: `${CSR_CLUSTER_LABEL}=${name}`,
+    signal: options.signal,
+  });
+}
+
+/** Watches for whichever comes first: a pending CSR of the cluster, or the cluster Available; stops the other watch. */
+async function pendingCsrOrAvailable(hub: ClusterClient, name: string, options: AcceptOptions): Promise<'csr' | 'available'> {
+  const loser = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, loser.signal]) : loser.signal;
+  const available = hub.waitFor<ManagedCluster, 'available'>(
+    managedClusterRef(name),
+    ([mc]) => (conditionStatus(mc, CONDITION_AVAILABLE) === 'True' ? 'available' : undefined),
+    { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be available, or a new CSR from its agent`, signal },
+  );
+  const csr = waitForPendingCsr(hub, name, { timeoutMs: options.timeoutMs, signal });
+  try {
+    return await Promise.race([available, csr]);
+  } finally {
+    loser.abort();
+    await Promise.allSettled([available, csr]);
+  }
 }
