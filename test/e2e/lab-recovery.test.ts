@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findToolchain } from '../../src/toolchain/toolchain.js';
 import { LAB, labCli, labProcesses, recordedProcesses } from './helpers.js';
 
 const CONFIG = `
@@ -72,6 +73,25 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
     expect(up.stdout).toContain('completing it');
     const after = recordedProcesses(stateDir)['cluster1/klusterlet']!.pid;
     expect(after).not.toBe(before);
+    expect((await lab('status')).exitCode).toBe(0);
+  });
+
+  it('a klusterlet that lost its hub credentials asks again with a new CSR, and up approves it', async () => {
+    const kubectl = (kubeconfig: string, ...args: string[]) =>
+      execa(join(findToolchain()!.dir, 'bin', 'kubectl'), ['--kubeconfig', kubeconfig, ...args]).then((r) => r.stdout);
+    const hub = join(stateDir, 'kubeconfigs', 'hub.yaml');
+    const approved = async () =>
+      (await kubectl(hub, 'get', 'csr', '-l', 'open-cluster-management.io/cluster-name=cluster1', '-o', 'jsonpath={range .items[*]}{.status.conditions[0].type}{"\\n"}{end}'))
+        .split('\n')
+        .filter((type) => type === 'Approved').length;
+    const approvedBefore = await approved();
+    process.kill(recordedProcesses(stateDir)['cluster1/klusterlet']!.pid, 'SIGKILL');
+    rmSync(join(stateDir, 'ocm', 'cluster1', 'hub-kubeconfig'), { recursive: true, force: true });
+    await kubectl(join(stateDir, 'kubeconfigs', 'cluster1.yaml'), 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
+
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(await approved()).toBe(approvedBefore + 1);
     expect((await lab('status')).exitCode).toBe(0);
   });
 
