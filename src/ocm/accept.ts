@@ -30,7 +30,8 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
   const { signal } = options;
   const cluster = await hub.read<ManagedCluster>(managedClusterRef(name), signal);
   const pendingNow = (await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)).some(isCsrPending);
-  if (cluster?.spec?.hubAcceptsClient && !pendingNow) {
+  const rebootstrapping = !!cluster?.spec?.hubAcceptsClient;
+  if (rebootstrapping && !pendingNow) {
     if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
     if ((await pendingCsrOrAvailable(hub, name, options)) === 'available') return;
   }
@@ -42,7 +43,8 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     description: `ManagedCluster ${name} to be created by its agent`,
     signal,
   });
-  await run(options.clusteradm, acceptArgs(name, options.hubKubeconfig), { timeoutMs: 60_000, signal });
+  // An accepted cluster asking again is the lab's own agent with new credentials, not a second cluster of that name.
+  await run(options.clusteradm, acceptArgs(name, options.hubKubeconfig, { approveEveryRequester: rebootstrapping }), { timeoutMs: 60_000, signal });
   await hub.waitFor<ManagedCluster, true>(
     managedClusterRef(name),
     ([mc]) => (mc?.spec?.hubAcceptsClient ? true : undefined),

@@ -35,6 +35,11 @@ export function joinArgs(options: {
   ];
 }
 
-export function acceptArgs(clusterName: string, hubKubeconfig: string): string[] {
-  return ['accept', '--clusters', clusterName, '--kubeconfig', hubKubeconfig];
+/**
+ * `approveEveryRequester`: clusteradm refuses a cluster whose CSRs (approved ones included) come from more
+ * than one agent identity, as when an accepted cluster's agent lost its credentials and bootstrapped anew;
+ * `--skip-approve-check` approves that cluster's pending CSRs whoever asked.
+ */
+export function acceptArgs(clusterName: string, hubKubeconfig: string, options: { approveEveryRequester?: boolean } = {}): string[] {
+  return ['accept', '--clusters', clusterName, ...(options.approveEveryRequester ? ['--skip-approve-check'] : []), '--kubeconfig', hubKubeconfig];
 }

@@ -37,6 +37,7 @@ describe('clusteradm command lines', () => {
 
   it('accepts one cluster on the hub', () => {
     expect(acceptArgs('cluster2', '/s/kubeconfigs/hub.yaml')).toEqual(['accept', '--clusters', 'cluster2', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+    expect(acceptArgs('cluster2', '/h.yaml', { approveEveryRequester: true })).toEqual(['accept', '--clusters', 'cluster2', '--skip-approve-check', '--kubeconfig', '/h.yaml']);
   });
 });
 
