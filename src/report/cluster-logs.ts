@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -60,6 +60,16 @@ export async function collectOcmPods(client: ClusterClient, folder: string, name
   return files;
 }
 
+function isBinary(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(8192);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -74,7 +84,8 @@ export async function collectNodeLogs(folder: string, exportLogs: (dir: string) 
   const scratch = mkdtempSync(join(tmpdir(), 'ocm-lab-node-logs-'));
   try {
     await exportLogs(scratch);
-    const files = filesUnder(scratch);
+    // Binary files (systemd's journal files; journal.log has their text) are left out.
+    const files = filesUnder(scratch).filter((file) => !isBinary(file));
     for (const file of files) {
       const text = statSync(file).size ? tailFile(file, NODE_LOG_LINES) : '';
       writePrivateFile(join(folder, 'node-logs', relative(scratch, file)), redactSecrets(text));

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
@@ -227,8 +227,18 @@ export class KindProvider implements ClusterProvider {
   }
 
   /** Deletes the cluster only when this lab owns it: a same-named cluster of another lab is left alone. */
+  /**
+   * `kind export logs`. It stops at its last step, `crictl images`, on the lab's node image, which has no
+   * crictl; what it exported by then (journal, kubelet, containerd, every container's log) is kept, with
+   * the error in export-error.txt.
+   */
   async exportLogs(name: string, dir: string, options: CallOptions = {}): Promise<void> {
-    await this.kind(['export', 'logs', dir, '--name', this.kindName(name)], { timeoutMs: EXPORT_LOGS_TIMEOUT_MS, signal: options.signal });
+    try {
+      await this.kind(['export', 'logs', dir, '--name', this.kindName(name)], { timeoutMs: EXPORT_LOGS_TIMEOUT_MS, signal: options.signal });
+    } catch (error) {
+      if (!(error instanceof CommandError) || !readdirSync(dir).length) throw error;
+      writePrivateFile(join(dir, 'export-error.txt'), `${errorMessage(error)}\n`);
+    }
   }
 
   async delete(name: string, options: CallOptions = {}): Promise<void> {
