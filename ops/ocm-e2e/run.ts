@@ -20,6 +20,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadConfig } from '../../src/config/load.js';
 import { repoRoot } from '../../src/repo-root.js';
+import { ClusterClient } from '../../src/kube/cluster-client.js';
 import { handOverSpoke } from './spoke.js';
 
 /**
@@ -142,6 +143,13 @@ async function main(): Promise<number> {
     '-ginkgo.no-color',
     '-ginkgo.v',
   ];
+  // The suite's "With Job" spec waits until no pod at all is left in the managed cluster's default namespace.
+  const strangers = await new ClusterClient(managed, managedKubeconfig).list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });
+  if (strangers.length) {
+    const names = strangers.map((pod) => pod.metadata?.name).join(', ');
+    process.stderr.write(`error: ${managed} has pods in its default namespace (${names}); OCM's e2e suite needs it empty (its Job spec waits for every pod there to go): remove them, or test another cluster (--cluster)\n`);
+    return 2;
+  }
   process.stdout.write(`[ocm-e2e] ${managed}: the lab's klusterlet makes way for the suite's\n`);
   await handOverSpoke(managed, managedKubeconfig);
   process.stdout.write(`[ocm-e2e] ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
