@@ -143,6 +143,14 @@ export class ClusteradmInstaller implements OcmInstaller {
       ([object]) => ((object?.status?.observedGeneration ?? 0) >= (object?.metadata?.generation ?? 1) ? true : undefined),
       { timeoutMs: SCALE_TIMEOUT_MS, description: `the ${cr.kind} operator on ${cluster.name} to act on the new feature gates`, signal },
     );
+    // The components restart with their new flags: until every rollout is over, a webhook may have no pod to answer.
+    for (const namespace of OCM_NAMESPACES[cluster.role]) {
+      await client.waitFor<Deployment, true>(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
+        (deployments) => (deployments.every(rolledOut) ? true : undefined),
+        { timeoutMs: SCALE_TIMEOUT_MS, description: `the OCM Deployments in ${namespace} on ${cluster.name} to roll out the new feature gates`, signal },
+      );
+    }
   }
 
   /**
@@ -315,6 +323,18 @@ function readBootstrap(path: string): { server: string; token: string } {
   const token = kc.getCurrentUser()?.token;
   if (!server || !token) throw new LabError(`the bootstrap kubeconfig ${path} lacks a server or token`, { hint: 'run ./lab up again' });
   return { server, token };
+}
+
+/** A Deployment whose every replica runs its current template and is available, with no old pod left. */
+function rolledOut(deployment: Deployment): boolean {
+  const wanted = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  return (
+    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) &&
+    (status.updatedReplicas ?? 0) === wanted &&
+    (status.availableReplicas ?? 0) === wanted &&
+    (status.replicas ?? 0) === wanted
+  );
 }
 
 /** Scales a Deployment and waits until it has that many available replicas (and no pods left, for 0). */

@@ -12,7 +12,7 @@ export const OCM_NAMESPACES = {
 
 export interface Deployment extends KubernetesObject {
   spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
-  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number };
 }
 
 interface Pod extends KubernetesObject {
