@@ -26,7 +26,7 @@ import { handOverSpoke } from './spoke.js';
 /**
  * The specs this lab is expected to pass (README, "OCM's own e2e suite"): placement, the work agent,
  * the ManifestWork, ManagedCluster and ManagedClusterSetBinding webhooks, cluster set bindings,
- * ManifestWorkReplicaSet, ClusterProperty and managed namespaces.
+ * ManifestWorkReplicaSet, ClusterProperty, managed namespaces, and the add-on API's conversion webhook.
  */
 export const DEFAULT_FOCUS = [
   'Placement',
@@ -37,6 +37,8 @@ export const DEFAULT_FOCUS = [
   'Test ManifestWorkReplicaSet',
   'ClusterProperty',
   'ManagedNamespace',
+  'Create v1(alpha|beta)1 (ManagedClusterAddOn|ClusterManagementAddOn)',
+  'Webhook infrastructure',
 ].join('|');
 
 /** Specs that need an image pulled with pull policy Always from quay.io (no registry answers here). */

@@ -166,10 +166,19 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     const passed = results.filter((r) => r.state === 'passed');
     expect(results.filter((r) => !['passed', 'not selected', 'skipped'].includes(r.state))).toEqual([]);
     // Every spec of the groups the README lists as passing.
-    for (const group of ['Placement', 'Work agent', 'ManifestWork admission webhook', 'Admission webhook ManagedCluster', 'ManagedClusterSetBinding', 'Test ManifestWorkReplicaSet']) {
-      expect(passed.filter((r) => r.spec.startsWith(group)).length, group).toBeGreaterThan(0);
-    }
-    expect(passed.length).toBeGreaterThanOrEqual(55);
+    const groups = [
+      'Placement',
+      'Work agent',
+      'ManifestWork admission webhook',
+      'Admission webhook ManagedCluster',
+      'ManagedClusterSetBinding',
+      'Test ManifestWorkReplicaSet',
+      'Create v1alpha1 ManagedClusterAddOn',
+      'Webhook infrastructure',
+    ];
+    for (const group of groups) expect(passed.filter((r) => r.spec.startsWith(group)).length, group).toBeGreaterThan(0);
+    // 56 specs of placement, work, cluster sets and webhooks, and 9 of the add-on conversion webhook (README).
+    expect(passed.length).toBe(65);
     console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
     // The lab's cluster1 joined again after the suite.
     const status = await lab('status');
