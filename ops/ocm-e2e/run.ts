@@ -156,9 +156,8 @@ async function main(): Promise<number> {
   await handOverSpoke(managed, managedKubeconfig);
   process.stdout.write(`[ocm-e2e] ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
   const suite = await execa(binary, args, { stdio: 'inherit', reject: false, cwd: out });
-  process.stdout.write(`[ocm-e2e] ${managed} joins the lab again\n`);
-  await up();
 
+  // The report first: it stands even if the cluster does not join the lab again.
   const results = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
   const table = specTable(results);
   writeFileSync(join(out, 'specs.md'), `${table}\n`);
@@ -167,6 +166,9 @@ async function main(): Promise<number> {
   process.stdout.write(
     `\n${table}\n\n${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped, ${count('not selected')} not selected (reports in ${out})\n`,
   );
+
+  process.stdout.write(`[ocm-e2e] ${managed} joins the lab again\n`);
+  await up();
   return failed === 0 && suite.exitCode === 0 ? 0 : 1;
 }
 
