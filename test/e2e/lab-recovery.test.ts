@@ -85,14 +85,22 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
         .split('\n')
         .filter((type) => type === 'Approved').length;
     const approvedBefore = await approved();
+    // A short lease, so the hub notices the agent is gone within seconds rather than five minutes.
+    await kubectl(hub, 'patch', 'managedcluster', 'cluster1', '--type=merge', '-p', '{"spec":{"leaseDurationSeconds":5}}');
     process.kill(recordedProcesses(stateDir)['cluster1/klusterlet']!.pid, 'SIGKILL');
     rmSync(join(stateDir, 'ocm', 'cluster1', 'hub-kubeconfig'), { recursive: true, force: true });
     await kubectl(join(stateDir, 'kubeconfigs', 'cluster1.yaml'), 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
+    const available = '{.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}';
+    await kubectl(hub, 'wait', 'managedcluster/cluster1', `--for=jsonpath=${available}=Unknown`, '--timeout=120s');
 
-    const up = await lab('up');
-    expect(up.exitCode, up.all).toBe(0);
-    expect(await approved()).toBe(approvedBefore + 1);
-    expect((await lab('status')).exitCode).toBe(0);
+    try {
+      const up = await lab('up');
+      expect(up.exitCode, up.all).toBe(0);
+      expect(await approved()).toBe(approvedBefore + 1);
+      expect((await lab('status')).exitCode).toBe(0);
+    } finally {
+      await kubectl(hub, 'patch', 'managedcluster', 'cluster1', '--type=merge', '-p', '{"spec":{"leaseDurationSeconds":60}}');
+    }
   });
 
   it('down cleans everything after up was killed mid-way (crash)', async () => {

@@ -10,7 +10,7 @@ describe('the toolchain', { timeout: 120_000 }, () => {
     const build = await labCli(['--import', 'tsx', join(REPO, 'ops/toolchain/build.ts')], { command: process.execPath });
     expect(build.exitCode, build.all).toBe(0);
     const groups = build.stdout.split('\n').filter((l) => /^\[toolchain\] \S.*: (cached|building…)$/.test(l));
-    expect(groups.length).toBe(7);
+    expect(groups.length).toBe(8);
     expect(groups.every((l) => l.endsWith(': cached')), groups.join('\n')).toBe(true);
     expect(build.stdout).toMatch(/\[toolchain\] complete in \d+s/);
   });
