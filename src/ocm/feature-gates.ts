@@ -4,6 +4,9 @@
  * (`ocm.featureGates` for the hub, `ocm.agentFeatureGates` for the klusterlet); each component gets the
  * gates it knows, as `clusteradm init/join --feature-gates` hands them out.
  */
+/** Gate name to default, by the component that reads the gates. */
+type GateCatalog = Record<string, Record<string, boolean>>;
+
 export const HUB_FEATURE_GATES = {
   registration: {
     DefaultClusterSet: true,
@@ -15,12 +18,12 @@ export const HUB_FEATURE_GATES = {
   },
   work: { NilExecutorValidating: false, ManifestWorkReplicaSet: false, CloudEventsDrivers: false, CleanUpCompletedManifestWork: false },
   addon: { AddonManagement: true },
-} as const satisfies Record<string, Record<string, boolean>>;
+} as const satisfies GateCatalog;
 
 export const AGENT_FEATURE_GATES = {
   registration: { ClusterClaim: true, ClusterProperty: false, AddonManagement: true, V1beta1CSRAPICompatibility: false, MultipleHubs: false },
   work: { ExecutorValidatingCaches: false, RawFeedbackJsonString: false },
-} as const satisfies Record<string, Record<string, boolean>>;
+} as const satisfies GateCatalog;
 
 /** Kinds a hub serves only while a gate is on: the work manager acts on ManifestWorkReplicaSets only with its gate. */
 export const HUB_GATED_KINDS: Readonly<Record<string, { apiGroup: string; component: HubComponent; gate: string }>> = {
@@ -28,29 +31,33 @@ export const HUB_GATED_KINDS: Readonly<Record<string, { apiGroup: string; compon
 };
 
 export type HubComponent = keyof typeof HUB_FEATURE_GATES;
-export type AgentComponent = keyof typeof AGENT_FEATURE_GATES;
 
 /** A lab's choice: gate name to on/off; gates it does not name keep OCM's default. */
 export type FeatureGates = Partial<Record<string, boolean>>;
 
-const namesOf = (catalog: Record<string, Record<string, boolean>>) => [...new Set(Object.values(catalog).flatMap(Object.keys))].sort();
+const namesOf = (catalog: GateCatalog) => [...new Set(Object.values(catalog).flatMap(Object.keys))].sort();
 
 export const HUB_GATE_NAMES: readonly string[] = namesOf(HUB_FEATURE_GATES);
 export const AGENT_GATE_NAMES: readonly string[] = namesOf(AGENT_FEATURE_GATES);
 
 /** The gates of `chosen` that `component` knows, in the order OCM lists them. */
-export function gatesFor(catalog: Record<string, Record<string, boolean>>, component: string, chosen: FeatureGates): [string, boolean][] {
+export function gatesFor(catalog: GateCatalog, component: string, chosen: FeatureGates): [string, boolean][] {
   return Object.keys(catalog[component] ?? {}).flatMap((gate) => (chosen[gate] === undefined ? [] : [[gate, chosen[gate]] as [string, boolean]]));
 }
 
 /** `--feature-gates=A=true,B=false` for a component, or nothing when the lab sets none of its gates. */
-export function featureGatesFlag(catalog: Record<string, Record<string, boolean>>, component: string, chosen: FeatureGates): string[] {
+export function featureGatesFlag(catalog: GateCatalog, component: string, chosen: FeatureGates): string[] {
   const gates = gatesFor(catalog, component, chosen);
   return gates.length ? [`--feature-gates=${gates.map(([gate, on]) => `${gate}=${on}`).join(',')}`] : [];
 }
 
+/** The klusterlet agent of a local lab runs registration and work in one process: it takes both sides' gates. */
+export function agentFeatureGatesFlag(chosen: FeatureGates): string[] {
+  return featureGatesFlag({ agent: { ...AGENT_FEATURE_GATES.registration, ...AGENT_FEATURE_GATES.work } }, 'agent', chosen);
+}
+
 /** Whether a gate is on for a component: the lab's choice, else OCM's default. */
-export function gateEnabled(catalog: Record<string, Record<string, boolean>>, component: string, gate: string, chosen: FeatureGates): boolean {
+export function gateEnabled(catalog: GateCatalog, component: string, gate: string, chosen: FeatureGates): boolean {
   return chosen[gate] ?? catalog[component]?.[gate] ?? false;
 }
 
@@ -65,7 +72,7 @@ export interface OperatorFeatureGate {
  * or Klusterlet: Enable for every gate that is on (by default or by choice), Disable for a gate that is on by
  * default and turned off.
  */
-export function operatorFeatureGates(catalog: Record<string, Record<string, boolean>>, component: string, chosen: FeatureGates): OperatorFeatureGate[] {
+export function operatorFeatureGates(catalog: GateCatalog, component: string, chosen: FeatureGates): OperatorFeatureGate[] {
   return Object.entries(catalog[component] ?? {}).flatMap(([feature, byDefault]): OperatorFeatureGate[] => {
     const on = chosen[feature] ?? byDefault;
     if (on) return [{ feature, mode: 'Enable' }];

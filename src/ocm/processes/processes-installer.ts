@@ -4,7 +4,7 @@ import type { ManagedClusterSpec } from '../../config/schema.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
-import { AGENT_FEATURE_GATES, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
+import { agentFeatureGatesFlag, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
 import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
 import { admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
@@ -102,8 +102,7 @@ export function klusterletProcess(options: {
       '--workload-source-driver=kube',
       // The work agent does not follow --hub-kubeconfig-dir: point it at the file registration writes there.
       `--workload-source-config=${join(options.hubKubeconfigDir, 'kubeconfig')}`,
-      // The singleton agent runs registration and work: it takes the gates of both.
-      ...featureGatesFlag({ agent: { ...AGENT_FEATURE_GATES.registration, ...AGENT_FEATURE_GATES.work } }, 'agent', options.featureGates),
+      ...agentFeatureGatesFlag(options.featureGates),
     ],
   };
 }
