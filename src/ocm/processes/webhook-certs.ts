@@ -8,7 +8,7 @@ const VALID_DAYS = 365;
 /** A certificate this close to its end is made anew, so a lab left running keeps working. */
 const RENEW_BEFORE_DAYS = 30;
 const DAY_MS = 86_400_000;
-export const WEBHOOK_HOST = '127.0.0.1';
+const WEBHOOK_HOST = '127.0.0.1';
 
 /** What the webhook servers and their registrations need: the folder with tls.crt/tls.key, and the CA that signed it. */
 export interface WebhookCerts {
