@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { clusterNames, type LabSpec } from '../config/schema.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
-import { processesOwnedBy } from '../process/ownership.js';
+import { OWNER_ENV, processesOwnedBy } from '../process/ownership.js';
 import { KindProvider } from '../providers/kind/kind-provider.js';
 import type { ProviderKind } from '../providers/provider.js';
 import { findToolchain } from '../toolchain/toolchain.js';
@@ -33,7 +33,17 @@ async function recordedProvider(state: StateStore, signal?: AbortSignal): Promis
   const recorded = state.tryRead()?.provider;
   if (recorded) return recorded;
   if (existsSync(providerWorkDir(state.root, 'kind')) || (await KindProvider.ownsAnything(state.root, signal))) return 'kind';
-  return state.exists() || processesOwnedBy(state.root).length > 0 ? 'local' : undefined;
+  return state.exists() || processesOwnedBy({ root: state.root }).length > 0 ? 'local' : undefined;
+}
+
+/** Why state.json cannot be used (down goes on without it), or undefined when it is fine or absent. */
+function stateProblem(state: StateStore): string | undefined {
+  try {
+    state.read();
+    return undefined;
+  } catch (error) {
+    return errorMessage(error);
+  }
 }
 
 /**
@@ -59,9 +69,13 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
       if (!toolchain && provider === 'kind') {
         throw new LabError('the toolchain (kind binary) is missing, so the kind clusters cannot be deleted', { hint: 'run ./lab setup, then ./lab down' });
       }
-      return { provider, parts: toolchain ? labParts(provider, spec, state.root, toolchain) : undefined };
+      return { provider, parts: toolchain ? labParts(provider, spec, state.root, toolchain) : undefined, problem: stateProblem(state) };
     },
-    (f) => (f ? `Found lab "${spec.name}" (${f.provider})` : `No lab "${spec.name}" here (${state.root}): nothing to remove`),
+    (f) => {
+      if (!f) return `No lab "${spec.name}" here (${state.root}): nothing to remove`;
+      const found = `Found lab "${spec.name}" (${f.provider})`;
+      return f.problem ? `${found}, by its marks: ${f.problem.split('\n')[0]} (ignored)` : found;
+    },
   );
   if (!found) {
     ['ocm', 'clusters', 'state'].forEach((id) => progress.skip(id, 'nothing to remove'));
@@ -75,13 +89,13 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   if (!parts) progress.skip('clusters', 'no toolchain: the processes are stopped below');
 
   await progress.run('state', async () => {
-    const strays = processesOwnedBy(state.root).map((p) => p.pid);
+    const strays = processesOwnedBy({ root: state.root }).map((p) => p.pid);
     if (strays.length) await terminate(strays);
     state.remove();
-    const left = processesOwnedBy(state.root);
+    const left = processesOwnedBy({ root: state.root });
     if (left.length || existsSync(state.root)) {
-      throw new LabError(`teardown incomplete: ${left.length} process(es) still running, state dir ${existsSync(state.root) ? 'present' : 'gone'}`, {
-        hint: `inspect with: ps -ef | grep ${state.root}/`,
+      throw new LabError(`teardown incomplete: ${left.length} process(es) still running (pids ${left.map((p) => p.pid).join(', ')}), state dir ${existsSync(state.root) ? 'present' : 'gone'}`, {
+        hint: `they carry ${OWNER_ENV}=${state.root} in their environment; run ./lab down again`,
       });
     }
   });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import type { LabSpec } from '../config/schema.js';
-import { LabError } from '../errors.js';
+import { EXIT_USAGE, LabError } from '../errors.js';
+import { containedPath } from '../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
-import type { ClusterHandle, ProviderKind } from '../providers/provider.js';
+import { PROVIDER_NAMES, type ClusterHandle, type ProviderKind } from '../providers/provider.js';
 
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export interface LabState {
   version: number;
@@ -24,9 +26,56 @@ export interface LabState {
   ready: string[];
 }
 
+/**
+ * The lab's state dir, always absolute (a relative OCM_LAB_STATE_DIR is taken from the current folder once,
+ * here): it is the lab's identity, marked on everything the lab runs, so it must not depend on where a
+ * later command runs from.
+ */
 export function stateRoot(spec: Pick<LabSpec, 'name' | 'configPath'>, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.OCM_LAB_STATE_DIR ?? join(dirname(spec.configPath), '.lab');
+  const base = env.OCM_LAB_STATE_DIR ? resolve(env.OCM_LAB_STATE_DIR) : join(dirname(resolve(spec.configPath)), '.lab');
   return join(base, spec.name);
+}
+
+/** A cluster or lab name as the config allows it: a DNS-1123 label. */
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const name = z.string().regex(NAME, 'not a DNS-1123 label');
+
+const clusterHandleSchema = z.strictObject({
+  name,
+  role: z.enum(['hub', 'managed']),
+  kubeconfig: z.string(),
+  server: z.string().url(),
+  serverFromClusters: z.string().url(),
+});
+
+/** What state.json may hold; paths in it are checked against the state dir separately (stateProblems). */
+const labStateSchema = z.strictObject({
+  version: z.literal(STATE_VERSION),
+  uid: z.string().uuid(),
+  name,
+  provider: z.enum(PROVIDER_NAMES),
+  configPath: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  clusters: z.record(name, clusterHandleSchema),
+  kindNodeImage: z.string().regex(/^[a-zA-Z0-9][\w./:@-]*$/).optional(),
+  ready: z.array(name),
+});
+
+/** Everything wrong with a parsed state: schema problems, then names and paths that do not fit this lab. */
+function stateProblems(data: unknown, root: string): string[] {
+  const parsed = labStateSchema.safeParse(data);
+  if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  const state = parsed.data;
+  const problems: string[] = [];
+  for (const [key, handle] of Object.entries(state.clusters)) {
+    if (handle.name !== key) problems.push(`clusters.${key}.name: "${handle.name}" does not match its key`);
+    if (resolve(handle.kubeconfig) !== join(root, 'kubeconfigs', `${key}.yaml`)) {
+      problems.push(`clusters.${key}.kubeconfig: ${handle.kubeconfig} is not the lab's kubeconfig for ${key} (${join(root, 'kubeconfigs', `${key}.yaml`)})`);
+    }
+  }
+  for (const ready of state.ready) if (!state.clusters[ready]) problems.push(`ready: "${ready}" is not a recorded cluster`);
+  return problems;
 }
 
 /**
@@ -40,30 +89,41 @@ export class StateStore {
     return join(this.root, 'state.json');
   }
 
-  /** A folder of the state dir (0700), created on demand. */
+  /** A folder of the state dir (0700), created on demand; never one outside it. */
   dir(...parts: string[]): string {
-    return mkdirPrivate(join(this.root, ...parts));
+    return mkdirPrivate(containedPath(this.root, ...parts));
   }
 
   kubeconfigPath(cluster: string): string {
-    return join(this.dir('kubeconfigs'), `${cluster}.yaml`);
+    return containedPath(this.dir('kubeconfigs'), `${cluster}.yaml`);
   }
 
   exists(): boolean {
     return existsSync(this.root);
   }
 
+  /**
+   * The state, read through its schema: names re-validated, every path checked to be the one this lab derives
+   * from its state dir. A state that fails (a hand edit, a bad merge, a corrupt or older file) is refused with
+   * exit 2 and what is wrong; `down` does not need it (it finds the lab's parts by their marks).
+   */
   read(): LabState | undefined {
     if (!existsSync(this.stateFile)) return undefined;
+    let problems: string[];
+    let data: unknown;
     try {
-      const state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as LabState;
-      if (state.version !== STATE_VERSION) throw new Error(`version ${state.version}, this ocm-lab reads ${STATE_VERSION}`);
-      return state;
+      data = JSON.parse(readFileSync(this.stateFile, 'utf8'));
+      problems = stateProblems(data, this.root);
     } catch (error) {
-      throw new LabError(`lab state ${this.stateFile} is unreadable: ${(error as Error).message}`, {
-        hint: './lab down removes the lab (and anything of it still running)',
+      problems = [(error as Error).message];
+    }
+    if (problems.length) {
+      throw new LabError(`lab state ${this.stateFile} is invalid or was changed by hand:\n  ${problems.slice(0, 10).join('\n  ')}`, {
+        hint: './lab down still removes the lab, found by its marks (processes, clusters, folders) instead of this file; then ./lab up',
+        exitCode: EXIT_USAGE,
       });
     }
+    return data as LabState;
   }
 
   /** The state, or undefined when it is missing or unreadable (teardown goes on without it). */

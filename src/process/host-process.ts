@@ -1,11 +1,13 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { execa } from 'execa';
+import { z } from 'zod';
+import { isInside } from '../fs/contained-path.js';
 import { LabError, TimeoutError } from '../errors.js';
 import { sleep } from './abort.js';
 import { httpOk } from './http-probe.js';
 import { tailFileOr } from './log-tail.js';
-import { ownerEnv } from './ownership.js';
-import { cmdline, isAlive, isZombie } from './proc.js';
+import { isRecordedProcess, ownerEnv } from './ownership.js';
+import { isAlive, startIdentity } from './proc.js';
 
 export interface HostProcessSpec {
   id: string;
@@ -20,6 +22,8 @@ export interface HostProcessSpec {
 export interface HostProcessRecord extends HostProcessSpec {
   pid: number;
   startedAt: string;
+  /** The process's boot id and start time (see startIdentity): with the owner marker, what proves it is ours. */
+  identity: string;
 }
 
 /**
@@ -41,17 +45,45 @@ export function startHostProcess(spec: HostProcessSpec, owner: string): HostProc
     });
     child.catch(() => undefined);
     child.unref();
-    if (!child.pid) throw new Error(`could not start ${spec.command}`);
-    return { ...spec, pid: child.pid, startedAt: new Date().toISOString() };
+    const identity = child.pid ? startIdentity(child.pid) : undefined;
+    if (!child.pid || !identity) throw new LabError(`could not start ${spec.command}`, { hint: `see its log: ${spec.log}` });
+    return { ...spec, pid: child.pid, startedAt: new Date().toISOString(), identity };
   } finally {
     closeSync(fd);
   }
 }
 
-/** True when `pid` is still the process we started (not a reused pid). */
-export function isRunning(record: Pick<HostProcessRecord, 'pid' | 'command'>): boolean {
-  const args = cmdline(record.pid);
-  return !!args && args[0] === record.command && !isZombie(record.pid);
+const recordSchema = z.object({
+  id: z.string().min(1),
+  cluster: z.string().min(1),
+  command: z.string().min(1),
+  args: z.array(z.string()),
+  log: z.string().min(1),
+  listen: z.string().regex(/^127\.0\.0\.1:\d{1,5}$/),
+  pid: z.number().int().min(2),
+  startedAt: z.string(),
+  identity: z.string().min(1),
+});
+
+/**
+ * Host-process records as a lab wrote them, keeping only well-formed ones whose log lies inside `logsDir`
+ * (a tampered record must not lead the lab to read or write elsewhere); a process whose record is dropped
+ * is still found by its owner marker.
+ */
+export function parseHostProcessRecords(text: string, logsDir: string): Record<string, HostProcessRecord> {
+  const raw = JSON.parse(text) as unknown;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const records: Record<string, HostProcessRecord> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const parsed = recordSchema.safeParse(value);
+    if (parsed.success && parsed.data.id === key && isInside(parsed.data.log, logsDir)) records[key] = parsed.data;
+  }
+  return records;
+}
+
+/** True when the recorded process still runs and is provably the one the lab at `owner` started (not a reused pid). */
+export function isRunning(record: Pick<HostProcessRecord, 'pid' | 'identity'>, owner: string): boolean {
+  return isRecordedProcess(record.pid, record.identity, { root: owner });
 }
 
 async function waitUntil(pids: number[], done: (pid: number) => boolean, timeoutMs: number): Promise<number[]> {
@@ -85,24 +117,24 @@ export async function terminate(pids: number[], graceMs = 5000): Promise<void> {
   await waitUntil(pids, gone, 5000);
 }
 
-export async function stopHostProcess(record: HostProcessRecord): Promise<void> {
-  if (isRunning(record)) await terminate([record.pid]);
+export async function stopHostProcess(record: HostProcessRecord, owner: string): Promise<void> {
+  if (isRunning(record, owner)) await terminate([record.pid]);
 }
 
 /** 'outdated': runs, but not as the lab's config now asks (e.g. other feature gates); `up` starts it anew. */
 export type Health = 'healthy' | 'unhealthy' | 'stopped' | 'outdated';
 
 /** Probes the process's /healthz (served over TLS with a self-signed cert on 127.0.0.1). */
-export async function probeHealth(record: HostProcessRecord, timeoutMs = 2000): Promise<Health> {
-  if (!isRunning(record)) return 'stopped';
+export async function probeHealth(record: HostProcessRecord, owner: string, timeoutMs = 2000): Promise<Health> {
+  if (!isRunning(record, owner)) return 'stopped';
   return (await httpOk(record.listen, '/healthz', timeoutMs)) ? 'healthy' : 'unhealthy';
 }
 
 /** Polls /healthz (a process has nothing to watch) until healthy; fails at once when the process exits. */
-export async function waitUntilHealthy(record: HostProcessRecord, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+export async function waitUntilHealthy(record: HostProcessRecord, owner: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline) {
-    const health = await probeHealth(record);
+    const health = await probeHealth(record, owner);
     if (health === 'healthy') return;
     if (health === 'stopped') {
       throw new LabError(`${record.id} exited during start-up:\n${tailFileOr(record.log, 20, '(no log)')}`, { hint: `full log: ${record.log}` });

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManagedClusterSpec } from '../../config/schema.js';
+import { containedPath } from '../../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
@@ -8,7 +9,7 @@ import { agentFeatureGatesFlag, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES
 import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
 import { admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
-import { isRunning, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
+import { isRunning, parseHostProcessRecords, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
 import { processesOwnedBy } from '../../process/ownership.js';
 import { freePorts } from '../../process/ports.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
@@ -146,9 +147,10 @@ export class ProcessesInstaller implements OcmInstaller {
     return join(this.dirs.work, 'processes.json');
   }
 
+  /** The recorded processes that pass the record schema with their log inside the lab; the rest are found by their marker. */
   private records(): Record<string, HostProcessRecord> {
     try {
-      return JSON.parse(readFileSync(this.recordsPath, 'utf8')) as Record<string, HostProcessRecord>;
+      return parseHostProcessRecords(readFileSync(this.recordsPath, 'utf8'), this.dirs.logs);
     } catch {
       return {};
     }
@@ -200,7 +202,7 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   private async forget(record: HostProcessRecord): Promise<void> {
-    await stopHostProcess(record);
+    await stopHostProcess(record, this.dirs.owner);
     const { [record.id]: _gone, ...rest } = this.records();
     writePrivateFile(this.recordsPath, `${JSON.stringify(rest, null, 2)}\n`);
   }
@@ -229,7 +231,7 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   private hubKubeconfigDir(cluster: string): string {
-    return mkdirPrivate(join(this.dirs.work, cluster, 'hub-kubeconfig'));
+    return mkdirPrivate(containedPath(this.dirs.work, cluster, 'hub-kubeconfig'));
   }
 
   async startAgent(cluster: ClusterHandle, hub: HubInfo, options: CallOptions = {}): Promise<void> {
@@ -238,7 +240,7 @@ export class ProcessesInstaller implements OcmInstaller {
 
   async stopAgent(cluster: ClusterHandle): Promise<void> {
     const record = this.records()[klusterletId(cluster.name)];
-    if (record) await stopHostProcess(record);
+    if (record) await stopHostProcess(record, this.dirs.owner);
   }
 
   /** Nothing to do: the host processes run without leader election, and a restarted cluster's agent reconnects. */
@@ -257,8 +259,8 @@ export class ProcessesInstaller implements OcmInstaller {
   /** Starts the process unless the recorded one runs as defined and is healthy; waits for its /healthz. */
   private async ensureRunning(definition: ProcessDefinition, signal?: AbortSignal): Promise<HostProcessRecord> {
     const recorded = this.records()[definition.id];
-    if (recorded && startedAsDefined(recorded, definition, this.options.toolchain.bin) && (await probeHealth(recorded)) === 'healthy') return recorded;
-    if (recorded) await stopHostProcess(recorded);
+    if (recorded && startedAsDefined(recorded, definition, this.options.toolchain.bin) && (await probeHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
+    if (recorded) await stopHostProcess(recorded, this.dirs.owner);
     throwIfAborted(signal);
 
     const [port] = await freePorts(1);
@@ -275,7 +277,7 @@ export class ProcessesInstaller implements OcmInstaller {
       this.dirs.owner,
     );
     this.record(record);
-    await waitUntilHealthy(record, { timeoutMs: HEALTHY_TIMEOUT_MS, signal });
+    await waitUntilHealthy(record, this.dirs.owner, { timeoutMs: HEALTHY_TIMEOUT_MS, signal });
     return record;
   }
 
@@ -293,12 +295,12 @@ export class ProcessesInstaller implements OcmInstaller {
     const statuses = definitions.map(async (definition): Promise<ComponentStatus> => {
       const record = records[definition.id];
       if (!record) return { id: definition.id, cluster: definition.cluster, health: 'stopped', detail: 'not started' };
-      const health = await probeHealth(record);
+      const health = await probeHealth(record, this.dirs.owner);
       const outdated = health !== 'stopped' && !startedAsDefined(record, definition, this.options.toolchain.bin);
       return { id: record.id, cluster: record.cluster, pid: record.pid, log: record.log, health: outdated ? 'outdated' : health, ...(outdated && { detail: 'runs with other flags than the config asks for (feature gates)' }) };
     });
     const unwanted = Object.values(records)
-      .filter((r) => !wanted.has(r.id) && isRunning(r))
+      .filter((r) => !wanted.has(r.id) && isRunning(r, this.dirs.owner))
       .map((r): ComponentStatus => ({ id: r.id, cluster: r.cluster, pid: r.pid, log: r.log, health: 'outdated', detail: 'the config no longer asks for it (feature gates)' }));
     return [...(await Promise.all(statuses)), ...unwanted];
   }
@@ -309,9 +311,10 @@ export class ProcessesInstaller implements OcmInstaller {
 
   /** Stops every recorded process, then any OCM process of this lab the records no longer know (after a crash). */
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.records()).filter(isRunning).map(stopHostProcess));
+    const owner = this.dirs.owner;
+    await Promise.all(Object.values(this.records()).map((record) => stopHostProcess(record, owner)));
     const binaries = new Set(OCM_PROCESS_BINARIES.map((b) => this.options.toolchain.bin(b)));
-    const strays = processesOwnedBy(this.dirs.owner).filter((p) => binaries.has(p.args[0]!));
+    const strays = processesOwnedBy({ root: owner }).filter((p) => binaries.has(p.args[0]!));
     if (strays.length) await terminate(strays.map((p) => p.pid));
     rmSync(this.recordsPath, { force: true });
   }

@@ -11,7 +11,9 @@ import { sleep } from '../../process/abort.js';
 import { httpOk } from '../../process/http-probe.js';
 import { terminate } from '../../process/host-process.js';
 import { tailFileOr } from '../../process/log-tail.js';
-import { ownerEnv, processesOwnedBy } from '../../process/ownership.js';
+import { containedPath } from '../../fs/contained-path.js';
+import { carriesMarker, ownerEnv, processesOwnedBy, type Owner } from '../../process/ownership.js';
+import { cmdline, environ } from '../../process/proc.js';
 import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
@@ -23,6 +25,11 @@ const QUICK_TIMEOUT_MS = 60_000;
 const NODES_READY_TIMEOUT_MS = 60_000;
 /** A cluster just created or started gets this long to make its nodes Ready before kwok is restarted. */
 const SETTLE_TIMEOUT_MS = 20_000;
+
+/** A cluster name as the config allows it (DNS-1123 label): anything else read from disk or state is not ours. */
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CLUSTER_PART_PREFIX = 'kwok/';
+const clusterPart = (cluster: string) => `${CLUSTER_PART_PREFIX}${cluster}`;
 
 const KWOK_NOT_SERVING = 'the fake-node controller (kwok) is not serving';
 const NODE_LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease' } as const;
@@ -56,15 +63,22 @@ export class LocalProvider implements ClusterProvider {
   }
 
   private clusterDir(name: string): string {
-    return join(this.workdir, 'clusters', name);
+    if (!CLUSTER_NAME.test(name)) throw new LabError(`refusing to act on cluster "${name}": not a cluster name`, { exitCode: 2 });
+    return containedPath(this.workdir, 'clusters', name);
   }
 
   private kubeconfigPath(name: string): string {
-    return join(this.options.dirs.kubeconfigs, `${name}.yaml`);
+    return containedPath(this.options.dirs.kubeconfigs, `${name}.yaml`);
   }
 
-  private async kwokctl(args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
+  /**
+   * Runs kwokctl for one cluster, its processes marked as that cluster's. kwokctl SIGKILLs whatever pid its pid
+   * files name (it only checks that the pid exists), so pid files that do not name a live process of this very
+   * cluster are removed first: after a reboot or a pid wrap they would name a stranger.
+   */
+  private async kwokctl(cluster: string, args: string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
     const { toolchain, dirs } = this.options;
+    this.clearForeignPidFiles(cluster);
     return run(toolchain.bin('kwokctl'), args, {
       timeoutMs: options.timeoutMs ?? CREATE_TIMEOUT_MS,
       signal: options.signal,
@@ -72,9 +86,25 @@ export class LocalProvider implements ClusterProvider {
         KWOK_WORKDIR: this.workdir,
         // kwokctl prefers the kubectl on PATH: make that ours.
         PATH: `${join(toolchain.dir, 'bin')}:${process.env.PATH ?? ''}`,
-        ...ownerEnv(dirs.owner),
+        ...ownerEnv(dirs.owner, clusterPart(cluster)),
       },
     });
+  }
+
+  private clearForeignPidFiles(cluster: string): void {
+    const pids = containedPath(this.clusterDir(cluster), 'pids');
+    if (!existsSync(pids)) return;
+    for (const file of readdirSync(pids).filter((f) => f.endsWith('.pid'))) {
+      const path = join(pids, file);
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      const component = file.slice(0, -'.pid'.length);
+      const ours = Number.isInteger(pid) && pid > 1 && carriesMarker(environ(pid), this.owner(cluster)) && basename(cmdline(pid)?.[0] ?? '') === component;
+      if (!ours) rmSync(path, { force: true });
+    }
+  }
+
+  private owner(cluster: string): Owner {
+    return { root: this.options.dirs.owner, part: clusterPart(cluster) };
   }
 
   async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
@@ -83,12 +113,12 @@ export class LocalProvider implements ClusterProvider {
     if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) {
       await this.createFresh(name, signal);
     } else if (!(await this.answers(name, signal))) {
-      await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
+      await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
     }
     this.tightenSecrets(name);
     const handle = this.writeKubeconfig(request);
     await this.waitApi(name, signal);
-    await this.kwokctl(['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], { timeoutMs: QUICK_TIMEOUT_MS, signal });
+    await this.kwokctl(name, ['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], { timeoutMs: QUICK_TIMEOUT_MS, signal });
     await this.ensureNodesWork(name, signal);
     return handle;
   }
@@ -97,9 +127,9 @@ export class LocalProvider implements ClusterProvider {
     const { toolchain } = this.options;
     const dir = this.clusterDir(name);
     // A previous attempt may have died half-way: start from nothing.
-    await this.reapCluster(dir);
+    await this.reapCluster(name);
     rmSync(dir, { recursive: true, force: true });
-    const configFile = join(this.workdir, 'configs', `${name}.yaml`);
+    const configFile = containedPath(this.workdir, 'configs', `${name}.yaml`);
     writePrivateFile(
       configFile,
       kwokctlConfig({
@@ -118,7 +148,7 @@ export class LocalProvider implements ClusterProvider {
       }),
     );
     // --kubeconfig "" keeps kwokctl away from ~/.kube/config; readiness is checked by us afterwards.
-    await this.kwokctl(['create', 'cluster', '--name', name, '--runtime', 'binary', '--config', configFile, '--kubeconfig', '', '--wait', '2m'], { signal });
+    await this.kwokctl(name, ['create', 'cluster', '--name', name, '--runtime', 'binary', '--config', configFile, '--kubeconfig', '', '--wait', '2m'], { signal });
   }
 
   /** kwokctl writes its keys and kubeconfig 0644; secrets in the state dir are 0600. */
@@ -213,26 +243,11 @@ export class LocalProvider implements ClusterProvider {
    * back to create fresh ones.
    */
   private async restartNodeAgent(name: string, signal?: AbortSignal): Promise<void> {
-    const kwok = processesOwnedBy(this.clusterDir(name)).filter((p) => basename(p.args[0] ?? '') === 'kwok-controller');
+    const kwok = processesOwnedBy(this.owner(name)).filter((p) => basename(p.args[0] ?? '') === 'kwok-controller');
     if (kwok.length) await terminate(kwok.map((p) => p.pid), 3000);
-    this.forgetDeadComponent(name, 'kwok-controller');
     const client = new ClusterClient(name, this.kubeconfigPath(name));
     for (const lease of await client.list(NODE_LEASE, undefined, signal)) await client.delete({ ...NODE_LEASE, name: lease.metadata!.name! }, signal);
-    await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
-  }
-
-  /**
-   * kwokctl takes a component for running while its pid file names a pid that accepts signal 0. A
-   * kwok that died is a zombie until init reaps it (seconds here, longer under load), and its pid can
-   * be reused by another program, so `kwokctl start` would skip it; a pid file that names no live
-   * process of this cluster is removed so that kwokctl starts the component again.
-   */
-  private forgetDeadComponent(name: string, component: string): void {
-    const pidFile = join(this.clusterDir(name), 'pids', `${component}.pid`);
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    const live = processesOwnedBy(this.clusterDir(name)).some((p) => p.pid === pid && basename(p.args[0] ?? '') === component);
-    if (!live) rmSync(pidFile, { force: true });
+    await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
   }
 
   /** Polls (nothing to watch for a process that serves) until the cluster runs pods; the problems left at the deadline. */
@@ -247,12 +262,12 @@ export class LocalProvider implements ClusterProvider {
   }
 
   async stop(name: string, options: CallOptions = {}): Promise<void> {
-    await this.kwokctl(['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
+    await this.kwokctl(name, ['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
   /** Starts a stopped control plane; kwok is restarted with fresh node leases so the nodes run pods at once. */
   async start(name: string, options: CallOptions = {}): Promise<void> {
-    await this.kwokctl(['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
+    await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
     await this.waitApi(name, options.signal);
     await this.restartNodeAgent(name, options.signal);
     const problems = await this.waitNodesWork(name, NODES_READY_TIMEOUT_MS, options.signal);
@@ -277,29 +292,32 @@ export class LocalProvider implements ClusterProvider {
     const dir = this.clusterDir(name);
     if (existsSync(join(dir, 'kwok.yaml'))) {
       // An empty --kubeconfig is refused by delete; a path that does not exist means "touch no kubeconfig".
-      await this.kwokctl(['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'no-such-kubeconfig')], {
+      await this.kwokctl(name, ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'no-such-kubeconfig')], {
         timeoutMs: QUICK_TIMEOUT_MS,
         signal: options.signal,
       }).catch(() => undefined);
     }
-    await this.reapCluster(dir);
+    await this.reapCluster(name);
     rmSync(dir, { recursive: true, force: true });
-    rmSync(join(this.workdir, 'configs', `${name}.yaml`), { force: true });
+    rmSync(containedPath(this.workdir, 'configs', `${name}.yaml`), { force: true });
     rmSync(this.kubeconfigPath(name), { force: true });
   }
 
-  /** Kills any process still running from this cluster's folder (after a crash kwokctl may not know them). */
-  private async reapCluster(dir: string): Promise<void> {
-    const left = processesOwnedBy(dir).map((p) => p.pid);
+  /** Kills any process still marked as this cluster's (after a crash kwokctl may not know them). */
+  private async reapCluster(name: string): Promise<void> {
+    const left = processesOwnedBy(this.owner(name)).map((p) => p.pid);
     if (left.length) await terminate(left, 3000);
   }
 
+  /** Kills every control-plane process of the lab, whichever cluster it was of (its folder may be gone). */
   async reap(): Promise<void> {
-    await this.reapCluster(this.workdir);
+    const left = processesOwnedBy({ root: this.options.dirs.owner, partPrefix: CLUSTER_PART_PREFIX }).map((p) => p.pid);
+    if (left.length) await terminate(left, 3000);
   }
 
+  /** The clusters whose folders the provider made (names that are not cluster names are not ours). */
   async list(): Promise<string[]> {
     const clusters = join(this.workdir, 'clusters');
-    return existsSync(clusters) ? readdirSync(clusters) : [];
+    return existsSync(clusters) ? readdirSync(clusters).filter((name) => CLUSTER_NAME.test(name)) : [];
   }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabSpec } from '../../../src/config/schema.js';
-import { newState, StateStore, stateRoot } from '../../../src/lab/state.js';
+import { newState, StateStore, stateRoot, type LabState } from '../../../src/lab/state.js';
 
 const spec = { name: 'unit', configPath: '/somewhere/lab.config.yaml' } as LabSpec;
 const roots: string[] = [];
@@ -15,6 +15,7 @@ function store(): StateStore {
   return new StateStore(join(base, '.lab', 'unit'));
 }
 const mode = (path: string) => statSync(path).mode & 0o777;
+const handle = (s: StateStore, name: string) => ({ name, role: 'managed' as const, kubeconfig: join(s.root, 'kubeconfigs', `${name}.yaml`), server: 'https://127.0.0.1:6443', serverFromClusters: 'https://127.0.0.1:6443' });
 
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
 
@@ -46,16 +47,48 @@ describe('StateStore', () => {
   it('update is read-modify-write', () => {
     const s = store();
     s.write(newState(spec, 'local'));
+    s.update((state) => (state.clusters.c1 = handle(s, 'c1')));
     s.update((state) => state.ready.push('c1'));
-    s.update((state) => state.ready.push('c2'));
-    expect(s.read()?.ready).toEqual(['c1', 'c2']);
+    expect(s.read()?.ready).toEqual(['c1']);
+    expect(s.read()?.clusters.c1?.kubeconfig).toBe(join(s.root, 'kubeconfigs', 'c1.yaml'));
   });
 
-  it('refuses an unreadable state file with a hint', () => {
+  it('refuses an unreadable state file with exit 2 and a way out', () => {
     const s = store();
     s.dir();
     writeFileSync(s.stateFile, '{not json');
-    expect(() => s.read()).toThrow(/unreadable/);
+    expect(() => s.read()).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/invalid or was changed by hand/), hint: expect.stringMatching(/\.\/lab down/) }));
+  });
+
+  // Reproduces issue 14: a cluster key "../../../.." made down rm -rf a folder outside the state dir.
+  it.each([
+    ['a cluster key that climbs out', (st: LabState, s: StateStore) => (st.clusters['../../../..'] = { ...handle(s, 'c1'), name: '../../../..' }), /clusters/],
+    ['a kubeconfig outside the state dir', (st: LabState, s: StateStore) => (st.clusters.c1 = { ...handle(s, 'c1'), kubeconfig: '/etc/passwd' }), /not the lab's kubeconfig/],
+    ['a handle named unlike its key', (st: LabState, s: StateStore) => (st.clusters.c1 = { ...handle(s, 'c1'), name: 'c2' }), /does not match its key/],
+    ['an unknown provider', (st: LabState) => ((st as { provider: string }).provider = 'rm -rf'), /provider/],
+    ['a ready cluster that is not recorded', (st: LabState) => st.ready.push('ghost'), /not a recorded cluster/],
+    ['an older state version', (st: LabState) => (st.version = 2), /version/],
+    ['a node image that is a flag', (st: LabState) => (st.kindNodeImage = '--name=other'), /kindNodeImage/],
+  ])('refuses a tampered state: %s', (_what, tamper, message) => {
+    const s = store();
+    const state = newState(spec, 'local');
+    state.clusters.c1 = handle(s, 'c1');
+    tamper(state, s);
+    s.dir();
+    writeFileSync(s.stateFile, JSON.stringify(state));
+    expect(() => s.read()).toThrow(message);
+    expect(s.tryRead()).toBeUndefined();
+  });
+
+  it('a relative OCM_LAB_STATE_DIR gives an absolute state dir (the owner marker must not depend on the working folder)', () => {
+    expect(stateRoot(spec, { OCM_LAB_STATE_DIR: 'rel/labs' })).toBe(join(process.cwd(), 'rel/labs/unit'));
+    expect(stateRoot({ ...spec, configPath: 'lab.config.yaml' }, {})).toBe(join(process.cwd(), '.lab/unit'));
+  });
+
+  it('never hands out a folder or kubeconfig outside the state dir', () => {
+    const s = store();
+    expect(() => s.dir('..', '..', 'x')).toThrow(/outside/);
+    expect(() => s.kubeconfigPath('../../escape')).toThrow(/outside/);
   });
 
   it('two labs get different identities', () => {
