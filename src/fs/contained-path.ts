@@ -1,11 +1,11 @@
 import { realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LabError } from '../errors.js';
 
 /** True when `path` is `root` or lies inside it, compared as resolved paths (never as string prefixes). */
 export function isInside(path: string, root: string): boolean {
   const rel = relative(resolve(root), resolve(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest (for paths not made yet). */
