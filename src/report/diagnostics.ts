@@ -1,19 +1,30 @@
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { errorMessage } from '../errors.js';
 import { ClusterClient, isNotFound, type ObjectRef } from '../kube/cluster-client.js';
 import { rawRequest } from '../kube/raw-request.js';
+import { containedPath, isInside } from '../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
 import { tailFile } from '../process/log-tail.js';
 import { CancelledError } from '../process/abort.js';
 import { collectNodeLogs, collectOcmPods } from './cluster-logs.js';
+import { redactSecrets } from './redact.js';
+import { safeName } from './safe-name.js';
 
 export interface DiagnosticsOptions {
-  /** Folder of the bundle; created 0700, every file in it 0600. */
-  dir: string;
+  /** Folder the bundles go under; the bundle is a folder in it named from the time and the scenario (0700, files 0600). */
+  root: string;
+  /** The failed scenario's name; any name is made a safe folder name. */
+  scenario: string;
+  /** When the bundle is collected (names its folder; default now). */
+  at?: Date;
   clusters: { name: string; role: 'hub' | 'managed'; kubeconfig: string }[];
+  /** Logs of the lab's host processes: only regular `.log` files are read (inside `logRoot` when given), redacted. */
   processLogs: { id: string; log: string }[];
+  /** The folder every process log must lie in (the lab's logs folder). */
+  logRoot?: string;
   /** Namespaces of OCM's own pods by cluster role (none where OCM runs as host processes). */
   podNamespaces?: { hub: string[]; managed: string[] };
   /** Exports what the provider has of a cluster's node logs into a folder. */
@@ -189,12 +200,6 @@ function isNotServed(error: unknown): boolean {
   return isNotFound(error) || /Unrecognized API version and kind|does not serve/i.test(errorMessage(error));
 }
 
-/** A name usable as one path segment. */
-function safeName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-');
-  return /^\.*$/.test(safe) ? `_${safe}` : safe;
-}
-
 function comment(text: string): string {
   return text
     .split('\n')
@@ -248,14 +253,14 @@ async function collectCluster(root: string, cluster: DiagnosticsOptions['cluster
   // Node logs come from the provider, not the API server: worth having most when the cluster does not answer.
   if (options.exportNodeLogs) {
     const exportNodeLogs = options.exportNodeLogs;
-    report.files.push(...(await collectNodeLogs(join(root, report.folder), (dir) => exportNodeLogs(cluster.name, dir))));
+    report.files.push(...(await collectNodeLogs(containedPath(root, report.folder), (dir) => exportNodeLogs(cluster.name, dir))));
   }
   return report;
 }
 
 async function collectClusterObjects(root: string, cluster: DiagnosticsOptions['clusters'][number], options: DiagnosticsOptions): Promise<ClusterReport> {
-  const folder = join(root, safeName(cluster.name));
   const report: ClusterReport = { name: cluster.name, role: cluster.role, folder: safeName(cluster.name), files: [] };
+  const folder = containedPath(root, report.folder);
   const fail = (what: string, error: unknown) => {
     const text = `${what}: ${errorMessage(error)}`;
     let file = 'error.txt';
@@ -296,15 +301,37 @@ async function collectClusterObjects(root: string, cluster: DiagnosticsOptions['
   return report;
 }
 
-function collectLogs(root: string, processLogs: DiagnosticsOptions['processLogs'], lines: number): FileEntry[] {
+/**
+ * Why a process log is not read, or undefined when it may be: the path comes from the lab's state, and a
+ * state that names a kubeconfig or a key must not get it copied into a bundle people share.
+ */
+function refusal(log: string, logRoot: string | undefined): string | undefined {
+  if (extname(log) !== '.log') return 'not a .log file';
+  if (logRoot !== undefined) {
+    if (!isInside(log, logRoot)) return `not inside the lab's logs folder ${logRoot}`;
+    try {
+      containedPath(logRoot, log);
+    } catch {
+      return `it leads out of the lab's logs folder ${logRoot}`;
+    }
+  }
+  const stat = lstatSync(log, { throwIfNoEntry: false });
+  if (!stat) return 'it does not exist';
+  return stat.isFile() ? undefined : 'not a regular file';
+}
+
+function collectLogs(root: string, options: DiagnosticsOptions, lines: number): FileEntry[] {
+  const { processLogs, logRoot } = options;
   if (!processLogs.length) return [];
-  const folder = join(root, 'logs');
-  mkdirPrivate(folder);
+  const folder = mkdirPrivate(containedPath(root, 'logs'));
   return processLogs.map(({ id, log }) => {
     const file = `${safeName(id.replaceAll('/', '-'))}.log`;
     try {
-      writePrivateFile(join(folder, file), tailFile(log, lines));
-      return { file, summary: `last ${lines} lines of ${id} (${log})` };
+      const refused = refusal(log, logRoot);
+      if (refused) return { file: '(not collected)', summary: `${id}: ${log} is not read: ${refused}` };
+      // The end of the log only (bounded), with credentials redacted as in every other log of the bundle.
+      writePrivateFile(containedPath(folder, file), redactSecrets(tailFile(log, lines)));
+      return { file, summary: `last ${lines} lines of ${id} (${log}), credentials redacted` };
     } catch (error) {
       return { file: '(missing)', summary: `${id}: cannot read ${log}: ${errorMessage(error)}` };
     }
@@ -320,7 +347,7 @@ function readme(collectedAt: string, clusters: ClusterReport[], logs: FileEntry[
     '',
     'Secrets and kubeconfigs are never collected. metadata.managedFields and last-applied annotations are removed,',
     'CertificateSigningRequests lack spec.request and status.certificate, and Secrets inside ManifestWorks keep',
-    'their keys only. In pod and node logs, PEM blocks, tokens and credential fields are redacted. A kind a',
+    'their keys only. In process, pod and node logs, PEM blocks, tokens and credential fields are redacted. A kind a',
     'cluster does not serve is noted in its file; an unreachable cluster has error.txt.',
     '',
   ];
@@ -333,18 +360,25 @@ function readme(collectedAt: string, clusters: ClusterReport[], logs: FileEntry[
   return lines.join('\n');
 }
 
+/** The bundle's folder: `<root>/<time>-<scenario>`, the name made safe and the result refused unless inside `root`. */
+export function bundleFolder(root: string, scenario: string, at: Date): string {
+  return containedPath(root, `${at.toISOString().replace(/[:.]/g, '-')}-${safeName(scenario)}`);
+}
+
 /**
  * Writes a diagnostics bundle for a failed scenario: per cluster its recent events and the OCM objects
  * (hub) or applied work, deployments and pods (managed), OCM's pods with their logs and the provider's node
- * logs, plus the tail of every process log and a README.
- * A cluster that is down or a kind that is not served is noted, never fatal. Returns `options.dir`.
+ * logs, plus the tail of every process log and a README. Every path in it is derived from names made safe
+ * and checked to stay inside the bundle.
+ * A cluster that is down or a kind that is not served is noted, never fatal. Returns the bundle's folder.
  */
 export async function collectDiagnostics(options: DiagnosticsOptions): Promise<string> {
-  const dir = options.dir;
-  const collectedAt = new Date().toISOString();
+  const at = options.at ?? new Date();
+  const dir = bundleFolder(options.root, options.scenario, at);
+  const collectedAt = at.toISOString();
   mkdirPrivate(dir);
   const clusters = await Promise.all(options.clusters.map((cluster) => collectCluster(dir, cluster, options)));
-  const logs = collectLogs(dir, options.processLogs, options.tailLines ?? DEFAULT_TAIL_LINES);
+  const logs = collectLogs(dir, options, options.tailLines ?? DEFAULT_TAIL_LINES);
   writePrivateFile(join(dir, 'README.txt'), readme(collectedAt, clusters, logs));
   return dir;
 }

@@ -33,9 +33,60 @@ export interface KwokctlConfigInput {
   ports: KwokctlPorts;
 }
 
+/** The kwokctl `extraArgs` entry; `override` replaces the `--key=` argument kwokctl itself passes. */
+interface ExtraArg {
+  key: string;
+  value: string;
+  override?: true;
+}
+
+/** kwokctl gives every component one certificate (admin.crt, SANs localhost and 127.0.0.1, server and client use). */
+function pki(pkiDir: string) {
+  return { ca: `${pkiDir}/ca.crt`, cert: `${pkiDir}/admin.crt`, key: `${pkiDir}/admin.key` };
+}
+
+/**
+ * kwokctl v0.8.0 runs etcd with plain-HTTP client and peer URLs and no client authentication (its
+ * BuildEtcdComponent hard-codes http://), so any local user could read every Secret. These overrides serve
+ * both over TLS and demand a client certificate signed by the cluster CA. Not `--client-cert-allowed-hostname`:
+ * etcd applies it to its own HTTP gateway's loopback client too, which then fails every second.
+ */
+function etcdTlsArgs(pkiDir: string, ports: KwokctlPorts): ExtraArg[] {
+  const { ca, cert, key } = pki(pkiDir);
+  const client = `https://127.0.0.1:${ports.etcdPort}`;
+  const peer = `https://127.0.0.1:${ports.etcdPeerPort}`;
+  return [
+    { key: 'listen-client-urls', value: client, override: true },
+    { key: 'advertise-client-urls', value: client, override: true },
+    { key: 'listen-peer-urls', value: peer, override: true },
+    { key: 'initial-advertise-peer-urls', value: peer, override: true },
+    { key: 'initial-cluster', value: `node0=${peer}`, override: true },
+    { key: 'cert-file', value: cert },
+    { key: 'key-file', value: key },
+    { key: 'client-cert-auth', value: 'true' },
+    { key: 'trusted-ca-file', value: ca },
+    { key: 'peer-cert-file', value: cert },
+    { key: 'peer-key-file', value: key },
+    { key: 'peer-client-cert-auth', value: 'true' },
+    { key: 'peer-trusted-ca-file', value: ca },
+  ];
+}
+
+/** kube-apiserver reaches its etcd over TLS with kwokctl's admin certificate. */
+function apiserverEtcdArgs(pkiDir: string, ports: KwokctlPorts): ExtraArg[] {
+  const { ca, cert, key } = pki(pkiDir);
+  return [
+    { key: 'etcd-servers', value: `https://127.0.0.1:${ports.etcdPort}`, override: true },
+    { key: 'etcd-cafile', value: ca },
+    { key: 'etcd-certfile', value: cert },
+    { key: 'etcd-keyfile', value: key },
+  ];
+}
+
 /**
  * A KwokctlConfiguration for the binary runtime that downloads nothing: every component
- * is a local binary, everything listens on 127.0.0.1, and the controller-manager signs
+ * is a local binary, everything listens on 127.0.0.1, etcd only answers TLS clients holding
+ * a certificate of the cluster CA, and the controller-manager signs
  * kubernetes.io/kube-apiserver-client CSRs with the cluster CA (OCM relies on that).
  */
 export function kwokctlConfig(input: KwokctlConfigInput): string {
@@ -56,6 +107,8 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
       ...input.ports,
     },
     componentsPatches: [
+      { name: 'etcd', extraArgs: etcdTlsArgs(input.pkiDir, input.ports) },
+      { name: 'kube-apiserver', extraArgs: apiserverEtcdArgs(input.pkiDir, input.ports) },
       {
         name: 'kube-controller-manager',
         extraArgs: [

@@ -41,6 +41,19 @@ describe('clusteradm command lines', () => {
   });
 });
 
+describe('the bootstrap token on clusteradm command lines', () => {
+  const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib290c3RyYXAifQ.c2lnbmF0dXJl';
+
+  it('is on no command line but join\'s, where it is only the value of --hub-token (clusteradm v1.3.1 reads it from nowhere else)', () => {
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token, kubeconfig: '/s/c1.yaml', bundleVersion: 'v1.3.1', featureGates: { RawFeedbackJsonString: true } });
+    expect(join.filter((arg) => arg.includes(token))).toEqual([token]);
+    expect(join[join.indexOf(token) - 1]).toBe('--hub-token');
+    for (const args of [initArgs('/s/hub.yaml', 'v1.3.1'), getTokenArgs('/s/hub.yaml'), acceptArgs('c1', '/s/hub.yaml', { approveEveryRequester: true })]) {
+      expect(args.join(' ')).not.toMatch(/token=|eyJ|--hub-token/);
+    }
+  });
+});
+
 describe('parseHubToken', () => {
   it('reads the token from clusteradm\'s JSON', () => {
     const output = '{\n  "hub-token": "eyJhbGciOi.abc",\n  "hub-apiserver": "https://127.0.0.1:40123"\n}\n';

@@ -10,7 +10,13 @@ const config = parse(
     pkiDir: '/state/kwok/clusters/hub/pki',
     ports: portsFrom([1, 2, 3, 4, 5, 6]),
   }),
-) as { apiVersion: string; kind: string; options: Record<string, unknown>; componentsPatches: { name: string; extraArgs: { key: string; value: string }[] }[] };
+) as { apiVersion: string; kind: string; options: Record<string, unknown>; componentsPatches: { name: string; extraArgs: { key: string; value: string; override?: boolean }[] }[] };
+
+/** The `--key=value` arguments a component patch gives, overrides marked. */
+function argsOf(component: string): Record<string, string> {
+  const patch = config.componentsPatches.find((p) => p.name === component);
+  return Object.fromEntries((patch?.extraArgs ?? []).map((a) => [`${a.override ? 'override ' : ''}${a.key}`, a.value]));
+}
 
 describe('kwokctlConfig', () => {
   it('uses the binary runtime with local binaries only (nothing to download)', () => {
@@ -40,8 +46,38 @@ describe('kwokctlConfig', () => {
     });
   });
 
+  it('serves etcd only over TLS, to clients holding a certificate of the cluster CA, on client and peer ports', () => {
+    const pki = '/state/kwok/clusters/hub/pki';
+    expect(argsOf('etcd')).toEqual({
+      'override listen-client-urls': 'https://127.0.0.1:2',
+      'override advertise-client-urls': 'https://127.0.0.1:2',
+      'override listen-peer-urls': 'https://127.0.0.1:3',
+      'override initial-advertise-peer-urls': 'https://127.0.0.1:3',
+      'override initial-cluster': 'node0=https://127.0.0.1:3',
+      'cert-file': `${pki}/admin.crt`,
+      'key-file': `${pki}/admin.key`,
+      'client-cert-auth': 'true',
+      'trusted-ca-file': `${pki}/ca.crt`,
+      'peer-cert-file': `${pki}/admin.crt`,
+      'peer-key-file': `${pki}/admin.key`,
+      'peer-client-cert-auth': 'true',
+      'peer-trusted-ca-file': `${pki}/ca.crt`,
+    });
+    expect(JSON.stringify(config.componentsPatches)).not.toContain('http://');
+  });
+
+  it('points kube-apiserver at the TLS etcd with the admin client certificate', () => {
+    const pki = '/state/kwok/clusters/hub/pki';
+    expect(argsOf('kube-apiserver')).toEqual({
+      'override etcd-servers': 'https://127.0.0.1:2',
+      'etcd-cafile': `${pki}/ca.crt`,
+      'etcd-certfile': `${pki}/admin.crt`,
+      'etcd-keyfile': `${pki}/admin.key`,
+    });
+  });
+
   it('lets the controller-manager sign client CSRs with the cluster CA (OCM needs it); no leader election to wait for after a restart', () => {
-    expect(config.componentsPatches).toEqual([
+    expect(config.componentsPatches.filter((p) => !['etcd', 'kube-apiserver'].includes(p.name))).toEqual([
       {
         name: 'kube-controller-manager',
         extraArgs: [
