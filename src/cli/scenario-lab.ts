@@ -10,5 +10,5 @@ export function targetsOf(spec: LabSpec): ScenarioTargets {
 /** Scenarios from the given paths, or from scenarios/ beside the config. */
 export function scenariosFrom(paths: string[], spec?: LabSpec): Scenario[] {
   const defaults = [spec ? join(dirname(spec.configPath), 'scenarios') : 'scenarios'];
-  return loadScenarios(findScenarioFiles(paths.length ? paths : defaults), spec && targetsOf(spec));
+  return loadScenarios(findScenarioFiles(paths.length ? paths : defaults), spec && targetsOf(spec), spec && dirname(spec.configPath));
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { labelManagedCluster } from '../ocm/cluster-sets.js';
@@ -94,6 +95,7 @@ export class LabScenarioAccess implements ScenarioLab {
     const { provider, installer } = this.lab.parts;
     return {
       processLogs: installer.logs(),
+      logRoot: join(this.lab.state.root, 'logs'),
       podNamespaces: installer.podNamespaces,
       exportNodeLogs: (cluster, dir) => provider.exportLogs(cluster, dir),
     };

@@ -1,17 +1,15 @@
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { CancelledError, deadlineSignal } from '../process/abort.js';
 import { withTimeout } from '../process/with-timeout.js';
 import { collectDiagnostics } from '../report/diagnostics.js';
 import type { RunResult, ScenarioResult, StepResult } from '../report/types.js';
 import { Progress, type CoreOptions, type PlanStep } from '../core/progress.js';
-import { formatDuration } from './duration.js';
+import { DEFAULT_STEP_TIMEOUT_MS, formatDuration, MAX_DURATION_MS } from './duration.js';
 import { executorFor } from './ops/index.js';
 import type { ScenarioLab } from './step-context.js';
 import type { Scenario, Step } from './types.js';
 
-const DEFAULT_STEP_TIMEOUT_MS = 2 * 60_000;
-const CLEANUP_STEP_TIMEOUT_MS = 2 * 60_000;
 /**
  * A step's signal aborts this long after its timeout: an operation that watches its own timeout
  * reports it first, with its own detail (an assert's closest candidate); anything still running
@@ -90,16 +88,15 @@ async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, prog
     if (record.outcome === 'failed') result.outcome = 'failed';
   }
   if (result.outcome === 'failed') {
-    const dir = join(options.diagnosticsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${scenario.name}`);
     try {
-      result.diagnostics = await collectDiagnostics({ dir, clusters: lab.clusters(), ...lab.diagnosticSources() });
+      result.diagnostics = await collectDiagnostics({ root: options.diagnosticsDir, scenario: scenario.name, clusters: lab.clusters(), ...lab.diagnosticSources() });
       progress.output(id, `diagnostics: ${relative(process.cwd(), result.diagnostics) || result.diagnostics}`);
     } catch (error) {
       progress.output(id, `diagnostics could not be collected: ${errorMessage(error)}`);
     }
   }
   for (const [j, step] of scenario.cleanup.entries()) {
-    result.steps.push(await runStep(step, 'cleanup', lab, progress, stepId(i, 'cleanup', j), step.timeoutMs ?? CLEANUP_STEP_TIMEOUT_MS));
+    result.steps.push(await runStep(step, 'cleanup', lab, progress, stepId(i, 'cleanup', j), step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS));
   }
   result.durationMs = Date.now() - started;
   if (result.outcome === 'failed') progress.fail(id, `${scenario.name} failed`);
@@ -121,7 +118,8 @@ async function runStep(
   const record: StepResult = { name: step.name, op: step.op, phase, outcome: 'passed', durationMs: 0 };
   const started = Date.now();
   progress.start(id);
-  const budget = Math.max(1000, timeoutMs);
+  // Loaded scenarios are validated within MAX_DURATION_MS; the clamp keeps timers in range for any other caller.
+  const budget = Math.min(Math.max(1000, timeoutMs), MAX_DURATION_MS);
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, deadlineSignal(budget + CANCEL_AFTER_MS, parent)]);
   try {

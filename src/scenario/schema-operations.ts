@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { evenIfFieldsFailed, hasExactlyOne, integerBetween, nonEmptyString, oneKeyOf, whenPresent } from '../config/schema-fields.js';
 import { describeValue, quotedValue } from '../config/schema-issues.js';
-import { parseDuration } from './duration.js';
+import { MAX_DURATION_MS, parseDuration } from './duration.js';
 import type { KubeObject, StepOp } from './types.js';
 
 export const OPS: readonly StepOp[] = ['apply', 'assert', 'absent', 'delete', 'work', 'label', 'clusterset', 'accept', 'join', 'fault', 'script', 'sleep'];
@@ -31,13 +31,14 @@ const labelChange = z
   .union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, or null to remove the label' })
   .transform((value) => (value === null ? null : String(value)));
 
-/** A Go-style duration (30s, 2m, 1m30s), read as milliseconds. */
+/** A Go-style duration (30s, 2m, 1m30s) of at most 24h, read as milliseconds. */
 export function duration(description: string) {
   const error = whenPresent((input) => `must be a duration like 30s, 2m or 1m30s, got ${quotedValue(input)}`);
   return z
     .string({ error })
     .regex(DURATION, { error, abort: true })
-    .refine((text) => (parseDuration(text) ?? 0) > 0, { error })
+    .refine((text) => (parseDuration(text) ?? 0) > 0, { error, abort: true })
+    .refine((text) => (parseDuration(text) ?? Infinity) <= MAX_DURATION_MS, { error: (issue) => `must be at most 24h, got ${quotedValue(issue.input)}` })
     .meta({ description })
     .transform((text) => parseDuration(text) ?? 0);
 }
@@ -67,7 +68,9 @@ export function operationSchemas({ targets, readManifests }: ScenarioContext) {
   const anyCluster = clusterName('any', 'The cluster: "hub" or a managed cluster.');
   const managedCluster = clusterName('managed', 'A managed cluster.');
 
-  const manifestFile = nonEmptyString('A YAML file of Kubernetes objects (one or more documents), relative to the scenario file.').transform((path, ctx) => {
+  const manifestFile = nonEmptyString(
+    'A YAML file of Kubernetes objects (one or more documents, at most 1 MiB), relative to the scenario file; it must lie in the project (the folder of the lab config above the scenario, else the scenario\'s folder), outside hidden folders.',
+  ).transform((path, ctx) => {
     const file = readManifests?.(path) ?? { objects: [] };
     if ('problem' in file) {
       ctx.issues.push({ code: 'custom', message: file.problem, input: path });
@@ -83,7 +86,7 @@ export function operationSchemas({ targets, readManifests }: ScenarioContext) {
   const objectSources = {
     file: manifestFile.optional(),
     object: kubeObject.optional(),
-    objects: z.array(kubeObject).meta({ description: 'Kubernetes objects.' }).optional(),
+    objects: z.array(kubeObject).min(1, { error: 'must list at least one object' }).meta({ description: 'Kubernetes objects (at least one).' }).optional(),
   };
   const objectsOf = (fields: { file?: KubeObject[]; object?: KubeObject; objects?: KubeObject[] }) =>
     fields.file ?? fields.objects ?? (fields.object ? [fields.object] : []);

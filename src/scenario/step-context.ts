@@ -37,6 +37,8 @@ export interface ScenarioLab {
 /** Logs of what the lab runs on this host, where OCM's pods run, and the provider's node logs. */
 export interface DiagnosticSources {
   processLogs: { id: string; log: string }[];
+  /** The folder every process log must lie in (a log path from elsewhere is not read). */
+  logRoot: string;
   podNamespaces: { hub: string[]; managed: string[] };
   exportNodeLogs: (cluster: string, dir: string) => Promise<void>;
 }

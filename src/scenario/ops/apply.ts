@@ -14,6 +14,8 @@ export function stepFieldManager(step: Step): string {
 }
 
 export const apply: StepExecutor<Extract<Step, { op: 'apply' }>> = async (step, { lab, signal }) => {
+  // The schema refuses an empty list; a step built otherwise must not pass (with expectError) having applied nothing.
+  if (!step.objects.length) throw new StepFailure('the step lists no objects to apply');
   const client = lab.client(step.cluster);
   const fieldManager = stepFieldManager(step);
   if (step.expectError === undefined) {

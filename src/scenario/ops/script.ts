@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import { execa } from 'execa';
 import { CancelledError } from '../../process/abort.js';
 import { formatDuration } from '../duration.js';
 import { StepFailure, type ScenarioLab, type StepExecutor } from '../step-context.js';
 import type { Step } from '../types.js';
+import { runInOwnGroup } from './process-group.js';
 
 export function scriptEnv(lab: ScenarioLab, cluster?: string): Record<string, string> {
   const env: Record<string, string> = {
@@ -20,29 +20,28 @@ export function scriptEnv(lab: ScenarioLab, cluster?: string): Record<string, st
   return env;
 }
 
-/** Runs a shell command with KUBECONFIG for the cluster (default hub), LAB_* set, and the toolchain on PATH. */
+/**
+ * Runs a shell command with KUBECONFIG for the cluster (default hub), LAB_* set, and the toolchain on PATH.
+ * The command runs in a process group of its own, stopped as a whole when the step ends for any reason.
+ */
 export const script: StepExecutor<Extract<Step, { op: 'script' }>> = async (step, { lab, timeoutMs, signal }) => {
   const started = Date.now();
-  const result = await execa('bash', ['-c', step.run], {
+  const result = await runInOwnGroup('bash', ['-c', step.run], {
     cwd: dirname(step.source.file),
-    env: scriptEnv(lab, step.cluster),
-    all: true,
-    reject: false,
-    timeout: timeoutMs,
-    cancelSignal: signal,
-    forceKillAfterDelay: 2000,
-    stdin: 'ignore',
+    env: { ...process.env, ...scriptEnv(lab, step.cluster) },
+    timeoutMs,
+    signal,
   });
-  const output = (result.all ?? '').trim();
+  const output = result.output.trim();
   const tail = output.split('\n').slice(-10).join('\n');
-  if (result.isCanceled) throw new CancelledError(signal.reason);
-  if (result.timedOut) throw new StepFailure(`script timed out after ${formatDuration(timeoutMs)} and was stopped\n${tail}`);
+  if (result.ended === 'abort') throw new CancelledError(signal.reason);
+  if (result.ended === 'timeout') throw new StepFailure(`script timed out after ${formatDuration(timeoutMs)} and was stopped\n${tail}`);
   if (result.exitCode !== step.expectExitCode) {
-    throw new StepFailure(`script exited ${result.exitCode}, expected ${step.expectExitCode} (after ${formatDuration(Date.now() - started)})\n${tail}`);
+    const how = result.exitCode === null ? `was killed by ${result.exitSignal}` : `exited ${result.exitCode}`;
+    throw new StepFailure(`script ${how}, expected ${step.expectExitCode} (after ${formatDuration(Date.now() - started)})\n${tail}`);
   }
   if (step.expectOutput !== undefined && !output.includes(step.expectOutput)) {
     throw new StepFailure(`script output does not contain ${JSON.stringify(step.expectOutput)}\n${tail}`);
   }
   return output.split('\n').at(-1) || `exit ${result.exitCode}`;
 };
-

@@ -1,9 +1,10 @@
-import { setTimeout as wait } from 'node:timers/promises';
+import { sleep as wait } from '../../process/abort.js';
 import { formatDuration } from '../duration.js';
 import type { StepExecutor } from '../step-context.js';
 import type { Step } from '../types.js';
 
-export const sleep: StepExecutor<Extract<Step, { op: 'sleep' }>> = async (step) => {
-  await wait(step.durationMs);
+/** Waits; the step's signal (its timeout, Ctrl-C) ends the wait at once. */
+export const sleep: StepExecutor<Extract<Step, { op: 'sleep' }>> = async (step, { signal }) => {
+  await wait(step.durationMs, signal);
   return `slept ${formatDuration(step.durationMs)}`;
 };

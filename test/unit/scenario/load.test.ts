@@ -64,6 +64,8 @@ describe('loadScenarios', () => {
     ['unknown-cluster.yaml', 'spec.steps[0].assert.cluster', /"cluster9" is not a cluster of this lab \(hub, cluster1, cluster2\)/, 6],
     ['wrong-kind.yaml', 'kind', /must be "Scenario", got "Test"/, 2],
     ['work-two-targets.yaml', 'spec.steps[0].work', /exactly one of "to" .* or "placement"/, 7],
+    ['path-name.yaml', 'metadata.name', /must be lowercase letters, digits and "-".*got "x\/\.\.\/\.\.\/\.\.\/escape"/, 4],
+    ['no-objects.yaml', 'spec.steps[0].apply.objects', /must list at least one object/, 7],
   ])('%s names the file, line and field', (file, field, message, line) => {
     expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });

@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as wait } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CancelledError } from '../../../src/process/abort.js';
+import { apply } from '../../../src/scenario/ops/apply.js';
+import { script } from '../../../src/scenario/ops/script.js';
+import { sleep } from '../../../src/scenario/ops/sleep.js';
+import { runScenarios } from '../../../src/scenario/runner.js';
+import { StepFailure, type ScenarioLab } from '../../../src/scenario/step-context.js';
+import type { Scenario, Step } from '../../../src/scenario/types.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ocm-lab-steps-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Just enough of a lab for steps that touch no cluster (script, sleep) and for the runner. */
+const lab = {
+  name: 'test',
+  hubName: 'hub',
+  managedClusters: [],
+  stateDir: scratch,
+  tool: () => '/usr/bin/kubectl',
+  cluster: (name: string) => ({ name, role: 'hub', kubeconfig: join(scratch, 'kubeconfig') }),
+  clusters: () => [],
+  diagnosticSources: () => ({ processLogs: [], podNamespaces: { hub: [], managed: [] }, exportNodeLogs: async () => undefined }),
+} as unknown as ScenarioLab;
+
+const source = { file: join(scratch, 'scenario.yaml'), line: 1 };
+
+function scriptStep(run: string): Extract<Step, { op: 'script' }> {
+  return { op: 'script', name: 'script', run, expectExitCode: 0, source };
+}
+
+let marks = 0;
+/** A file the script's leftovers would write, and the file where the script notes its process group. */
+function markFiles(): { mark: string; group: string; env: string } {
+  marks += 1;
+  const mark = join(scratch, `mark${marks}`);
+  const group = join(scratch, `group${marks}`);
+  return { mark, group, env: `MARK=${mark}; echo $$ > ${group};` };
+}
+
+/** Whether any process of the group whose leader had this pid still runs (zombies left to a PID 1 that does not reap them do not). */
+function groupAlive(groupFile: string): boolean {
+  const pgid = readFileSync(groupFile, 'utf8').trim();
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .some((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return pgrp === pgid && state !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+}
+
+describe('a script step', () => {
+  it('that times out stops promptly, with every process it started', async () => {
+    const { mark, group, env } = markFiles();
+    const started = Date.now();
+    const result = script(scriptStep(`${env} (sleep 3; echo late > $MARK) & sleep 60`), { lab, timeoutMs: 1000, signal: new AbortController().signal });
+    await expect(result).rejects.toThrow(StepFailure);
+    await expect(result).rejects.toThrow(/timed out after 1\.0s/);
+    expect(Date.now() - started).toBeLessThan(4000);
+    await wait(4000);
+    expect(existsSync(mark)).toBe(false);
+    expect(groupAlive(group)).toBe(false);
+  });
+
+  it('that is cancelled stops promptly, with every process it started', async () => {
+    const { mark, group, env } = markFiles();
+    const controller = new AbortController();
+    const started = Date.now();
+    const result = script(scriptStep(`${env} (sleep 3; echo late > $MARK) & sleep 60`), { lab, timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 500);
+    await expect(result).rejects.toThrow(CancelledError);
+    expect(Date.now() - started).toBeLessThan(4000);
+    await wait(4000);
+    expect(existsSync(mark)).toBe(false);
+    expect(groupAlive(group)).toBe(false);
+  });
+
+  it('that exits leaves nothing running, and a child holding its output open does not hold the step', async () => {
+    const { mark, group, env } = markFiles();
+    const started = Date.now();
+    const summary = await script(scriptStep(`${env} (sleep 3; echo late > $MARK) & echo done`), { lab, timeoutMs: 60_000, signal: new AbortController().signal });
+    expect(summary).toBe('done');
+    expect(Date.now() - started).toBeLessThan(2500);
+    await wait(4000);
+    expect(existsSync(mark)).toBe(false);
+    expect(groupAlive(group)).toBe(false);
+  });
+
+  it('that ignores SIGTERM is killed after a short grace', async () => {
+    const { group, env } = markFiles();
+    const started = Date.now();
+    const result = script(scriptStep(`${env} trap "" TERM; (trap "" TERM; sleep 60) & sleep 60`), { lab, timeoutMs: 500, signal: new AbortController().signal });
+    await expect(result).rejects.toThrow(/timed out/);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(groupAlive(group)).toBe(false);
+  });
+
+  it('still checks the exit code and the output', async () => {
+    const signal = new AbortController().signal;
+    await expect(script({ ...scriptStep('echo hello; exit 3'), expectExitCode: 3, expectOutput: 'hello' }, { lab, timeoutMs: 10_000, signal })).resolves.toBe('hello');
+    await expect(script(scriptStep('echo out; echo err >&2; exit 4'), { lab, timeoutMs: 10_000, signal })).rejects.toThrow(/script exited 4, expected 0[^]*out\nerr/);
+    await expect(script({ ...scriptStep('echo hi'), expectOutput: 'bye' }, { lab, timeoutMs: 10_000, signal })).rejects.toThrow(/does not contain "bye"/);
+  });
+});
+
+describe('a sleep step', () => {
+  it('stops as soon as its signal is aborted', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('step timed out')), 200);
+    await expect(sleep({ op: 'sleep', name: 'sleep', durationMs: 60_000, source }, { lab, timeoutMs: 60_000, signal: controller.signal })).rejects.toThrow(CancelledError);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('an apply step', () => {
+  it('with no objects fails, even when it expects an error', async () => {
+    const step: Step = { op: 'apply', name: 'apply', cluster: 'hub', objects: [], expectError: 'denied', source };
+    await expect(apply(step, { lab, timeoutMs: 1000, signal: new AbortController().signal })).rejects.toThrow(/lists no objects/);
+  });
+});
+
+function scenario(fields: Partial<Scenario>): Scenario {
+  return { name: 'runner', labels: {}, file: source.file, timeoutMs: 60_000, steps: [], cleanup: [], ...fields };
+}
+
+describe('runScenarios', () => {
+  it('runs the cleanup even when a step\'s timeout is out of the timers\' range', async () => {
+    const steps: Step[] = [{ op: 'sleep', name: 'long', durationMs: 10, timeoutMs: 2 ** 33, source }];
+    const cleanup: Step[] = [{ op: 'sleep', name: 'tidy', durationMs: 10, source }];
+    const result = await runScenarios([scenario({ timeoutMs: 2 ** 34, steps, cleanup })], lab, { failFast: false, diagnosticsDir: join(scratch, 'diag-range') });
+    expect(result.scenarios[0]!.steps.map((s) => `${s.name} ${s.outcome}`)).toEqual(['long passed', 'tidy passed']);
+  });
+
+  it('stops a sleeping step when the run is cancelled', async () => {
+    const controller = new AbortController();
+    const steps: Step[] = [{ op: 'sleep', name: 'long', durationMs: 50_000, timeoutMs: 55_000, source }];
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 300);
+    const started = Date.now();
+    await expect(runScenarios([scenario({ steps })], lab, { failFast: false, diagnosticsDir: join(scratch, 'diag-cancel'), signal: controller.signal })).rejects.toThrow(CancelledError);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('writes a failed scenario\'s diagnostics inside the diagnostics folder, whatever its name', async () => {
+    const base = join(scratch, 'diag-escape');
+    const inner = join(base, 'a', 'b');
+    mkdirSync(inner, { recursive: true });
+    const steps: Step[] = [scriptStep('exit 1')];
+    await runScenarios([scenario({ name: 'x/../../../escape', steps })], lab, { failFast: false, diagnosticsDir: inner });
+    expect(readdirSync(base)).toEqual(['a']);
+  });
+});
