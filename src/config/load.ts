@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { isMap } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import type { LabSpec } from './schema.js';
 import { validate } from './schema-issues.js';
 import { labConfigSchema, pinnedToolchain } from './schema-lab-config.js';
-import { YamlSource } from './yaml-source.js';
+import { MAX_YAML_BYTES, tooLarge, YamlSource } from './yaml-source.js';
 
 import { DEFAULT_CONFIG_FILE } from './defaults.js';
 
@@ -18,17 +18,24 @@ export function displayPath(file: string): string {
 
 export function loadConfig(path: string = DEFAULT_CONFIG_FILE): LabSpec {
   const file = resolve(path);
-  let text: string;
+  return parseConfig(readYamlFile(file, `create it (see README "Config reference") or pass --config PATH`), file);
+}
+
+/**
+ * The text of a config or scenario file; a missing, unreadable or oversized one (checked before it is read)
+ * is a ConfigError at line 0, the whole file.
+ */
+export function readYamlFile(file: string, hint?: string): string {
+  const problem = (message: string) => new ConfigError([{ file: displayPath(file), line: 0, column: 0, field: '', message }], hint);
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > MAX_YAML_BYTES) throw problem(tooLarge(size));
+    return readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      [{ file: displayPath(file), line: 0, column: 0, field: '', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` }],
-      `create it (see README "Config reference") or pass --config PATH`,
-    );
+    throw problem(code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read: ${code ?? errorMessage(error)}`);
   }
-  return parseConfig(text, file);
 }
 
 export function parseConfig(text: string, file: string): LabSpec {

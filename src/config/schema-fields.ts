@@ -46,6 +46,11 @@ export function nonEmptyString(description: string) {
     .meta({ description });
 }
 
+/** `schema` refined by `problem`, which says why a value is refused (undefined when it is fine): that is the message. */
+export function refuse(schema: z.ZodString, problem: (value: string) => string | undefined): z.ZodString {
+  return schema.refine((value) => problem(value) === undefined, { error: (issue) => problem(String(issue.input)) });
+}
+
 export function integerBetween(min: number, max: number, description: string) {
   const error = whenPresent((input) => `must be an integer from ${min} to ${max}, got ${describeValue(input)}`);
   return z.int({ error }).min(min, { error }).max(max, { error }).meta({ description });

@@ -1,18 +1,29 @@
 import { z } from 'zod';
 import type { FieldPath, YamlSource } from './yaml-source.js';
 
+/** Strings longer than this are cut in messages, so one bad value cannot make a message of megabytes. */
+const MAX_QUOTED_LENGTH = 80;
+
+/** A string as a message quotes it: JSON-escaped (control characters visible), long ones cut with their length. */
+export function quoted(text: string): string {
+  if (text.length <= MAX_QUOTED_LENGTH) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, MAX_QUOTED_LENGTH))}… (${text.length} characters)`;
+}
+
 /** How a value reads in a message: `string "docker"`, `a list`, `nothing`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `string ${quoted(value)}`;
+  if (typeof value === 'bigint') return `number ${value}`;
+  return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
 }
 
 /** A value after "got": strings quoted on their own (`"soon"`), anything else described. */
 export function quotedValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+  return typeof value === 'string' ? quoted(value) : describeValue(value);
 }
 
 const EXPECTED: Record<string, string> = {

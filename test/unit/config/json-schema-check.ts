@@ -18,6 +18,8 @@ const KEYWORDS = new Set([
   'minimum',
   'maximum',
   'minItems',
+  'maxItems',
+  'not',
   'items',
   'required',
   'properties',
@@ -70,6 +72,7 @@ export function jsonSchemaProblems(schema: JsonSchema, value: unknown, path = '$
   }
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) fail(`fewer than ${schema.minItems} items`);
+    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) fail(`more than ${schema.maxItems} items`);
     if (schema.items) value.forEach((item, index) => problems.push(...sub(schema.items, item, `${path}[${index}]`)));
   }
   if (isObject(value)) {
@@ -87,5 +90,6 @@ export function jsonSchemaProblems(schema: JsonSchema, value: unknown, path = '$
   if (schema.anyOf && !matches(schema.anyOf)) fail('matches none of anyOf');
   if (schema.oneOf && matches(schema.oneOf) !== 1) fail(`matches ${matches(schema.oneOf)} of oneOf, not exactly one`);
   for (const part of (schema.allOf ?? []) as JsonSchema[]) problems.push(...jsonSchemaProblems(part, value, path));
+  if (isObject(schema.not) && !jsonSchemaProblems(schema.not, value, path).length) fail('matches what "not" excludes');
   return problems;
 }

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
@@ -39,6 +41,12 @@ describe('loadConfig', () => {
     ['bad-accept.yaml', 'managedClusters[0].accept', /must be one of auto, manual/, 4],
     ['unknown-feature-gate.yaml', 'ocm.featureGates', /unknown hub feature gate "WarpDrive" \(OCM v1\.2\.0 knows: .*ManifestWorkReplicaSet/, 5],
     ['bad-feature-gate-value.yaml', 'ocm.agentFeatureGates.ClusterClaim', /must be true or false, got string "yes"/, 4],
+    ['alias-bomb.yaml', '', /aliases would expand it many times over/, 3],
+    ['extra-image-flag.yaml', 'kind.extraImages[0]', /"--name=other" is not an image reference: it starts with "-", which kind would read as an option/, 6],
+    ['reserved-clusterset.yaml', 'managedClusters[0].clusterSets[1]', /"global" is reserved: OCM's own set of every cluster/, 5],
+    ['reserved-label.yaml', 'managedClusters[0].labels', /"cluster\.open-cluster-management\.io\/clusterset" is reserved: the open-cluster-management\.io domain belongs to OCM/, 5],
+    ['reserved-cluster-name.yaml', 'managedClusters[1].name', /"all" is reserved: the lab writes every cluster's context to kubeconfigs\/all\.yaml/, 4],
+    ['too-many-kind-clusters.yaml', 'managedClusters', /lists 11 managed clusters, over the 10 a lab on the kind provider may have/, 3],
   ])('%s names the file, line and field', (file, field, message, line) => {
     expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });
@@ -114,5 +122,141 @@ describe('loadConfig', () => {
 
   it('names a missing file', () => {
     expect(() => loadConfig('does-not-exist.yaml')).toThrow(/does-not-exist\.yaml:0:0: file not found/);
+  });
+
+  it('refuses a file over 1 MiB before reading it, at line 0 (the whole file)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-config-'));
+    try {
+      const file = join(dir, 'huge.yaml');
+      writeFileSync(file, `managedClusters: [{name: c1}]\n${'# padding\n'.repeat(200_000)}`);
+      const issues = configIssues(() => loadConfig(file), file);
+      expect(issues).toEqual([expect.objectContaining({ line: 0, column: 0, message: expect.stringMatching(/^the file is 1\.9 MiB, over the 1\.0 MiB a config or scenario file may be/) })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a folder given as the config', () => {
+    expect(() => loadConfig('fixtures/configs')).toThrow(/fixtures\/configs:0:0: is a folder, not a file/);
+  });
+});
+
+describe('parseConfig refuses what would turn against OCM, kind or the lab', () => {
+  const issuesOf = (text: string) => configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml').map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  const cluster = (fields: string) => `managedClusters:\n  - name: c1\n${fields}`;
+
+  it.each([
+    ['--name=other', 'starts with "-", which kind would read as an option'],
+    ['-x', 'starts with "-"'],
+    ['quay.io/Org/app:v1', 'is not a valid image reference: use [registry[:port]/]name[:tag][@digest] with a lowercase name'],
+    ['my app', 'is not a valid image reference'],
+    ['app:', 'is not a valid image reference'],
+    ['app@sha256:abc', 'is not a valid image reference'],
+    [`${'a'.repeat(600)}:v1`, 'is not a valid image reference'],
+  ])('kind.extraImages and kind.nodeImage refuse %j', (image, reason) => {
+    const text = `${cluster('')}kind:\n  nodeImage: ${JSON.stringify(image)}\n  extraImages:\n    - ${JSON.stringify(image)}\n`;
+    expect(issuesOf(text)).toEqual([expect.stringMatching(/^4:14 kind\.nodeImage: /), expect.stringMatching(/^6:7 kind\.extraImages\[0\]: /)]);
+    expect(issuesOf(text).every((issue) => issue.includes(reason))).toBe(true);
+  });
+
+  it('takes image references as docker does: registry, port, path, tag and digest', () => {
+    const images = ['myapp:dev', 'kindest/node:v1.36.1', 'localhost:5000/team/app', 'Registry.Example.com/a_b/c-d.e:1.0_rc', `quay.io/org/app:v1@sha256:${'a'.repeat(64)}`, '[::1]:5000/app'];
+    const spec = parseConfig(`${cluster('')}kind: {extraImages: ${JSON.stringify(images)}}\n`, join(process.cwd(), 'x.yaml'));
+    expect(spec.kind.extraImages).toEqual(images);
+  });
+
+  it('reserves OCM\'s own cluster sets global and default', () => {
+    expect(issuesOf(cluster('    clusterSets: [dev, global, default]\n'))).toEqual([
+      '3:24 managedClusters[0].clusterSets[1]: "global" is reserved: OCM\'s own set of every cluster; the lab would replace its selector with its own',
+      '3:32 managedClusters[0].clusterSets[2]: "default" is reserved: OCM puts every cluster without a set into it; the lab would replace its selector with its own',
+    ]);
+  });
+
+  it.each([
+    ['cluster.open-cluster-management.io/clusterset', 'the open-cluster-management.io domain belongs to OCM'],
+    ['open-cluster-management.io/anything', 'the open-cluster-management.io domain belongs to OCM'],
+    ['feature.open-cluster-management.io/addon-foo', 'the open-cluster-management.io domain belongs to OCM'],
+    ['clusterset.lab.ocm.io/dev', 'the lab.ocm.io domain belongs to ocm-lab'],
+    [`${'a'.repeat(254)}/x`, 'is not a valid label key'],
+    [`example.com/${'b'.repeat(64)}`, 'is not a valid label key'],
+    ['Example.com/x', 'is not a valid label key'],
+    ['a/b/c', 'is not a valid label key'],
+    ['/x', 'is not a valid label key'],
+  ])('refuses the label key %s at the key', (key, reason) => {
+    const [issue, ...more] = issuesOf(cluster(`    labels:\n      ${JSON.stringify(key)}: x\n`));
+    expect(more).toEqual([]);
+    expect(issue).toMatch(/^4:7 managedClusters\[0\]\.labels: /);
+    expect(issue).toContain(reason);
+  });
+
+  it('takes label keys and values Kubernetes takes', () => {
+    const labels = { [`${'a'.repeat(63)}.${'b'.repeat(63)}.example.com/${'c'.repeat(63)}`]: 'd'.repeat(63), 'x_y.z': '', 'k8s.io/Name-1': 'V_1.0' };
+    const spec = parseConfig(`${cluster('')}    labels: ${JSON.stringify(labels)}\n`, join(process.cwd(), 'x.yaml'));
+    expect(spec.managedClusters[0]!.labels).toEqual(labels);
+    expect(issuesOf(cluster(`    labels: {env: ${'v'.repeat(64)}}\n`))).toEqual([expect.stringMatching(/^3:19 managedClusters\[0\]\.labels\.env: "v{64}" is not a valid label value$/)]);
+  });
+
+  it.each([
+    ['Cluster1', 'is not a valid name: use a DNS-1123 label'],
+    ['-c1', 'is not a valid name'],
+    ['c1-', 'is not a valid name'],
+    ['c.1', 'is not a valid name'],
+    ['c1\n', 'is not a valid name'],
+    ['c'.repeat(41), 'is not a valid name'],
+    ['all', '"all" is reserved: the lab writes every cluster\'s context to kubeconfigs/all.yaml'],
+    ['kube-system', 'is reserved: a managed cluster\'s name is also its namespace on the hub, and kube-system is Kubernetes\' own namespace'],
+    ['default', 'is reserved: a managed cluster\'s name is also its namespace on the hub'],
+    ['open-cluster-management-agent', 'and open-cluster-management-agent is OCM\'s own namespace'],
+  ])('refuses the cluster name %j', (name, reason) => {
+    const [issue, ...more] = issuesOf(`managedClusters:\n  - name: ${JSON.stringify(name)}\n`);
+    expect(more).toEqual([]);
+    expect(issue).toMatch(/^2:11 managedClusters\[0\]\.name: /);
+    expect(issue).toContain(reason);
+  });
+
+  it('reserves "all" for the hub too (kubeconfigs/<hub>.yaml), but a hub may be named like a namespace', () => {
+    expect(issuesOf('hub: {name: all}\nmanagedClusters: [{name: c1}]\n')).toEqual([expect.stringMatching(/^1:13 hub\.name: "all" is reserved/)]);
+    expect(parseConfig('hub: {name: default}\nmanagedClusters: [{name: c1}]\n', join(process.cwd(), 'x.yaml')).hub.name).toBe('default');
+  });
+
+  it.each([
+    ['Dev', 'not a valid cluster set name (DNS-1123 label)'],
+    ['s'.repeat(64), 'not a valid cluster set name'],
+    ['a_b', 'not a valid cluster set name'],
+  ])('refuses the cluster set name %j', (name, reason) => {
+    expect(issuesOf(cluster(`    clusterSets: [${JSON.stringify(name)}]\n`))).toEqual([expect.stringContaining(reason)]);
+  });
+
+  it.each([
+    ['local', 100, 101],
+    ['auto', 100, 101],
+    ['kind', 10, 11],
+  ])('on provider %s allows %d managed clusters, not %d', (provider, fits, tooMany) => {
+    const clusters = (n: number) => Array.from({ length: n }, (_, i) => `  - name: c${i}`).join('\n');
+    const text = (n: number) => `provider: ${provider}\nmanagedClusters:\n${clusters(n)}\n`;
+    expect(parseConfig(text(fits), join(process.cwd(), 'x.yaml')).managedClusters).toHaveLength(fits);
+    const bound = provider === 'kind' ? 10 : 100;
+    expect(issuesOf(text(tooMany))).toEqual([
+      `3:3 managedClusters: lists ${tooMany} managed clusters, over the ${bound} a lab on the ${provider === 'kind' ? 'kind' : 'local'} provider may have`,
+    ]);
+  });
+
+  it('lists at most 50 problems of a file, then how many more there are', () => {
+    const text = `managedClusters: [{name: c1}]\n${Array.from({ length: 5000 }, (_, i) => `k${i}: ${i}`).join('\n')}\n`;
+    const started = Date.now();
+    const issues = issuesOf(text);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(issues).toHaveLength(51);
+    expect(issues[0]).toMatch(/^2:1 k0: unknown key "k0"/);
+    expect(issues[50]).toBe('0:0 : and 4950 more problems, not listed: fix the ones above first');
+  });
+
+  it('reports a name too long only once, not again as part of a kind host name', () => {
+    expect(issuesOf(`hub: {name: ${'h'.repeat(5000)}}\nmanagedClusters: [{name: c1}]\n`)).toEqual([expect.stringMatching(/^1:13 hub\.name: "h{80}"… \(5000 characters\) is not a valid name/)]);
+  });
+
+  it('quotes a long bad value cut short, so one value cannot make a message of megabytes', () => {
+    const [issue] = issuesOf(`name: ${'N'.repeat(100_000)}\nprovider: local\nmanagedClusters: [{name: c1}]\n`);
+    expect(issue).toBe(`1:7 name: "${'N'.repeat(80)}"… (100000 characters) is not a valid name: use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 40 characters)`);
   });
 });

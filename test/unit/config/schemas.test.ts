@@ -29,8 +29,11 @@ const GOOD_SCENARIOS = [
   // For the lab of test/e2e/manual-accept.test.ts.
   ...yamlFiles('fixtures/scenarios/manual').map((file) => ({ file, targets: { hub: 'hub', managed: ['cluster1', 'cluster3'] } })),
 ];
-/** Bad fixtures whose problem only the loader can see: YAML syntax, names across fields, files and the lab's clusters. */
-const LOADER_ONLY = ['not-yaml.yaml', 'duplicate-name.yaml', 'duplicate-hub-name.yaml', 'missing-file.yaml', 'unknown-cluster.yaml'];
+/**
+ * Bad fixtures whose problem only the loader can see: YAML syntax and aliases, names and bounds across fields, files
+ * and the lab's clusters.
+ */
+const LOADER_ONLY = ['not-yaml.yaml', 'alias-bomb.yaml', 'duplicate-name.yaml', 'duplicate-hub-name.yaml', 'too-many-kind-clusters.yaml', 'missing-file.yaml', 'unknown-cluster.yaml'];
 
 /** Every property schema in a JSON Schema, by path. */
 function properties(schema: unknown, path = '$'): [string, JsonSchema][] {
