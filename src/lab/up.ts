@@ -1,5 +1,5 @@
 import { autoAccepted, clusterNames, type LabSpec } from '../config/schema.js';
-import { LabError } from '../errors.js';
+import { LabError, UsageError } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { acceptCluster } from '../ocm/accept.js';
 import { applyClusterSets, labelManagedCluster } from '../ocm/cluster-sets.js';
@@ -9,6 +9,7 @@ import { sleep } from '../process/abort.js';
 import type { ClusterHandle, ClusterRequest, ProviderKind } from '../providers/provider.js';
 import { resolveKindNodeImage } from '../providers/kind/node-image.js';
 import { chooseProvider } from '../providers/select.js';
+import { managedClustersProblem } from '../config/schema-lab-config.js';
 import { buildToolchain, findToolchain, type Toolchain } from '../toolchain/toolchain.js';
 import { writeMergedKubeconfig } from './kubeconfigs.js';
 import { labParts, type LabParts } from './lab-parts.js';
@@ -79,6 +80,9 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
       const existing = state.read();
       const nodeImage = existing ? existing.kindNodeImage : spec.provider === 'local' ? undefined : await resolveKindNodeImage(spec);
       const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec, undefined, nodeImage);
+      // The config could only check `auto` against the larger bound; the chosen provider's own applies now.
+      const tooMany = managedClustersProblem(choice.name, spec.managedClusters.length);
+      if (tooMany) throw new UsageError(`managedClusters: ${tooMany}`, `provider ${choice.name} was chosen (${choice.reason}); name provider: local, or list fewer clusters`);
       if (!existing) state.write({ ...newState(spec, choice.name), ...(choice.name === 'kind' && { kindNodeImage: nodeImage }) });
       return { parts: labParts(choice.name, spec, state.root, toolchain, nodeImage), provider: choice.name, reason: choice.reason };
     },

@@ -59,10 +59,16 @@ describe('a lab acts only on what it can prove is its own (local provider)', { t
     writeFileSync(file, JSON.stringify(records));
     const bBefore = pids(stateOf('b'));
 
+    // The lab cannot prove those records are its processes: status says so, and up starts them anew (its
+    // unrecorded processes of the same components go, found by their marker), touching neither pid.
     const status = await lab('a', 'status', '--json');
-    expect(status.exitCode, status.all).toBe(0);
+    expect(status.exitCode, status.all).toBe(1);
+    expect(status.stdout).toContain('OCM component c1/klusterlet is stopped');
     const up = await lab('a', 'up');
     expect(up.exitCode, up.all).toBe(0);
+    expect((await lab('a', 'status')).exitCode).toBe(0);
+    const klusterlets = labProcesses(stateOf('a')).filter((p) => p.cmd.includes('--spoke-cluster-name=c1'));
+    expect(klusterlets, 'one klusterlet agent for c1, not two').toHaveLength(1);
     expect(alive(sleeper)).toBe(true);
     expect(pids(stateOf('b'))).toEqual(bBefore);
     expect((await lab('b', 'status')).exitCode).toBe(0);
@@ -88,7 +94,7 @@ describe('a lab acts only on what it can prove is its own (local provider)', { t
     const precious = join(base, 'precious.txt');
     writeFileSync(precious, 'keep me');
     const tail = stranger('tail', ['-f', join(stateOf('a'), 'logs', 'hub-registration.log')]);
-    const kubectlLike = stranger('sleep', ['600', `--kubeconfig=${join(stateOf('a'), 'kubeconfigs', 'hub.yaml')}`], checkout.a);
+    const kubectlLike = stranger(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', '--', `--kubeconfig=${join(stateOf('a'), 'kubeconfigs', 'hub.yaml')}`], checkout.a);
     const bBefore = pids(stateOf('b'));
     const stateFile = join(stateOf('a'), 'state.json');
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { clusters: Record<string, { name: string }> };

@@ -261,6 +261,7 @@ export class ProcessesInstaller implements OcmInstaller {
     const recorded = this.records()[definition.id];
     if (recorded && startedAsDefined(recorded, definition, this.options.toolchain.bin) && (await probeHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
     if (recorded) await stopHostProcess(recorded, this.dirs.owner);
+    await this.stopUnrecorded(definition);
     throwIfAborted(signal);
 
     const [port] = await freePorts(1);
@@ -279,6 +280,21 @@ export class ProcessesInstaller implements OcmInstaller {
     this.record(record);
     await waitUntilHealthy(record, this.dirs.owner, { timeoutMs: HEALTHY_TIMEOUT_MS, signal });
     return record;
+  }
+
+  /**
+   * Stops the lab's processes (by their marker) that run this definition but are not recorded: after a crash
+   * between start and record, or when a record was lost or tampered with, so a component never runs twice.
+   */
+  private async stopUnrecorded(definition: ProcessDefinition): Promise<void> {
+    const command = this.options.toolchain.bin(definition.binary);
+    const runsIt = ({ args }: { args: string[] }) => {
+      const listen = args.find((a) => a.startsWith('--listen='))?.slice('--listen='.length) ?? '';
+      const wanted = definition.args(listen);
+      return args[0] === command && args.length === wanted.length + 1 && wanted.every((arg, i) => arg === args[i + 1]);
+    };
+    const strays = processesOwnedBy({ root: this.dirs.owner }).filter(runsIt);
+    if (strays.length) await terminate(strays.map((p) => p.pid));
   }
 
   /**

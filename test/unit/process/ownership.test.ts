@@ -5,8 +5,9 @@ import { startIdentity } from '../../../src/process/proc.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
+/** A live process with `args` on its command line (node ignores arguments after the script). */
 function start(env: Record<string, string>, ...args: string[]): ChildProcess {
-  const child = spawn('sleep', ['30', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', '--', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
   children.push(child);
   return child;
 }
@@ -54,6 +55,7 @@ describe('processesOwnedBy', () => {
   it('never takes a process for the lab\'s because of its command line', async () => {
     const user = start({}, '/tmp/owner-test/ocm/logs/hub-registration.log', '--kubeconfig=/tmp/owner-test/ocm/kubeconfigs/hub.yaml');
     await settle();
+    expect(user.exitCode).toBeNull();
     expect(processesOwnedBy({ root: '/tmp/owner-test/ocm' }).map((p) => p.pid)).not.toContain(user.pid);
   });
 });
