@@ -23,8 +23,13 @@ export interface ConfigIssue {
   message: string;
 }
 
+/** Control characters (terminal escapes, bells, bidi overrides) from a user's file, made visible instead of acted on. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}:${issue.column}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
+  return printable(`${issue.file}:${issue.line}:${issue.column}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
 }
 
 /** An invalid lab config or scenario file; carries every problem found, each with file, line and field. */
