@@ -17,6 +17,8 @@ export interface DownResult {
   removed: boolean;
   /** Clusters deleted by this run. */
   deleted: string[];
+  /** What the teardown could not do and the user must (a host setting to put back by hand, with the command). */
+  warnings: string[];
 }
 
 /** `./lab down`: takes the lock (without creating a missing lab) and removes everything of the lab. */
@@ -79,13 +81,15 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   );
   if (!found) {
     ['ocm', 'clusters', 'state'].forEach((id) => progress.skip(id, 'nothing to remove'));
-    return { removed: false, deleted: [] };
+    return { removed: false, deleted: [], warnings: [] };
   }
   const { parts } = found;
   if (parts) await progress.run('ocm', () => parts.installer.stop());
   else progress.skip('ocm', 'no toolchain: the processes are stopped below');
 
-  const deleted = parts ? await progress.run('clusters', () => deleteClusters(spec, state, parts, signal), (names) => `Delete clusters: ${names.join(', ') || 'none left'}`) : [];
+  const { deleted, warnings } = parts
+    ? await progress.run('clusters', () => deleteClusters(spec, state, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
+    : { deleted: [], warnings: [] };
   if (!parts) progress.skip('clusters', 'no toolchain: the processes are stopped below');
 
   await progress.run('state', async () => {
@@ -99,16 +103,16 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
       });
     }
   });
-  return { removed: true, deleted };
+  return { removed: true, deleted, warnings };
 }
 
-async function deleteClusters(spec: LabSpec, state: StateStore, parts: LabParts, signal?: AbortSignal): Promise<string[]> {
+async function deleteClusters(spec: LabSpec, state: StateStore, parts: LabParts, signal?: AbortSignal): Promise<{ deleted: string[]; warnings: string[] }> {
   const { provider } = parts;
   const recorded = Object.keys(state.tryRead()?.clusters ?? {});
   const names = [...new Set([...recorded, ...clusterNames(spec), ...(await provider.list({ signal }))])];
   const results = await Promise.allSettled(names.map(async (name) => (await provider.delete(name, { signal }), name)));
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length) throw new LabError(`could not delete every cluster: ${failures.map((f) => errorMessage(f.reason)).join('; ')}`);
-  await provider.reap({ signal });
-  return results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value);
+  const warnings = await provider.reap({ signal });
+  return { deleted: results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value), warnings };
 }

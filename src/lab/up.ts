@@ -83,8 +83,11 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
       // The config could only check `auto` against the larger bound; the chosen provider's own applies now.
       const tooMany = managedClustersProblem(choice.name, spec.managedClusters.length);
       if (tooMany) throw new UsageError(`managedClusters: ${tooMany}`, `provider ${choice.name} was chosen (${choice.reason}); name provider: local, or list fewer clusters`);
+      const parts = labParts(choice.name, spec, state.root, toolchain, nodeImage);
+      // A name another lab (or a cluster of nobody's) holds is refused before anything of this lab is made.
+      await parts.provider.refuseTakenNames?.(clusterNames(spec), { signal });
       if (!existing) state.write({ ...newState(spec, choice.name), ...(choice.name === 'kind' && { kindNodeImage: nodeImage }) });
-      return { parts: labParts(choice.name, spec, state.root, toolchain, nodeImage), provider: choice.name, reason: choice.reason };
+      return { parts, provider: choice.name, reason: choice.reason };
     },
     (r) => `Provider: ${r.provider} (${r.reason})`,
   );

@@ -60,8 +60,13 @@ export interface ClusterProvider {
   delete(name: string, options?: CallOptions): Promise<void>;
   /** Names of the clusters this lab owns (including ones the lab's state no longer knows). */
   list(options?: CallOptions): Promise<string[]>;
-  /** Removes anything of this lab the provider finds that `list` no longer names (after a crash or a lost state). */
-  reap(options?: CallOptions): Promise<void>;
+  /**
+   * Removes anything of this lab the provider finds that `list` no longer names (after a crash or a lost state).
+   * Returns notes the user must act on that did not stop the teardown (a host setting it could not put back).
+   */
+  reap(options?: CallOptions): Promise<string[]>;
+  /** Refuses (exit 2) before anything is made when a cluster's name is held by something that is not this lab's. */
+  refuseTakenNames?(clusters: string[], options?: CallOptions): Promise<void>;
   /** Stops the cluster's control plane, keeping its data (fault injection). */
   stop(name: string, options?: CallOptions): Promise<void>;
   /** Starts a stopped control plane and waits until the cluster works again. */

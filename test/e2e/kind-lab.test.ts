@@ -18,7 +18,9 @@ const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
   .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n');
 const SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
 
-const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-'));
+// A space in the checkout's path: kind nodes are recognised by their owner mount's path (docker inspect JSON), which
+// must work there too (the suite's second `up` and its `down` find the lab's clusters, or they would leak).
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab kind-'));
 const config = join(dir, 'lab.config.yaml');
 const lab = (...args: string[]) => labCli([...args, '--config', config], { timeoutMs: 1_200_000 });
 const docker = async (...args: string[]) => (await execa('docker', args)).stdout.split('\n').filter(Boolean);
@@ -130,6 +132,32 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect(up.stdout).toContain('healthy, nothing to do');
     expect((await docker('ps', '-q', '--no-trunc', '--filter', 'name=kindlab-')).sort()).toEqual(before.sort());
   });
+
+  it('a second checkout with the same lab name is refused at up (exit 2, naming this lab) and leaves this lab untouched', async () => {
+    const nodes = async () => (await docker('ps', '-a', '--no-trunc', '--filter', 'name=kindlab-', '--format', '{{.ID}} {{.State}}')).sort();
+    const before = await nodes();
+    expect(before).toHaveLength(3);
+    const other = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-other-'));
+    const otherConfig = join(other, 'lab.config.yaml');
+    writeFileSync(otherConfig, CONFIG);
+    const otherLab = (...args: string[]) => labCli([...args, '--config', otherConfig], { timeoutMs: 600_000 });
+    try {
+      // Exit 2: nothing was attempted and nothing will change on a retry; the config (or the other lab) must change.
+      const up = await otherLab('up');
+      expect(up.exitCode, up.all).toBe(2);
+      expect(up.all).toContain(`already exists and is not this lab's: it belongs to another lab (state dir ${join(dir, '.lab', 'kindlab')})`);
+      expect(up.all).toMatch(/rename this lab \(name:\) or the cluster/);
+      const down = await otherLab('down');
+      expect(down.exitCode, down.all).toBe(0);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+    expect(await nodes()).toEqual(before);
+    expect(before.every((line) => line.endsWith(' running'))).toBe(true);
+    expect(await labNetworks()).toHaveLength(1);
+    const status = await lab('status');
+    expect(status.exitCode, status.all).toBe(0);
+  }, 900_000);
 
   it('a changed klusterlet feature gate: status reports it, up writes it into the Klusterlets as clusteradm would and the agents roll', async () => {
     const workAgentArgs = async () => {

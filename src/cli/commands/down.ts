@@ -10,6 +10,8 @@ export const downCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     const [spec, { down }, { ListrProgress }] = await Promise.all([loadSpec(argv), import('../../lab/down.js'), import('../progress.js')]);
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around((events) => down(spec, { ...events, signal }));
+    // Not failures: the lab is gone, but the user has something to put right by hand.
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
   },
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import { isWithin } from '../../process/ownership.js';
+import { LabError } from '../../errors.js';
 
 /** Command lines for the kind CLI, kept pure so tests can check them without Docker. */
 
@@ -82,25 +82,23 @@ export function adminConfExistsArgs(nodeName: string): string[] {
   return ['exec', nodeName, 'test', '-f', '/etc/kubernetes/admin.conf'];
 }
 
-/** Lists every kind node container with its cluster label and bind-mount sources, one line each. */
-export function inspectKindNodesArgs(containerIds: string[]): string[] {
-  return ['inspect', '--format', `{{index .Config.Labels "${KIND_CLUSTER_LABEL}"}}{{range .Mounts}} {{.Source}}{{end}}`, ...containerIds];
-}
-
 export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
-export function listKindNodesArgs(): string[] {
-  return ['ps', '-aq', '--filter', `label=${KIND_CLUSTER_LABEL}`];
+/** A lab cluster name as the config allows it (a DNS-1123 label): never a path, so safe in every file name made from it. */
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function isClusterName(name: string): boolean {
+  return CLUSTER_NAME.test(name);
 }
 
-/** kind clusters (by kind name) with a node that mounts a folder inside `owner`: the clusters that lab made. */
-export function ownedKindClusters(inspectOutput: string, owner: string): string[] {
-  const owned = new Set<string>();
-  for (const line of inspectOutput.split('\n')) {
-    const [cluster, ...sources] = line.trim().split(/\s+/);
-    if (cluster && sources.some((source) => isWithin(source, owner))) owned.add(cluster);
+/** Refuses (exit 2) a cluster name the config would not accept, e.g. `../../x` from a tampered state, before any action. */
+export function assertClusterName(name: string): void {
+  if (!isClusterName(name)) {
+    throw new LabError(`${JSON.stringify(name)} is not a valid cluster name, so the kind provider does nothing with it`, {
+      hint: 'cluster names are DNS-1123 labels (lowercase letters, digits and -); if the lab state was edited, run ./lab down and ./lab up again',
+      exitCode: 2,
+    });
   }
-  return [...owned];
 }
 
 /** Without --kubeconfig kind would edit $KUBECONFIG or ~/.kube/config. */
@@ -141,7 +139,7 @@ export function createNetworkArgs(network: string, owner: string): string[] {
   return ['network', 'create', '--driver', 'bridge', '--label', `${NETWORK_OWNER_LABEL}=${owner}`, network];
 }
 
-/** Networks labelled as owned by exactly this state dir. */
-export function ownedNetworksArgs(owner: string): string[] {
-  return ['network', 'ls', '--quiet', '--filter', `label=${NETWORK_OWNER_LABEL}=${owner}`];
+/** Every network that carries the lab owner label, whatever its value: `network inspect` tells whose each is. */
+export function labNetworksArgs(): string[] {
+  return ['network', 'ls', '--quiet', '--no-trunc', '--filter', `label=${NETWORK_OWNER_LABEL}`];
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
+import { containedPath } from '../../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
@@ -11,25 +12,24 @@ import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { NODE_IMAGE } from '../../toolchain/images.js';
 import { kindHostLimitsProblems } from '../docker.js';
-import { recordHostSysctls, restoreHostSysctls } from './host-sysctls.js';
-import { LabNetwork } from './lab-network.js';
+import { procSysctls, recordHostSysctls, restoreHostSysctls, type SysctlIo } from './host-sysctls.js';
+import { LabNetwork, ownedNetworks } from './lab-network.js';
+import { claimOf, foreignClusterError, inspectContainersArgs, listKindNodesArgs, notOursError, ownedKindClusters, parseKindNodes, type KindClaim, type KindNode } from './kind-nodes.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
 import {
   adminConfExistsArgs,
+  assertClusterName,
   createClusterArgs,
   deleteClusterArgs,
   getKubeconfigArgs,
-  inspectKindNodesArgs,
   isCgroupV1,
+  isClusterName,
   kindClusterConfig,
   kindClusterName,
   kindNetworkName,
   kindNodeName,
   labClusterName,
-  listKindNodesArgs,
   loadImagesArgs,
-  ownedKindClusters,
-  ownedNetworksArgs,
 } from './kind-commands.js';
 
 /** Pulling the node image on a cold engine takes most of this; kind's own --wait covers node readiness. */
@@ -45,6 +45,8 @@ export interface KindProviderOptions {
   nodeImage: string;
   /** Host images loaded into every cluster (`kind load docker-image`). */
   extraImages: string[];
+  /** The host's kernel settings (tests pass a fake). */
+  sysctls?: SysctlIo;
 }
 
 interface KindKubeconfig {
@@ -54,14 +56,15 @@ interface KindKubeconfig {
   clientKeyData: string;
 }
 
+const EXPORT_LOGS_TIMEOUT_MS = 120_000;
+
 /**
  * Clusters as single-node kind clusters named "<lab>-<cluster>" on the host's Docker engine.
  * The host reaches each API server on a published 127.0.0.1 port; the clusters reach each other
- * by node name on the shared `kind` network. A cluster belongs to the lab whose state dir its
- * node mounts, so two labs (or two checkouts with the same lab name) never adopt each other's.
+ * by node name on the lab's own network. A cluster belongs to the lab whose state dir its node
+ * mounts (read from `docker container inspect` JSON), so two labs (or two checkouts with the same
+ * lab name) never adopt each other's, and nothing is done to a node before that is checked.
  */
-const EXPORT_LOGS_TIMEOUT_MS = 120_000;
-
 export class KindProvider implements ClusterProvider {
   readonly name = 'kind' as const;
   static readonly capabilities: ProviderCapabilities = { controlPlaneFaults: true };
@@ -72,21 +75,23 @@ export class KindProvider implements ClusterProvider {
     this.network = new LabNetwork(kindNetworkName(options.labName, options.dirs.owner), options.dirs.owner);
   }
 
+  /** "<lab>-<cluster>", after refusing a cluster name that is not one (every public method goes through here first). */
   private kindName(cluster: string): string {
+    assertClusterName(cluster);
     return kindClusterName(this.options.labName, cluster);
   }
 
   private ownerDir(cluster: string): string {
-    return mkdirPrivate(join(this.options.dirs.work, 'owner', cluster));
+    return mkdirPrivate(containedPath(this.options.dirs.work, 'owner', cluster));
   }
 
   private kubeconfigPath(cluster: string): string {
-    return join(this.options.dirs.kubeconfigs, `${cluster}.yaml`);
+    return containedPath(this.options.dirs.kubeconfigs, `${cluster}.yaml`);
   }
 
-  /** kind's own kubeconfig file for one cluster; ours (renamed context) is written from it. */
+  /** kind's own kubeconfig for one cluster; ours (renamed context) is written from it. */
   private kindKubeconfig(cluster: string): string {
-    const file = join(mkdirPrivate(this.options.dirs.work), `${cluster}.kubeconfig`);
+    const file = containedPath(mkdirPrivate(this.options.dirs.work), `${cluster}.kubeconfig`);
     // kind locks the file by creating "<file>.lock" and never cleans one left by a killed run;
     // the lab lock already keeps a second kind off this file, so a lock found here is stale.
     rmSync(`${file}.lock`, { force: true });
@@ -101,13 +106,40 @@ export class KindProvider implements ClusterProvider {
     });
   }
 
+  /** Who holds the cluster's kind name: nobody, this lab, or another lab (or someone's plain kind cluster). */
+  private async claim(cluster: string, signal?: AbortSignal): Promise<KindClaim> {
+    const kindName = this.kindName(cluster);
+    return claimOf(await withDockerHint(kindNodes(signal)), kindName, this.options.dirs.owner);
+  }
+
+  /** The cluster's nodes, refused unless each carries this lab's mark: asked before every action that names them. */
+  private async ownNodes(cluster: string, signal?: AbortSignal): Promise<KindNode[]> {
+    const claim = await this.claim(cluster, signal);
+    if (claim.state !== 'ours') throw notOursError(cluster, this.kindName(cluster), claim);
+    return claim.nodes;
+  }
+
+  /**
+   * Refuses (exit 2) when any of the clusters' kind names is held by someone else: one look for the whole lab,
+   * so `up` can ask before it creates any cluster. `create` asks again for its own cluster.
+   */
+  async refuseTakenNames(clusters: string[], options: CallOptions = {}): Promise<void> {
+    const kindNames = clusters.map((cluster) => this.kindName(cluster));
+    const nodes = await withDockerHint(kindNodes(options.signal));
+    for (const [i, cluster] of clusters.entries()) {
+      const claim = claimOf(nodes, kindNames[i]!, this.options.dirs.owner);
+      if (claim.state === 'foreign') throw foreignClusterError(cluster, kindNames[i]!, claim);
+    }
+  }
+
+  /** Refuses a kind name held by anyone else before anything is made, adopted or loaded. */
   async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
     const { signal } = options;
-    const owned = await this.ownedKindNames(signal);
-    const kindName = this.kindName(request.name);
-    if (!owned.includes(kindName)) {
+    const claim = await this.claim(request.name, signal);
+    if (claim.state === 'foreign') throw foreignClusterError(request.name, this.kindName(request.name), claim);
+    if (claim.state === 'absent') {
       await this.createFresh(request.name, signal);
-    } else if (!(await this.revive(request.name, signal))) {
+    } else if (!(await this.revive(request.name, claim.nodes, signal))) {
       // Nodes without an admin kubeconfig: a create that died half-way. Start from nothing.
       await this.delete(request.name, options);
       await this.createFresh(request.name, signal);
@@ -123,12 +155,12 @@ export class KindProvider implements ClusterProvider {
   }
 
   private async createFresh(cluster: string, signal?: AbortSignal): Promise<void> {
-    const configFile = join(this.options.dirs.work, `${cluster}.kind.yaml`);
+    const configFile = containedPath(this.options.dirs.work, `${cluster}.kind.yaml`);
     writePrivateFile(
       configFile,
       kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE }),
     );
-    recordHostSysctls(this.sysctlRecord);
+    recordHostSysctls(this.sysctlRecord, this.options.sysctls ?? procSysctls);
     // Made before kind would make an unlabelled one.
     await withDockerHint(this.network.ensure(signal));
     const args = createClusterArgs({ kindName: this.kindName(cluster), nodeImage: this.options.nodeImage, kindKubeconfig: this.kindKubeconfig(cluster), configFile });
@@ -147,14 +179,15 @@ export class KindProvider implements ClusterProvider {
   }
 
   /**
-   * Starts the node container if it was stopped; false when the cluster never finished being created
-   * (kubeadm left no admin kubeconfig on the node). Any other failure is raised: a healthy cluster is
-   * never deleted because one `kind get kubeconfig` failed.
+   * Starts this lab's node containers (by id) if they were stopped; false when the cluster never finished
+   * being created (kubeadm left no admin kubeconfig on the node). Any other failure is raised: a healthy
+   * cluster is never deleted because one `kind get kubeconfig` failed.
    */
-  private async revive(cluster: string, signal?: AbortSignal): Promise<boolean> {
-    const node = kindNodeName(this.kindName(cluster));
-    await withDockerHint(run('docker', ['start', node], { timeoutMs: QUICK_TIMEOUT_MS, signal }));
-    const finished = await run('docker', adminConfExistsArgs(node), { timeoutMs: QUICK_TIMEOUT_MS, signal }).then(
+  private async revive(cluster: string, nodes: KindNode[], signal?: AbortSignal): Promise<boolean> {
+    const quick = { timeoutMs: QUICK_TIMEOUT_MS, signal };
+    const controlPlane = nodes.find((node) => node.name === kindNodeName(this.kindName(cluster))) ?? nodes[0]!;
+    await withDockerHint(run('docker', ['start', ...nodes.map((node) => node.id)], quick));
+    const finished = await run('docker', adminConfExistsArgs(controlPlane.id), quick).then(
       () => true,
       () => false,
     );
@@ -165,6 +198,7 @@ export class KindProvider implements ClusterProvider {
 
   private async loadExtraImages(cluster: string, signal?: AbortSignal): Promise<void> {
     if (!this.options.extraImages.length) return;
+    await this.ownNodes(cluster, signal);
     await this.kind(loadImagesArgs(this.kindName(cluster), this.options.extraImages), { timeoutMs: CREATE_TIMEOUT_MS, signal });
   }
 
@@ -194,19 +228,13 @@ export class KindProvider implements ClusterProvider {
     });
   }
 
-  /** kind names of the clusters whose nodes mount this lab's state dir. */
-  private async ownedKindNames(signal?: AbortSignal): Promise<string[]> {
-    const ids = (await withDockerHint(run('docker', listKindNodesArgs(), { timeoutMs: QUICK_TIMEOUT_MS, signal }))).split('\n').filter(Boolean);
-    if (!ids.length) return [];
-    const inspected = await withDockerHint(run('docker', inspectKindNodesArgs(ids), { timeoutMs: QUICK_TIMEOUT_MS, signal }));
-    return ownedKindClusters(inspected, this.options.dirs.owner);
-  }
-
   async health(name: string, options: CallOptions = {}): Promise<ClusterHealth> {
+    const kindName = this.kindName(name);
     const kubeconfig = this.kubeconfigPath(name);
     // Without a Docker engine no kind cluster runs: that is an answer, not an error.
-    const owned = await this.ownedKindNames(options.signal).catch((): string[] => []);
-    if (!owned.includes(this.kindName(name))) return { running: false, problems: [`kind cluster ${this.kindName(name)} does not exist`] };
+    const claim = await this.claim(name, options.signal).catch((): KindClaim => ({ state: 'absent' }));
+    if (claim.state === 'foreign') return { running: false, problems: [foreignClusterError(name, kindName, claim).message] };
+    if (claim.state === 'absent') return { running: false, problems: [`kind cluster ${kindName} does not exist`] };
     if (!(await apiServerReady(kubeconfig, { signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
     try {
       const problems = await nodeProblems(new ClusterClient(name, kubeconfig), { expectedNodes: 1, signal: options.signal });
@@ -216,23 +244,25 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
-  /** Stops the node container (fault injection); the cluster keeps its published port across a restart. */
+  /** Stops this lab's node containers, by id (fault injection); the cluster keeps its published port across a restart. */
   async stop(name: string, options: CallOptions = {}): Promise<void> {
-    await run('docker', ['stop', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
+    const nodes = await this.ownNodes(name, options.signal);
+    await run('docker', ['stop', ...nodes.map((node) => node.id)], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
   async start(name: string, options: CallOptions = {}): Promise<void> {
-    await run('docker', ['start', kindNodeName(this.kindName(name))], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
+    const nodes = await this.ownNodes(name, options.signal);
+    await run('docker', ['start', ...nodes.map((node) => node.id)], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
     await this.waitReady(name, options.signal);
   }
 
-  /** Deletes the cluster only when this lab owns it: a same-named cluster of another lab is left alone. */
   /**
    * `kind export logs`. It stops at its last step, `crictl images`, on the lab's node image, which has no
    * crictl; what it exported by then (journal, kubelet, containerd, every container's log) is kept, with
    * the error in export-error.txt.
    */
   async exportLogs(name: string, dir: string, options: CallOptions = {}): Promise<void> {
+    await this.ownNodes(name, options.signal);
     try {
       await this.kind(['export', 'logs', dir, '--name', this.kindName(name)], { timeoutMs: EXPORT_LOGS_TIMEOUT_MS, signal: options.signal });
     } catch (error) {
@@ -241,39 +271,61 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
+  /** Deletes the cluster only when this lab owns it: a same-named cluster of another lab is left alone. */
   async delete(name: string, options: CallOptions = {}): Promise<void> {
-    if ((await this.ownedKindNames(options.signal)).includes(this.kindName(name))) await this.deleteKind(this.kindName(name), name, options.signal);
+    const claim = await this.claim(name, options.signal);
+    if (claim.state === 'ours') await this.deleteKind(this.kindName(name), this.kindKubeconfig(name), options.signal);
     rmSync(this.kubeconfigPath(name), { force: true });
   }
 
-  private async deleteKind(kindName: string, cluster: string, signal?: AbortSignal): Promise<void> {
-    const kindKubeconfig = this.kindKubeconfig(cluster);
+  private async deleteKind(kindName: string, kindKubeconfig: string, signal?: AbortSignal): Promise<void> {
     await withDockerHint(this.kind(deleteClusterArgs(kindName, kindKubeconfig), { timeoutMs: DELETE_TIMEOUT_MS, signal }));
     rmSync(kindKubeconfig, { force: true });
   }
 
+  /** The lab's clusters (by its cluster names) whose every node carries its mark. */
   async list(options: CallOptions = {}): Promise<string[]> {
-    return (await this.ownedKindNames(options.signal)).map((kindName) => labClusterName(kindName, this.options.labName));
+    const owned = ownedKindClusters(await withDockerHint(kindNodes(options.signal)), this.options.dirs.owner);
+    return owned.map((kindName) => labClusterName(kindName, this.options.labName)).filter(isClusterName);
   }
 
-  /** Every kind cluster that mounts this lab's state dir, whatever it is called, and the lab's network; then the host's kernel settings as they were. */
-  async reap(options: CallOptions = {}): Promise<void> {
-    for (const kindName of await this.ownedKindNames(options.signal).catch((): string[] => [])) {
-      await this.deleteKind(kindName, labClusterName(kindName, this.options.labName), options.signal);
+  /**
+   * Every kind cluster whose nodes all carry this lab's mark, whatever it is called, and the lab's network;
+   * then the host's kernel settings as they were. A setting it could not put back (or a garbled record) is
+   * raised only after all of that is done, with the command that fixes it: never silent.
+   */
+  /** Removes every node and network of the lab; returns what the user must know (host settings it could not put back). */
+  async reap(options: CallOptions = {}): Promise<string[]> {
+    const nodes = await withDockerHint(kindNodes(options.signal)).catch((): KindNode[] => []);
+    for (const kindName of ownedKindClusters(nodes, this.options.dirs.owner)) {
+      await this.deleteKind(kindName, containedPath(mkdirPrivate(this.options.dirs.work), `reap-${kindName}.kubeconfig`), options.signal);
     }
     await withDockerHint(this.network.remove(options.signal));
-    restoreHostSysctls(this.sysctlRecord);
+    return restoreHostSysctls(this.sysctlRecord, this.options.sysctls ?? procSysctls).problems;
   }
 
   /** Whether any kind node or network of the lab whose state dir is `owner` exists: how `down` recognises a kind lab with no state left. */
   static async ownsAnything(owner: string, signal?: AbortSignal): Promise<boolean> {
-    const quick = { timeoutMs: QUICK_TIMEOUT_MS, signal };
     try {
-      if ((await run('docker', ownedNetworksArgs(owner), quick)).trim()) return true;
-      const ids = (await run('docker', listKindNodesArgs(), quick)).split('\n').filter(Boolean);
-      return ids.length > 0 && ownedKindClusters(await run('docker', inspectKindNodesArgs(ids), quick), owner).length > 0;
+      if ((await ownedNetworks(owner, signal)).length) return true;
+      return ownedKindClusters(await kindNodes(signal), owner).length > 0;
     } catch {
       return false; // no Docker engine: no kind lab either
+    }
+  }
+}
+
+/** Every kind node on the engine, as `docker container inspect` describes it. */
+async function kindNodes(signal?: AbortSignal): Promise<KindNode[]> {
+  const quick = { timeoutMs: QUICK_TIMEOUT_MS, signal };
+  for (let attempt = 1; ; attempt++) {
+    const ids = (await run('docker', listKindNodesArgs(), quick)).split('\n').map((id) => id.trim()).filter(Boolean);
+    if (!ids.length) return [];
+    try {
+      return parseKindNodes(await run('docker', inspectContainersArgs(ids), quick));
+    } catch (error) {
+      // A node removed between the two calls fails the inspect: list again, once.
+      if (attempt >= 2 || !(error instanceof CommandError)) throw error;
     }
   }
 }

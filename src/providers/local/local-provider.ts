@@ -310,9 +310,10 @@ export class LocalProvider implements ClusterProvider {
   }
 
   /** Kills every control-plane process of the lab, whichever cluster it was of (its folder may be gone). */
-  async reap(): Promise<void> {
+  async reap(): Promise<string[]> {
     const left = processesOwnedBy({ root: this.options.dirs.owner, partPrefix: CLUSTER_PART_PREFIX }).map((p) => p.pid);
     if (left.length) await terminate(left, 3000);
+    return [];
   }
 
   /** The clusters whose folders the provider made (names that are not cluster names are not ours). */

@@ -13,10 +13,11 @@ import {
   kindClusterName,
   kindNodeName,
   labClusterName,
-  ownedKindClusters,
   kindNetworkName,
   createNetworkArgs,
-  ownedNetworksArgs,
+  labNetworksArgs,
+  assertClusterName,
+  isClusterName,
 } from '../../../src/providers/kind/kind-commands.js';
 import { parseKindKubeconfig } from '../../../src/providers/kind/kind-provider.js';
 import { LabError } from '../../../src/errors.js';
@@ -86,20 +87,6 @@ describe('kind cluster ownership', () => {
   it('loads extra images into a cluster, and asks the node whether kubeadm finished', () => {
     expect(loadImagesArgs('ocm-lab-hub', ['a:1', 'b:2'])).toEqual(['load', 'docker-image', '--name', 'ocm-lab-hub', 'a:1', 'b:2']);
     expect(adminConfExistsArgs('ocm-lab-hub-control-plane')).toEqual(['exec', 'ocm-lab-hub-control-plane', 'test', '-f', '/etc/kubernetes/admin.conf']);
-  });
-
-  it('owns exactly the clusters whose node mounts a path inside the lab\'s state dir', () => {
-    const inspected = [
-      'ocm-hub /a/.lab/ocm/kind/owner/hub /lib/modules',
-      'ocm-lab-hub /a/.lab/ocm-lab/kind/owner/hub /lib/modules',
-      'ocm-cluster1 /other-checkout/.lab/ocm/kind/owner/cluster1 /lib/modules',
-      'kind /lib/modules',
-      '',
-    ].join('\n');
-    // Lab "ocm" is a prefix of lab "ocm-lab", and another checkout has a lab "ocm" too: neither is ours.
-    expect(ownedKindClusters(inspected, '/a/.lab/ocm')).toEqual(['ocm-hub']);
-    expect(ownedKindClusters(inspected, '/a/.lab/ocm-lab')).toEqual(['ocm-lab-hub']);
-    expect(ownedKindClusters('', '/a/.lab/ocm')).toEqual([]);
   });
 
   it('maps kind names back to the lab\'s cluster names', () => {
@@ -176,8 +163,20 @@ describe('the lab\'s own Docker network', () => {
     expect(kindNetworkName('ocm-lab', '/x/.lab/ocm-lab')).not.toBe(a);
   });
 
-  it('carries its owner as a label, and is found by exactly that label', () => {
-    expect(createNetworkArgs('n', '/x/.lab/ocm')).toEqual(['network', 'create', '--driver', 'bridge', '--label', 'io.ocm-lab.owner=/x/.lab/ocm', 'n']);
-    expect(ownedNetworksArgs('/x/.lab/ocm')).toEqual(['network', 'ls', '--quiet', '--filter', 'label=io.ocm-lab.owner=/x/.lab/ocm']);
+  it('carries its owner as a label; candidates are listed by the label key, then inspected', () => {
+    expect(createNetworkArgs('n', '/x/a b/.lab/ocm')).toEqual(['network', 'create', '--driver', 'bridge', '--label', 'io.ocm-lab.owner=/x/a b/.lab/ocm', 'n']);
+    expect(labNetworksArgs()).toEqual(['network', 'ls', '--quiet', '--no-trunc', '--filter', 'label=io.ocm-lab.owner']);
+  });
+});
+
+describe('cluster names the kind provider acts on', () => {
+  it('are DNS-1123 labels: never a path', () => {
+    for (const name of ['hub', 'cluster1', 'a-b', 'x'.repeat(63)]) expect(isClusterName(name), name).toBe(true);
+    for (const name of ['../../x', '..', 'a/b', '', 'Hub', '-a', 'a-', 'a.b', 'x'.repeat(64), 'a b']) expect(isClusterName(name), name).toBe(false);
+  });
+
+  it('refuses an invalid one with a usage error (exit 2)', () => {
+    expect(() => assertClusterName('../../x')).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringContaining('"../../x" is not a valid cluster name') }));
+    expect(() => assertClusterName('hub')).not.toThrow();
   });
 });
