@@ -1,8 +1,20 @@
 import { z } from 'zod';
-import { evenIfFieldsFailed, hasExactlyOne, integerBetween, nonEmptyString, oneKeyOf, whenPresent } from '../config/schema-fields.js';
+import { evenIfFieldsFailed, hasExactlyOne, integerBetween, nonEmptyString, oneKeyOf, refuse, whenPresent } from '../config/schema-fields.js';
 import { describeValue, quotedValue } from '../config/schema-issues.js';
 import { MAX_DURATION_MS, parseDuration } from './duration.js';
 import type { KubeObject, StepOp } from './types.js';
+
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A name the API server would take for the object: refused here, at its line, instead of failing the run. */
+function kubeName(description: string, kind: 'label' | 'subdomain') {
+  const [pattern, max, what] = kind === 'label' ? [DNS_LABEL, 63, 'a DNS-1123 label'] : [DNS_SUBDOMAIN, 253, 'a DNS-1123 subdomain'];
+  return refuse(nonEmptyString(description), (name) =>
+    name.length <= max && pattern.test(name) ? undefined : `must be ${what} (lowercase letters, digits, "-"${kind === 'subdomain' ? ' and "."' : ''}; at most ${max}), got ${quotedValue(name)}`,
+  );
+}
 
 export const OPS: readonly StepOp[] = ['apply', 'assert', 'absent', 'delete', 'work', 'label', 'clusterset', 'accept', 'join', 'fault', 'script', 'sleep'];
 
@@ -128,7 +140,7 @@ export function operationSchemas({ targets, readManifests }: ScenarioContext) {
       .transform((fields) => ({ op: 'delete' as const, cluster: fields.cluster, objects: objectsOf(fields), timeoutMs: fields.timeout })),
     work: z
       .strictObject({
-        name: nonEmptyString('Name of the ManifestWork.'),
+        name: kubeName('Name of the ManifestWork.', 'subdomain'),
         to: managedCluster.optional(),
         placement: z
           .string()
@@ -155,9 +167,9 @@ export function operationSchemas({ targets, readManifests }: ScenarioContext) {
       .transform((fields) => ({ op: 'label' as const, cluster: fields.cluster, labels: fields.labels })),
     clusterset: z
       .strictObject({
-        name: nonEmptyString('Name of the ManagedClusterSet.'),
+        name: kubeName('Name of the ManagedClusterSet.', 'label'),
         clusters: z.array(managedCluster).default([]).meta({ description: 'Managed clusters to add to the set.' }),
-        bind: z.array(nonEmptyString('A namespace.')).default([]).meta({ description: 'Namespaces to bind the set to.' }),
+        bind: z.array(kubeName('A namespace.', 'label')).default([]).meta({ description: 'Namespaces to bind the set to.' }),
       })
       .meta({ description: 'Creates a ManagedClusterSet, adds the clusters and binds it to the namespaces.' })
       .transform((fields) => ({ op: 'clusterset' as const, setName: fields.name, clusters: fields.clusters, bind: fields.bind })),

@@ -96,6 +96,19 @@ describe('names (item 4)', () => {
       '8 spec.steps[2].name: must be at most 200 characters, got 201',
     ]);
   });
+
+  it('names of the objects a step makes (ManifestWork, ManagedClusterSet, namespaces to bind) are Kubernetes names', () => {
+    const configMap = '[{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}]';
+    const file = scenario(
+      folder(),
+      `  steps:\n  - work: {name: "../../x", to: cluster1, objects: ${configMap}}\n  - clusterset: {name: Dev_Set, bind: ["a/b"]}\n  - work: {name: web.v1, to: cluster1, objects: ${configMap}}`,
+    );
+    expect(lines(file)).toEqual([
+      '6 spec.steps[0].work.name: must be a DNS-1123 subdomain (lowercase letters, digits, "-" and "."; at most 253), got "../../x"',
+      '7 spec.steps[1].clusterset.name: must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63), got "Dev_Set"',
+      '7 spec.steps[1].clusterset.bind[0]: must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63), got "a/b"',
+    ]);
+  });
 });
 
 describe('file: fields (item 5)', () => {
