@@ -13,7 +13,7 @@ function kubeName(description: string, kind: 'label' | 'subdomain') {
   const [pattern, max, what] = kind === 'label' ? [DNS_LABEL, 63, 'a DNS-1123 label'] : [DNS_SUBDOMAIN, 253, 'a DNS-1123 subdomain'];
   return refuse(nonEmptyString(description), (name) =>
     name.length <= max && pattern.test(name) ? undefined : `must be ${what} (lowercase letters, digits, "-"${kind === 'subdomain' ? ' and "."' : ''}; at most ${max}), got ${quotedValue(name)}`,
-  );
+  ).meta({ description, pattern: pattern.source, maxLength: max });
 }
 
 export const OPS: readonly StepOp[] = ['apply', 'assert', 'absent', 'delete', 'work', 'label', 'clusterset', 'accept', 'join', 'fault', 'script', 'sleep'];
