@@ -7,7 +7,6 @@ import type { ComponentStatus } from '../ocm/installer.js';
 import { waitForManagedClusterReady } from '../ocm/verify.js';
 import { sleep } from '../process/abort.js';
 import type { ClusterHandle, ClusterRequest, ProviderKind } from '../providers/provider.js';
-import { resolveKindNodeImage } from '../providers/kind/node-image.js';
 import { chooseProvider } from '../providers/select.js';
 import { managedClustersProblem } from '../config/schema-lab-config.js';
 import { buildToolchain, findToolchain, type Toolchain } from '../toolchain/toolchain.js';
@@ -78,15 +77,16 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     'provider',
     async () => {
       const existing = state.read();
-      const nodeImage = existing ? existing.kindNodeImage : spec.provider === 'local' ? undefined : await resolveKindNodeImage(spec);
-      const choice = existing ? { name: existing.provider, reason: 'lab already exists' } : await chooseProvider(spec, undefined, nodeImage);
+      const choice = existing
+        ? { name: existing.provider, record: existing.providerRecord, reason: 'lab already exists' }
+        : await chooseProvider(spec, undefined, signal).then(({ entry, record, reason }) => ({ name: entry.name, record, reason }));
       // The config could only check `auto` against the larger bound; the chosen provider's own applies now.
       const tooMany = managedClustersProblem(choice.name, spec.managedClusters.length);
       if (tooMany) throw new UsageError(`managedClusters: ${tooMany}`, `provider ${choice.name} was chosen (${choice.reason}); name provider: local, or list fewer clusters`);
-      const parts = labParts(choice.name, spec, state.root, toolchain, nodeImage);
+      const parts = labParts(choice.name, spec, state.root, toolchain, choice.record);
       // A name another lab (or a cluster of nobody's) holds is refused before anything of this lab is made.
       await parts.provider.refuseTakenNames?.(clusterNames(spec), { signal });
-      if (!existing) state.write({ ...newState(spec, choice.name), ...(choice.name === 'kind' && { kindNodeImage: nodeImage }) });
+      if (!existing) state.write(newState(spec, choice.name, choice.record));
       return { parts, provider: choice.name, reason: choice.reason };
     },
     (r) => `Provider: ${r.provider} (${r.reason})`,

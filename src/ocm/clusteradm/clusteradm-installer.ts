@@ -200,7 +200,7 @@ export class ClusteradmInstaller implements OcmInstaller {
   }
 
   /** Nothing runs on the host; deleting the clusters removes OCM. */
-  async stop(): Promise<void> {}
+  async teardown(): Promise<void> {}
 
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
   async hubInfo(hub: ClusterHandle): Promise<HubInfo> {

@@ -28,7 +28,7 @@ const SETTLE_TIMEOUT_MS = 20_000;
 
 /** A cluster name as the config allows it (DNS-1123 label): anything else read from disk or state is not ours. */
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const CLUSTER_PART_PREFIX = 'kwok/';
+export const CLUSTER_PART_PREFIX = 'kwok/';
 const clusterPart = (cluster: string) => `${CLUSTER_PART_PREFIX}${cluster}`;
 
 const KWOK_NOT_SERVING = 'the fake-node controller (kwok) is not serving';
@@ -261,12 +261,12 @@ export class LocalProvider implements ClusterProvider {
     return problems;
   }
 
-  async stop(name: string, options: CallOptions = {}): Promise<void> {
+  async stopControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(name, ['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
   /** Starts a stopped control plane; kwok is restarted with fresh node leases so the nodes run pods at once. */
-  async start(name: string, options: CallOptions = {}): Promise<void> {
+  async startControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
     await this.waitApi(name, options.signal);
     await this.restartNodeAgent(name, options.signal);
