@@ -1,24 +1,18 @@
 import { LabError } from '../../errors.js';
 import type { ComponentStatus } from '../../ocm/installer.js';
-import { sleep } from '../../process/abort.js';
+import { pollUntil } from '../../process/poll.js';
 import type { StepAction } from './action.js';
 
 const COMPONENTS_TIMEOUT_MS = 180_000;
 
 /** Polls (components span clusters and host processes: nothing single to watch) until every one is healthy. */
 async function waitForComponents(read: () => Promise<ComponentStatus[]>, timeoutMs: number, signal?: AbortSignal): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const components = await read();
-    const unhealthy = components.filter((c) => c.health !== 'healthy');
-    if (!unhealthy.length) return components.length;
-    if (Date.now() > deadline) {
-      throw new LabError(`OCM components not healthy after ${timeoutMs / 1000}s: ${unhealthy.map((c) => `${c.id} ${c.health}`).join(', ')}`, {
-        hint: './lab status shows each one; ./lab up tries again',
-      });
-    }
-    await sleep(1000, signal);
-  }
+  const unhealthy = (components: ComponentStatus[]) => components.filter((c) => c.health !== 'healthy');
+  const result = await pollUntil(read, (components) => unhealthy(components).length === 0, { timeoutMs, intervalMs: 1000, signal });
+  if (result.done) return result.value.length;
+  throw new LabError(`OCM components not healthy after ${timeoutMs / 1000}s: ${unhealthy(result.value).map((c) => `${c.id} ${c.health}`).join(', ')}`, {
+    hint: './lab status shows each one; ./lab up tries again',
+  });
 }
 
 /** Every OCM component (operators, hub controllers, agents) running and healthy. */

@@ -7,7 +7,7 @@ import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { base64File, renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
-import { sleep } from '../../process/abort.js';
+import { pollUntil } from '../../process/poll.js';
 import { httpOk } from '../../process/http-probe.js';
 import { terminate } from '../../process/host-process.js';
 import { tailFileOr } from '../../process/log-tail.js';
@@ -252,13 +252,8 @@ export class LocalProvider implements ClusterProvider {
 
   /** Polls (nothing to watch for a process that serves) until the cluster runs pods; the problems left at the deadline. */
   private async waitNodesWork(name: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    let problems = await this.functionProblems(name, signal);
-    while (problems.length && Date.now() < deadline) {
-      await sleep(500, signal);
-      problems = await this.functionProblems(name, signal);
-    }
-    return problems;
+    const result = await pollUntil(() => this.functionProblems(name, signal), (problems) => problems.length === 0, { timeoutMs, intervalMs: 500, signal });
+    return result.value;
   }
 
   async stopControlPlane(name: string, options: CallOptions = {}): Promise<void> {
