@@ -3,7 +3,7 @@
 //   npm run schemas      (test/unit/config/schemas.test.ts fails while the committed files are out of date)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { JSON_SCHEMA_DIR, jsonSchemaFiles } from '../src/config/schema-json.js';
+import { JSON_SCHEMA_DIR, jsonSchemaFiles } from '../src/json-schemas.js';
 
 const dir = resolve(import.meta.dirname, '..', JSON_SCHEMA_DIR);
 mkdirSync(dir, { recursive: true });

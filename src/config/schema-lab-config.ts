@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from '../ocm/feature-gates.js';
+import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from './ocm-feature-gates.js';
 import { loadVersions } from '../toolchain/versions.js';
 import { crossFieldCheck, integerBetween, isMapping, nonEmptyString, refuse, scalarString, whenPresent } from './schema-fields.js';
 import { describeValue, quotedValue } from './schema-issues.js';

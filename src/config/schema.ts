@@ -4,7 +4,6 @@ import type { ACCEPT_MODES, labConfigSchema, managedClusterSchema, PROVIDERS } f
 export { ACCEPT_MODES, PROVIDERS } from './schema-lab-config.js';
 
 export type ProviderName = (typeof PROVIDERS)[number];
-export type ConcreteProvider = Exclude<ProviderName, 'auto'>;
 export type AcceptMode = (typeof ACCEPT_MODES)[number];
 
 export type ManagedClusterSpec = z.output<typeof managedClusterSchema>;

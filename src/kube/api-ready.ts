@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { TimeoutError } from '../errors.js';
-import { sleep, throwIfAborted } from '../process/abort.js';
+import { throwIfAborted } from '../process/abort.js';
+import { pollUntil } from '../process/poll.js';
 import { rawRequest } from './raw-request.js';
 
 /** One GET /readyz against the kubeconfig's current cluster; true on HTTP 200. */
@@ -20,10 +21,7 @@ export async function apiServerReady(kubeconfigPath: string, options: { timeoutM
  * at a short interval; it returns as soon as the server is up.
  */
 export async function waitForApiServer(cluster: string, kubeconfigPath: string, options: { timeoutMs: number; signal?: AbortSignal; hint?: string }): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline) {
-    if (await apiServerReady(kubeconfigPath, { signal: options.signal })) return;
-    await sleep(250, options.signal);
-  }
+  const ready = await pollUntil(() => apiServerReady(kubeconfigPath, { signal: options.signal }), Boolean, { timeoutMs: options.timeoutMs, intervalMs: 250, signal: options.signal });
+  if (ready.done) return;
   throw new TimeoutError(`the API server of ${cluster} was not ready after ${Math.round(options.timeoutMs / 1000)}s`, { hint: options.hint });
 }

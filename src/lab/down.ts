@@ -3,8 +3,8 @@ import { clusterNames, type LabSpec } from '../config/schema.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
 import { OWNER_ENV, processesOwnedBy } from '../process/ownership.js';
-import { KindProvider } from '../providers/kind/kind-provider.js';
-import type { ProviderKind } from '../providers/provider.js';
+import type { ProviderEntry } from '../providers/provider-entry.js';
+import { PROVIDER_TABLE, providerEntry } from '../providers/table.js';
 import { findToolchain } from '../toolchain/toolchain.js';
 import { labParts, providerWorkDir, type LabParts } from './lab-parts.js';
 import { withLabLock } from './lock.js';
@@ -31,11 +31,13 @@ export async function down(spec: LabSpec, options: CoreOptions = {}): Promise<Do
  * Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it
  * left, or (state dir gone) from kind nodes and networks that still carry its state dir.
  */
-async function recordedProvider(state: StateStore, signal?: AbortSignal): Promise<ProviderKind | undefined> {
+async function recordedProvider(state: StateStore, signal?: AbortSignal): Promise<ProviderEntry | 'state only' | undefined> {
   const recorded = state.tryRead()?.provider;
-  if (recorded) return recorded;
-  if (existsSync(providerWorkDir(state.root, 'kind')) || (await KindProvider.ownsAnything(state.root, signal))) return 'kind';
-  return state.exists() || processesOwnedBy({ root: state.root }).length > 0 ? 'local' : undefined;
+  if (recorded) return providerEntry(recorded);
+  for (const entry of PROVIDER_TABLE) {
+    if (existsSync(providerWorkDir(state.root, entry)) || (await entry.ownsAnything(state.root, signal))) return entry;
+  }
+  return state.exists() || processesOwnedBy({ root: state.root }).length > 0 ? 'state only' : undefined;
 }
 
 /** Why state.json cannot be used (down goes on without it), or undefined when it is fine or absent. */
@@ -65,13 +67,14 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   const found = await progress.run(
     'find',
     async () => {
-      const provider = await recordedProvider(state, signal);
-      if (!provider) return undefined;
+      const entry = await recordedProvider(state, signal);
+      if (!entry) return undefined;
+      if (entry === 'state only') return { provider: 'nothing but its state dir', parts: undefined, problem: stateProblem(state) };
       const toolchain = findToolchain();
-      if (!toolchain && provider === 'kind') {
-        throw new LabError('the toolchain (kind binary) is missing, so the kind clusters cannot be deleted', { hint: 'run ./lab setup, then ./lab down' });
+      if (!toolchain && entry.teardownNeedsToolchain) {
+        throw new LabError(`the toolchain is missing, so the ${entry.name} clusters cannot be deleted`, { hint: 'run ./lab setup, then ./lab down' });
       }
-      return { provider, parts: toolchain ? labParts(provider, spec, state.root, toolchain) : undefined, problem: stateProblem(state) };
+      return { provider: entry.name, parts: toolchain ? labParts(entry.name, spec, state.root, toolchain) : undefined, problem: stateProblem(state) };
     },
     (f) => {
       if (!f) return `No lab "${spec.name}" here (${state.root}): nothing to remove`;
@@ -84,13 +87,13 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
     return { removed: false, deleted: [], warnings: [] };
   }
   const { parts } = found;
-  if (parts) await progress.run('ocm', () => parts.installer.stop());
-  else progress.skip('ocm', 'no toolchain: the processes are stopped below');
+  if (parts) await progress.run('ocm', () => parts.installer.teardown());
+  else progress.skip('ocm', 'nothing to stop but processes, stopped below');
 
   const { deleted, warnings } = parts
     ? await progress.run('clusters', () => deleteClusters(spec, state, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
     : { deleted: [], warnings: [] };
-  if (!parts) progress.skip('clusters', 'no toolchain: the processes are stopped below');
+  if (!parts) progress.skip('clusters', 'no cluster to delete that can be reached: the processes are stopped below');
 
   await progress.run('state', async () => {
     const strays = processesOwnedBy({ root: state.root }).map((p) => p.pid);

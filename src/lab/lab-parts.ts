@@ -1,49 +1,57 @@
 import { join } from 'node:path';
 import type { LabSpec } from '../config/schema.js';
 import { ClusteradmInstaller } from '../ocm/clusteradm/clusteradm-installer.js';
-import type { InstallerDirs, OcmInstaller } from '../ocm/installer.js';
+import type { InstallerCapabilities, InstallerDirs, OcmInstaller } from '../ocm/installer.js';
 import { ProcessesInstaller } from '../ocm/processes/processes-installer.js';
-import { KindProvider } from '../providers/kind/kind-provider.js';
-import { LocalProvider } from '../providers/local/local-provider.js';
+import type { ProviderEntry, ProviderRecord } from '../providers/provider-entry.js';
 import type { ClusterProvider, ProviderDirs, ProviderKind } from '../providers/provider.js';
+import { providerEntry } from '../providers/table.js';
 import type { LabCapabilities } from '../scenario/capabilities.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 
-/** A provider and the installer that goes with it: kind clusters get clusteradm, local ones get host processes. */
+/** A provider and the installer that goes with it: clusteradm where OCM runs as pods, host processes otherwise. */
 export interface LabParts {
   provider: ClusterProvider;
   installer: OcmInstaller;
 }
 
-/** The provider's own folder in the state dir: also how `down` recognises a lab whose state.json is lost. */
-export function providerWorkDir(root: string, provider: ProviderKind): string {
-  return join(root, provider === 'kind' ? 'kind' : 'kwok');
+interface InstallerOptions {
+  labName: string;
+  ocmVersion: string;
+  dirs: InstallerDirs;
+  toolchain: Toolchain;
+  featureGates: { hub: LabSpec['ocm']['featureGates']; agent: LabSpec['ocm']['agentFeatureGates'] };
 }
 
-const labFeatureGates = (spec: LabSpec) => ({ hub: spec.ocm.featureGates, agent: spec.ocm.agentFeatureGates });
+/** How OCM gets onto a provider's clusters, by the way it runs there. */
+const INSTALLERS: Record<ProviderEntry['ocmRuntime'], { make: (options: InstallerOptions) => OcmInstaller; capabilities: InstallerCapabilities }> = {
+  pods: { make: (options) => new ClusteradmInstaller(options), capabilities: ClusteradmInstaller.capabilities },
+  'host-processes': { make: (options) => new ProcessesInstaller(options), capabilities: ProcessesInstaller.capabilities },
+};
 
-export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolchain: Toolchain, kindNodeImage = spec.kind.nodeImage): LabParts {
-  const providerDirs: ProviderDirs = { work: providerWorkDir(root, name), kubeconfigs: join(root, 'kubeconfigs'), owner: root };
+/** The provider's own folder in the state dir: also how `down` recognises a lab whose state.json is lost. */
+export function providerWorkDir(root: string, entry: ProviderEntry): string {
+  return join(root, entry.workDir);
+}
+
+export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolchain: Toolchain, record: ProviderRecord = {}): LabParts {
+  const entry = providerEntry(name);
+  const providerDirs: ProviderDirs = { work: providerWorkDir(root, entry), kubeconfigs: join(root, 'kubeconfigs'), owner: root };
   const installerDirs: InstallerDirs = { work: join(root, 'ocm'), logs: join(root, 'logs'), secrets: join(root, 'secrets'), owner: root };
-  if (name === 'kind') {
-    return {
-      provider: new KindProvider({ labName: spec.name, dirs: providerDirs, toolchain, nodeImage: kindNodeImage, extraImages: spec.kind.extraImages }),
-      installer: new ClusteradmInstaller({ labName: spec.name, ocmVersion: spec.ocm.version, dirs: installerDirs, toolchain, featureGates: labFeatureGates(spec) }),
-    };
-  }
   return {
-    provider: new LocalProvider({ labName: spec.name, dirs: providerDirs, toolchain, fakeNodes: spec.local.fakeNodes }),
-    installer: new ProcessesInstaller({
+    provider: entry.make(spec, providerDirs, toolchain, record),
+    installer: INSTALLERS[entry.ocmRuntime].make({
       labName: spec.name,
+      ocmVersion: spec.ocm.version,
       dirs: installerDirs,
       toolchain,
-      featureGates: labFeatureGates(spec),
+      featureGates: { hub: spec.ocm.featureGates, agent: spec.ocm.agentFeatureGates },
     }),
   };
 }
 
 /** What a lab of this provider and config can do: its provider's and its installer's capabilities, and its hub gates. */
 export function capabilitiesOf(provider: ProviderKind, spec: LabSpec): LabCapabilities {
-  const parts = provider === 'kind' ? { ...KindProvider.capabilities, ...ClusteradmInstaller.capabilities } : { ...LocalProvider.capabilities, ...ProcessesInstaller.capabilities };
-  return { provider, ...parts, hubFeatureGates: spec.ocm.featureGates };
+  const entry = providerEntry(provider);
+  return { provider, ...entry.capabilities, ...INSTALLERS[entry.ocmRuntime].capabilities, hubFeatureGates: spec.ocm.featureGates };
 }

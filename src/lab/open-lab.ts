@@ -23,5 +23,5 @@ export function openLab(spec: LabSpec): OpenLab {
   const recorded = state.read();
   if (!recorded) throw new LabError(`no lab "${spec.name}" is up (no state in ${state.root})`, { hint: './lab up creates it' });
   const toolchain = requireToolchain();
-  return { spec, state, recorded, parts: labParts(recorded.provider, spec, state.root, toolchain, recorded.kindNodeImage), toolchain };
+  return { spec, state, recorded, parts: labParts(recorded.provider, spec, state.root, toolchain, recorded.providerRecord), toolchain };
 }

@@ -72,11 +72,11 @@ export class LabScenarioAccess implements ScenarioLab {
   async fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void> {
     const { provider, installer } = this.lab.parts;
     if (target === 'controlPlane' && action === 'stop') {
-      await provider.stop(cluster, { signal });
+      await provider.stopControlPlane(cluster, { signal });
     } else if (target === 'controlPlane') {
       const wasStopped = !(await provider.health(cluster, { signal })).running;
       const restartedAt = new Date();
-      await provider.start(cluster, { signal });
+      await provider.startControlPlane(cluster, { signal });
       if (wasStopped) await installer.afterControlPlaneRestart(this.handle(cluster), restartedAt, { signal });
     } else if (action === 'stop') {
       await installer.stopAgent(this.handle(cluster), { signal });

@@ -6,9 +6,11 @@ import type { LabSpec } from '../config/schema.js';
 import { EXIT_USAGE, LabError } from '../errors.js';
 import { containedPath } from '../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
+import type { ProviderRecord } from '../providers/provider-entry.js';
 import { PROVIDER_NAMES, type ClusterHandle, type ProviderKind } from '../providers/provider.js';
+import { providerEntry } from '../providers/table.js';
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 export interface LabState {
   version: number;
@@ -20,8 +22,8 @@ export interface LabState {
   createdAt: string;
   updatedAt: string;
   clusters: Record<string, ClusterHandle>;
-  /** The node image of a kind lab, chosen once when the lab is made (kind.images). */
-  kindNodeImage?: string;
+  /** What the provider recorded when the lab was made (kind: its node image), checked against the provider's own schema. */
+  providerRecord: ProviderRecord;
   /** Managed clusters that completed join + accept + verify. */
   ready: string[];
 }
@@ -58,7 +60,7 @@ const labStateSchema = z.strictObject({
   createdAt: z.string(),
   updatedAt: z.string(),
   clusters: z.record(name, clusterHandleSchema),
-  kindNodeImage: z.string().regex(/^[a-zA-Z0-9][\w./:@-]*$/).optional(),
+  providerRecord: z.record(z.string(), z.string()),
   ready: z.array(name),
 });
 
@@ -68,6 +70,8 @@ function stateProblems(data: unknown, root: string): string[] {
   if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   const state = parsed.data;
   const problems: string[] = [];
+  const record = providerEntry(state.provider).recordSchema.safeParse(state.providerRecord);
+  if (!record.success) problems.push(...record.error.issues.map((issue) => `providerRecord.${issue.path.join('.')}: ${issue.message}`));
   for (const [key, handle] of Object.entries(state.clusters)) {
     if (handle.name !== key) problems.push(`clusters.${key}.name: "${handle.name}" does not match its key`);
     if (resolve(handle.kubeconfig) !== join(root, 'kubeconfigs', `${key}.yaml`)) {
@@ -163,7 +167,7 @@ export function removeIfEmpty(dir: string): void {
   }
 }
 
-export function newState(spec: LabSpec, provider: ProviderKind): LabState {
+export function newState(spec: LabSpec, provider: ProviderKind, providerRecord: ProviderRecord = {}): LabState {
   const now = new Date().toISOString();
   return {
     version: STATE_VERSION,
@@ -174,6 +178,7 @@ export function newState(spec: LabSpec, provider: ProviderKind): LabState {
     createdAt: now,
     updatedAt: now,
     clusters: {},
+    providerRecord,
     ready: [],
   };
 }

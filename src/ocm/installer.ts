@@ -63,7 +63,7 @@ export interface OcmInstaller {
   /** Namespaces where OCM's own pods run, by cluster role (none when OCM runs as host processes). */
   readonly podNamespaces: { hub: string[]; managed: string[] };
   /** Stops everything the installer started on this host, recorded or not. */
-  stop(): Promise<void>;
+  teardown(): Promise<void>;
   /** Stops the klusterlet agent of one managed cluster (fault injection). */
   stopAgent(cluster: ClusterHandle, options?: CallOptions): Promise<void>;
   /** Starts that agent again and waits until it is healthy. */

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { isInside } from '../fs/contained-path.js';
 import { LabError, TimeoutError } from '../errors.js';
-import { sleep } from './abort.js';
+import { pollUntil } from './poll.js';
 import { httpOk } from './http-probe.js';
 import { tailFileOr } from './log-tail.js';
 import { isRecordedProcess, ownerEnv } from './ownership.js';
@@ -87,13 +87,8 @@ export function isRunning(record: Pick<HostProcessRecord, 'pid' | 'identity'>, o
 }
 
 async function waitUntil(pids: number[], done: (pid: number) => boolean, timeoutMs: number): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let left = pids.filter((pid) => !done(pid));
-  while (left.length && Date.now() < deadline) {
-    await sleep(50);
-    left = left.filter((pid) => !done(pid));
-  }
-  return left;
+  const result = await pollUntil(() => pids.filter((pid) => !done(pid)), (left) => left.length === 0, { timeoutMs, intervalMs: 50 });
+  return result.value;
 }
 
 const gone = (pid: number) => !existsSync(`/proc/${pid}`);
@@ -132,14 +127,10 @@ export async function probeHealth(record: HostProcessRecord, owner: string, time
 
 /** Polls /healthz (a process has nothing to watch) until healthy; fails at once when the process exits. */
 export async function waitUntilHealthy(record: HostProcessRecord, owner: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline) {
-    const health = await probeHealth(record, owner);
-    if (health === 'healthy') return;
-    if (health === 'stopped') {
-      throw new LabError(`${record.id} exited during start-up:\n${tailFileOr(record.log, 20, '(no log)')}`, { hint: `full log: ${record.log}` });
-    }
-    await sleep(250, options.signal);
+  const result = await pollUntil(() => probeHealth(record, owner), (health) => health !== 'unhealthy', { timeoutMs: options.timeoutMs, intervalMs: 250, signal: options.signal });
+  if (result.value === 'healthy') return;
+  if (result.value === 'stopped') {
+    throw new LabError(`${record.id} exited during start-up:\n${tailFileOr(record.log, 20, '(no log)')}`, { hint: `full log: ${record.log}` });
   }
   throw new TimeoutError(`${record.id} did not become healthy on ${record.listen} within ${options.timeoutMs / 1000}s`, { hint: `see its log: ${record.log}` });
 }

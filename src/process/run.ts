@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { CommandError } from '../errors.js';
 import { CancelledError } from './abort.js';
 
-export interface RunOptions {
+export interface CommandOptions {
   env?: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
@@ -18,7 +18,7 @@ export function redact(text: string, secrets: string[] = []): string {
 }
 
 /** Runs a program to completion and returns its stdout; a failure becomes a CommandError with stderr. */
-export async function run(command: string, args: string[], options: RunOptions = {}): Promise<string> {
+export async function run(command: string, args: string[], options: CommandOptions = {}): Promise<string> {
   const result = await execa(command, args, {
     env: options.env,
     cwd: options.cwd,

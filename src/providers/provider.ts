@@ -68,9 +68,9 @@ export interface ClusterProvider {
   /** Refuses (exit 2) before anything is made when a cluster's name is held by something that is not this lab's. */
   refuseTakenNames?(clusters: string[], options?: CallOptions): Promise<void>;
   /** Stops the cluster's control plane, keeping its data (fault injection). */
-  stop(name: string, options?: CallOptions): Promise<void>;
+  stopControlPlane(name: string, options?: CallOptions): Promise<void>;
   /** Starts a stopped control plane and waits until the cluster works again. */
-  start(name: string, options?: CallOptions): Promise<void>;
+  startControlPlane(name: string, options?: CallOptions): Promise<void>;
   /**
    * Writes the logs of the cluster's nodes and control plane into `dir` as the provider has them (kind:
    * `kind export logs`; local: the control plane's component logs), for a diagnostics bundle.

@@ -7,12 +7,12 @@ import { YamlSource } from '../config/yaml-source.js';
 import { ConfigError, LabError, type ConfigIssue } from '../errors.js';
 import { containedPath, isInside } from '../fs/contained-path.js';
 import { checkDurations } from './check-durations.js';
-import type { ManifestFile, ScenarioTargets } from './schema-operations.js';
+import type { ManifestFile, ScenarioTargets } from './operations/fields.js';
 import { scenarioSchema, type StepBody } from './schema-scenario.js';
 import { fileProblem, readSmallFile } from './small-file.js';
 import type { Scenario, Step } from './types.js';
 
-export { OPS, type ScenarioTargets } from './schema-operations.js';
+export type { ScenarioTargets } from './operations/fields.js';
 export { SCENARIO_API_VERSION } from './schema-scenario.js';
 
 /** A problem with a whole file (no line in it to point at). */

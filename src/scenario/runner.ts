@@ -6,7 +6,7 @@ import { collectDiagnostics } from '../report/diagnostics.js';
 import type { RunResult, ScenarioResult, StepResult } from '../report/types.js';
 import { Progress, type CoreOptions, type PlanStep } from '../core/progress.js';
 import { DEFAULT_STEP_TIMEOUT_MS, formatDuration, MAX_DURATION_MS } from './duration.js';
-import { executorFor } from './ops/index.js';
+import { executorFor } from './operations/registry.js';
 import type { ScenarioLab } from './step-context.js';
 import type { Scenario, Step } from './types.js';
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { evenIfFieldsFailed, hasExactlyOne, nonEmptyString, oneKeyOf, scalarString } from '../config/schema-fields.js';
 import { DEFAULT_SCENARIO_TIMEOUT } from './check-durations.js';
-import { duration, operationSchemas, OPS, type ScenarioContext } from './schema-operations.js';
+import { duration, type ScenarioContext } from './operations/fields.js';
+import { OPS } from './operations/registry.js';
+import { operationSchemas } from './schema-operations.js';
 import type { Step, StepOp } from './types.js';
 
 export const SCENARIO_API_VERSION = 'lab.ocm.io/v1alpha1';

@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { LabCapabilities } from './capabilities.js';
+import type { OperationStep } from './operations/operation.js';
 import type { Step } from './types.js';
 
 export interface ScenarioCluster {
@@ -51,7 +52,7 @@ export interface StepContext {
 }
 
 /** Runs one operation; resolves with an optional one-line summary for the report. */
-export type StepExecutor<S extends Step = Step> = (step: S, ctx: StepContext) => Promise<string | void>;
+export type StepExecutor<S extends OperationStep = Step> = (step: S, ctx: StepContext) => Promise<string | void>;
 
 /** An expectation that did not hold: the message says what differs, where, and after how long. */
 export class StepFailure extends LabError {}

@@ -1,3 +1,5 @@
+import type { OPERATIONS, StepOf } from './operations/registry.js';
+
 /** A scenario file, validated: what `./lab run` executes. */
 export interface Scenario {
   name: string;
@@ -21,24 +23,14 @@ export interface SourceRef {
   line: number;
 }
 
-interface StepBase {
+/** What every step has, whatever its operation. */
+export interface StepBase {
   name: string;
   timeoutMs?: number;
   source: SourceRef;
 }
 
-export type Step =
-  | (StepBase & { op: 'apply'; cluster: string; objects: KubeObject[]; expectError?: string })
-  | (StepBase & { op: 'assert'; cluster: string; object: KubeObject })
-  | (StepBase & { op: 'absent'; cluster: string; object: KubeObject })
-  | (StepBase & { op: 'delete'; cluster: string; objects: KubeObject[] })
-  | (StepBase & { op: 'work'; workName: string; to?: string; placement?: string; manifests: KubeObject[] })
-  | (StepBase & { op: 'label'; cluster: string; labels: Record<string, string | null> })
-  | (StepBase & { op: 'clusterset'; setName: string; clusters: string[]; bind: string[] })
-  | (StepBase & { op: 'accept'; cluster: string })
-  | (StepBase & { op: 'join'; cluster: string })
-  | (StepBase & { op: 'fault'; cluster: string; action: 'stop' | 'start'; target: 'controlPlane' | 'agent' })
-  | (StepBase & { op: 'script'; cluster?: string; run: string; expectExitCode: number; expectOutput?: string })
-  | (StepBase & { op: 'sleep'; durationMs: number });
+/** A step of any operation: each operation module (src/scenario/operations/) declares its own. */
+export type Step = StepOf<(typeof OPERATIONS)[number]>;
 
 export type StepOp = Step['op'];

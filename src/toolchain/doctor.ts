@@ -1,27 +1,13 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { execa } from 'execa';
-import {
-  assessRuntimeAdaptation,
-  detectKindSupport,
-  dockerProbes,
-  ENSURE_DOCKER,
-  hostRefusesSysResource,
-  kindHostLimits,
-} from '../providers/docker.js';
+import type { Check } from '../core/check.js';
 import { freePorts } from '../process/ports.js';
 import type { BinaryName } from './binaries.js';
 import { ALL_BINARIES } from './binaries.js';
 import { findToolchain } from './toolchain.js';
 import { loadVersions, toolchainDir, type ToolchainVersions } from './versions.js';
 
-export type CheckLevel = 'ok' | 'warn' | 'fail';
-
-export interface Check {
-  name: string;
-  level: CheckLevel;
-  detail: string;
-  fix?: string;
-}
+export type { Check, CheckLevel } from '../core/check.js';
 
 /** How each binary reports its version, and the pinned version that output must contain. */
 const VERSION_PROBES: Partial<Record<BinaryName, { args: string[]; expect: (v: ToolchainVersions) => string }>> = {
@@ -90,39 +76,6 @@ async function checkBinaries(): Promise<Check[]> {
   return checks;
 }
 
-/**
- * Every condition kind needs, each on its own line with its fix. Docker is optional (the local provider
- * needs none), so a problem is a warning unless the config asks for kind.
- */
-async function checkDocker(nodeImage: string, kindRequired: boolean): Promise<Check[]> {
-  const problem: CheckLevel = kindRequired ? 'fail' : 'warn';
-  const probes = dockerProbes();
-  const kind = await detectKindSupport(nodeImage, { probes, exhaustive: true });
-  const checks: Check[] = kind.conditions.map((condition) =>
-    condition.ok
-      ? { name: `${condition.name} (kind)`, level: 'ok', detail: condition.detail }
-      : { name: `${condition.name} (kind)`, level: problem, detail: condition.detail, fix: condition.fix },
-  );
-
-  const engineAnswers = kind.conditions.some((c) => c.name === 'docker engine' && c.ok);
-  const privileged = kind.conditions.find((c) => c.name === 'privileged containers');
-  const adaptation = assessRuntimeAdaptation({
-    hostRefuses: hostRefusesSysResource(),
-    defaultRuntime: engineAnswers ? await probes.defaultRuntime() : undefined,
-    privilegedWorks: privileged?.ok,
-  });
-  checks.push(
-    adaptation.ok
-      ? { name: 'runtime adaptation (kind)', level: 'ok', detail: adaptation.detail }
-      : { name: 'runtime adaptation (kind)', level: problem, detail: adaptation.detail, fix: `${ENSURE_DOCKER} (as root)` },
-  );
-
-  const limits = kindHostLimits();
-  if (limits.length === 0) checks.push({ name: 'inotify (kind)', level: 'ok', detail: "at or above kind's recommended limits" });
-  for (const limit of limits) checks.push({ name: 'inotify (kind)', level: 'warn', detail: limit.problem, fix: limit.fix });
-  return checks;
-}
-
 async function checkPorts(): Promise<Check> {
   const wanted = 40;
   try {
@@ -133,14 +86,8 @@ async function checkPorts(): Promise<Check> {
   }
 }
 
-/** Every prerequisite, each with a fix for any problem. `kindRequired` (the config says `provider: kind`) makes Docker problems failures. */
-export async function runDoctor(options: { nodeImage: string; kindRequired?: boolean }): Promise<Check[]> {
-  const [node, go, binaries, docker, ports] = await Promise.all([
-    checkNode(),
-    checkGo(),
-    checkBinaries(),
-    checkDocker(options.nodeImage, options.kindRequired ?? false),
-    checkPorts(),
-  ]);
-  return [node, go, ...binaries, ...docker, ports];
+/** The prerequisites every lab has (node, go, the toolchain's binaries, ports), each with a fix for any problem; providers add their own. */
+export async function runDoctor(): Promise<Check[]> {
+  const [node, go, binaries, ports] = await Promise.all([checkNode(), checkGo(), checkBinaries(), checkPorts()]);
+  return [node, go, ...binaries, ports];
 }

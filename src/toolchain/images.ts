@@ -6,32 +6,37 @@ import { join, relative, resolve } from 'node:path';
 import { LabError } from '../errors.js';
 import { runBuildScript } from './build-script.js';
 import { repoRoot } from '../repo-root.js';
-import { toolchainSourceDir } from './versions.js';
+import { loadVersions, toolchainSourceDir } from './versions.js';
 
 /** ops/images: the image build script and everything it puts into images. */
 export const imagesSourceDir = join(repoRoot(), 'ops', 'images');
 
-/** Kubernetes component images at the tags kubeadm v1.36.1 asks for (`kubeadm config images list`). */
+const pinned = loadVersions();
+
+/**
+ * Kubernetes component images at the tags kubeadm asks for (`kubeadm config images list`): the control plane at
+ * the pinned Kubernetes version; etcd, CoreDNS and pause at the tags that kubeadm release pins itself.
+ */
 export const COMPONENT_IMAGES = {
-  'kube-apiserver': 'registry.k8s.io/kube-apiserver:v1.36.1',
-  'kube-controller-manager': 'registry.k8s.io/kube-controller-manager:v1.36.1',
-  'kube-scheduler': 'registry.k8s.io/kube-scheduler:v1.36.1',
-  'kube-proxy': 'registry.k8s.io/kube-proxy:v1.36.1',
+  'kube-apiserver': `registry.k8s.io/kube-apiserver:${pinned.kubernetes}`,
+  'kube-controller-manager': `registry.k8s.io/kube-controller-manager:${pinned.kubernetes}`,
+  'kube-scheduler': `registry.k8s.io/kube-scheduler:${pinned.kubernetes}`,
+  'kube-proxy': `registry.k8s.io/kube-proxy:${pinned.kubernetes}`,
   etcd: 'registry.k8s.io/etcd:3.6.8-0',
   coredns: 'registry.k8s.io/coredns/coredns:v1.14.2',
   pause: 'registry.k8s.io/pause:3.10.2',
 } as const;
 
-/** The images `clusteradm init/join --bundle-version v1.2.0` deploys. */
+/** The images `clusteradm init/join --bundle-version <pinned OCM>` deploys. */
 export const OCM_IMAGES = ['registration-operator', 'registration', 'work', 'placement', 'addon-manager'].map(
-  (name) => `quay.io/open-cluster-management/${name}:v1.2.0`,
+  (name) => `quay.io/open-cluster-management/${name}:${pinned.ocm}`,
 );
 
 /** The scenarios' HTTP workload (200 "ok" on :8080, /healthz included). */
 export const WORKLOAD_IMAGE = 'ocm-lab/web:1';
 
 /** The kind node image, with every image above preloaded into containerd. */
-export const NODE_IMAGE = 'ocm-lab/kind-node:v1.36.1';
+export const NODE_IMAGE = `ocm-lab/kind-node:${pinned.kubernetes}`;
 
 /** Label on images and build containers carrying the inputs hash. */
 export const IMAGE_BUILD_LABEL = 'io.ocm-lab.images';

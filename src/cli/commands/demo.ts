@@ -13,7 +13,7 @@ export const demoCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       loadSpec(argv),
       import('../../lab/run.js'),
       import('../../scenario/load.js'),
-      import('../progress.js'),
+      import('../listr-progress.js'),
       import('../render.js'),
       import('../scenario-lab.js'),
     ]);

@@ -8,17 +8,16 @@ export const doctorCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'doctor',
   describe: 'Check every prerequisite (node, go, each binary and its version, Docker for kind, inotify, ports) with a fix for each problem',
   handler: async (argv) => {
-    const [{ loadConfig }, { runDoctor }, { loadVersions }, { green, red, table, yellow }] = await Promise.all([
+    const [{ loadConfig }, { runDoctor }, { PROVIDER_TABLE }, { green, red, table, yellow }] = await Promise.all([
       import('../../config/load.js'),
       import('../../toolchain/doctor.js'),
-      import('../../toolchain/versions.js'),
+      import('../../providers/table.js'),
       import('../render.js'),
     ]);
-    // doctor must work before a config exists; with one, it checks the configured kind node image.
+    // doctor must work before a config exists; with one, each provider checks what that config asks of it.
     const spec = existsSync(argv.config) || argv.config !== DEFAULT_CONFIG_FILE ? loadConfig(argv.config) : undefined;
-    const { resolveKindNodeImage } = await import('../../providers/kind/node-image.js');
-    const kind = spec?.kind ?? { images: 'auto' as const, nodeImage: loadVersions().kindNodeImage, extraImages: [] };
-    const checks = await runDoctor({ nodeImage: await resolveKindNodeImage({ kind }), kindRequired: spec?.provider === 'kind' });
+    const [common, ...perProvider] = await Promise.all([runDoctor(), ...PROVIDER_TABLE.map((entry) => entry.doctorChecks(spec, spec?.provider === entry.name))]);
+    const checks = [...common!, ...perProvider.flat()];
     if (argv.json) {
       process.stdout.write(`${JSON.stringify({ ok: !checks.some((c) => c.level === 'fail'), checks }, null, 2)}\n`);
     } else {

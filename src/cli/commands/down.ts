@@ -7,7 +7,7 @@ export const downCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'down',
   describe: 'Stop OCM, delete every cluster and remove the lab state (idempotent; works after a crash or with a lost state)',
   handler: async (argv) => {
-    const [spec, { down }, { ListrProgress }] = await Promise.all([loadSpec(argv), import('../../lab/down.js'), import('../progress.js')]);
+    const [spec, { down }, { ListrProgress }] = await Promise.all([loadSpec(argv), import('../../lab/down.js'), import('../listr-progress.js')]);
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around((events) => down(spec, { ...events, signal }));
     // Not failures: the lab is gone, but the user has something to put right by hand.

@@ -28,7 +28,7 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
       import('../../report/json.js'),
       import('../../report/write-reports.js'),
       import('../../scenario/runner.js'),
-      import('../progress.js'),
+      import('../listr-progress.js'),
       import('../render.js'),
       import('../scenario-lab.js'),
     ]);

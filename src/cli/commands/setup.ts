@@ -18,7 +18,7 @@ export const setupCommand: CommandModule<GlobalOptions, Options> = {
       import('../../core/progress.js'),
       import('../../toolchain/toolchain.js'),
       import('../../toolchain/images.js'),
-      import('../progress.js'),
+      import('../listr-progress.js'),
     ]);
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around(async ({ onEvent }) => {

@@ -6,7 +6,7 @@ import { CommandError, errorMessage, LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { forgetManagedCluster } from '../forget-cluster.js';
 import { writePrivateFile } from '../../fs/private-files.js';
-import { sleep } from '../../process/abort.js';
+import { pollUntil } from '../../process/poll.js';
 import { run } from '../../process/run.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
@@ -200,7 +200,7 @@ export class ClusteradmInstaller implements OcmInstaller {
   }
 
   /** Nothing runs on the host; deleting the clusters removes OCM. */
-  async stop(): Promise<void> {}
+  async teardown(): Promise<void> {}
 
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
   async hubInfo(hub: ClusterHandle): Promise<HubInfo> {
@@ -285,11 +285,8 @@ async function waitForHubApi(hub: ClusterHandle, signal?: AbortSignal): Promise<
     ([crd]) => (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined),
     { timeoutMs: INIT_TIMEOUT_MS, description, signal },
   );
-  const deadline = Date.now() + DISCOVERY_LAG_MS;
-  while (!(await client.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal))) {
-    if (Date.now() > deadline) throw new LabError(`timed out waiting for ${description}: discovery does not list it`, { hint: 'run ./lab up again' });
-    await sleep(250, signal);
-  }
+  const served = await pollUntil(() => client.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal), Boolean, { timeoutMs: DISCOVERY_LAG_MS, intervalMs: 250, signal });
+  if (!served.done) throw new LabError(`timed out waiting for ${description}: discovery does not list it`, { hint: 'run ./lab up again' });
 }
 
 async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET): Promise<boolean> {

@@ -326,7 +326,7 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   /** Stops every recorded process, then any OCM process of this lab the records no longer know (after a crash). */
-  async stop(): Promise<void> {
+  async teardown(): Promise<void> {
     const owner = this.dirs.owner;
     await Promise.all(Object.values(this.records()).map((record) => stopHostProcess(record, owner)));
     const binaries = new Set(OCM_PROCESS_BINARIES.map((b) => this.options.toolchain.bin(b)));

@@ -11,7 +11,7 @@ import { nodeProblems } from '../../kube/node-health.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { NODE_IMAGE } from '../../toolchain/images.js';
-import { kindHostLimitsProblems } from '../docker.js';
+import { kindHostLimitsProblems } from './docker.js';
 import { procSysctls, recordHostSysctls, restoreHostSysctls, type SysctlIo } from './host-sysctls.js';
 import { LabNetwork, ownedNetworks } from './lab-network.js';
 import { claimOf, foreignClusterError, inspectContainersArgs, listKindNodesArgs, notOursError, ownedKindClusters, parseKindNodes, type KindClaim, type KindNode } from './kind-nodes.js';
@@ -245,12 +245,12 @@ export class KindProvider implements ClusterProvider {
   }
 
   /** Stops this lab's node containers, by id (fault injection); the cluster keeps its published port across a restart. */
-  async stop(name: string, options: CallOptions = {}): Promise<void> {
+  async stopControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     const nodes = await this.ownNodes(name, options.signal);
     await run('docker', ['stop', ...nodes.map((node) => node.id)], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
-  async start(name: string, options: CallOptions = {}): Promise<void> {
+  async startControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     const nodes = await this.ownNodes(name, options.signal);
     await run('docker', ['start', ...nodes.map((node) => node.id)], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
     await this.waitReady(name, options.signal);

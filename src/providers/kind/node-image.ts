@@ -1,6 +1,6 @@
 import type { LabSpec } from '../../config/schema.js';
 import { NODE_IMAGE } from '../../toolchain/images.js';
-import { dockerProbes, type DockerProbes } from '../docker.js';
+import { dockerProbes, type DockerProbes } from './docker.js';
 
 /**
  * The node image a kind lab uses: `kind.images: local` the one built offline, `pull` the configured

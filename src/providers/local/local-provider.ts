@@ -7,7 +7,7 @@ import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { base64File, renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
-import { sleep } from '../../process/abort.js';
+import { pollUntil } from '../../process/poll.js';
 import { httpOk } from '../../process/http-probe.js';
 import { terminate } from '../../process/host-process.js';
 import { tailFileOr } from '../../process/log-tail.js';
@@ -28,7 +28,7 @@ const SETTLE_TIMEOUT_MS = 20_000;
 
 /** A cluster name as the config allows it (DNS-1123 label): anything else read from disk or state is not ours. */
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const CLUSTER_PART_PREFIX = 'kwok/';
+export const CLUSTER_PART_PREFIX = 'kwok/';
 const clusterPart = (cluster: string) => `${CLUSTER_PART_PREFIX}${cluster}`;
 
 const KWOK_NOT_SERVING = 'the fake-node controller (kwok) is not serving';
@@ -252,21 +252,16 @@ export class LocalProvider implements ClusterProvider {
 
   /** Polls (nothing to watch for a process that serves) until the cluster runs pods; the problems left at the deadline. */
   private async waitNodesWork(name: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    let problems = await this.functionProblems(name, signal);
-    while (problems.length && Date.now() < deadline) {
-      await sleep(500, signal);
-      problems = await this.functionProblems(name, signal);
-    }
-    return problems;
+    const result = await pollUntil(() => this.functionProblems(name, signal), (problems) => problems.length === 0, { timeoutMs, intervalMs: 500, signal });
+    return result.value;
   }
 
-  async stop(name: string, options: CallOptions = {}): Promise<void> {
+  async stopControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(name, ['stop', 'cluster', '--name', name], { timeoutMs: QUICK_TIMEOUT_MS, signal: options.signal });
   }
 
   /** Starts a stopped control plane; kwok is restarted with fresh node leases so the nodes run pods at once. */
-  async start(name: string, options: CallOptions = {}): Promise<void> {
+  async startControlPlane(name: string, options: CallOptions = {}): Promise<void> {
     await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal: options.signal });
     await this.waitApi(name, options.signal);
     await this.restartNodeAgent(name, options.signal);

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { ACCEPT_MODES, PROVIDERS } from '../../../src/config/schema.js';
-import { JSON_SCHEMA_DIR, jsonSchemaFiles } from '../../../src/config/schema-json.js';
+import { JSON_SCHEMA_DIR, jsonSchemaFiles } from '../../../src/json-schemas.js';
 import { pinnedToolchain } from '../../../src/config/schema-lab-config.js';
 import { loadScenarios } from '../../../src/scenario/load.js';
-import { OPS } from '../../../src/scenario/schema-operations.js';
+import { OPS } from '../../../src/scenario/operations/registry.js';
 import { jsonSchemaProblems, type JsonSchema } from './json-schema-check.js';
 
 const LAB_CONFIG_SCHEMA = 'lab-config.schema.json';

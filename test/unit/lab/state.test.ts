@@ -68,7 +68,8 @@ describe('StateStore', () => {
     ['an unknown provider', (st: LabState) => ((st as { provider: string }).provider = 'rm -rf'), /provider/],
     ['a ready cluster that is not recorded', (st: LabState) => st.ready.push('ghost'), /not a recorded cluster/],
     ['an older state version', (st: LabState) => (st.version = 2), /version/],
-    ['a node image that is a flag', (st: LabState) => (st.kindNodeImage = '--name=other'), /kindNodeImage/],
+    ['a kind node image that is a flag', (st: LabState) => Object.assign(st, { provider: 'kind', providerRecord: { nodeImage: '--name=other' } }), /providerRecord\.nodeImage: not an image reference/],
+    ['a provider record of another provider', (st: LabState) => (st.providerRecord = { nodeImage: 'kindest/node:v1' }), /providerRecord/],
   ])('refuses a tampered state: %s', (_what, tamper, message) => {
     const s = store();
     const state = newState(spec, 'local');

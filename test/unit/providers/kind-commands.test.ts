@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kindHostLimitsProblems, privilegedProbeArgs } from '../../../src/providers/docker.js';
+import { kindHostLimitsProblems, privilegedProbeArgs } from '../../../src/providers/kind/docker.js';
 import {
   createClusterArgs,
   deleteClusterArgs,

@@ -125,17 +125,17 @@ describe('the kind provider acts only on what it can prove is its own', () => {
   it('never stops, starts or exports logs of a node that is not its own', async () => {
     engine([node('c2', 'ocm-cluster1', otherCheckout)]);
     const kind = provider('ocm');
-    await expect(kind.stop('cluster1')).rejects.toMatchObject({ exitCode: 2 });
-    await expect(kind.start('cluster1')).rejects.toMatchObject({ exitCode: 2 });
+    await expect(kind.stopControlPlane('cluster1')).rejects.toMatchObject({ exitCode: 2 });
+    await expect(kind.startControlPlane('cluster1')).rejects.toMatchObject({ exitCode: 2 });
     await expect(kind.exportLogs('cluster1', dir)).rejects.toMatchObject({ exitCode: 2 });
-    await expect(kind.stop('cluster2')).rejects.toThrow('kind cluster "ocm-cluster2" does not exist');
+    await expect(kind.stopControlPlane('cluster2')).rejects.toThrow('kind cluster "ocm-cluster2" does not exist');
     expect((await kind.health('cluster1')).problems[0]).toContain('is not this lab\'s');
     expect(actions()).toEqual([]);
   });
 
   it('stops its own node by container id', async () => {
     engine([node('c1', 'ocm-hub', stateDir)]);
-    await provider('ocm').stop('hub');
+    await provider('ocm').stopControlPlane('hub');
     expect(actions()).toEqual([['docker', 'stop', 'c1']]);
   });
 
@@ -152,7 +152,7 @@ describe('the kind provider acts only on what it can prove is its own', () => {
     const kind = provider('ocm');
     for (const name of ['../../../../x', '../x']) {
       await expect(kind.delete(name)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('is not a valid cluster name') });
-      await expect(kind.stop(name)).rejects.toMatchObject({ exitCode: 2 });
+      await expect(kind.stopControlPlane(name)).rejects.toMatchObject({ exitCode: 2 });
       await expect(kind.create({ name, role: 'managed' })).rejects.toMatchObject({ exitCode: 2 });
     }
     expect(readFileSync(outside, 'utf8')).toBe('keep me');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../errors.js';
 
 /** The script that makes a Docker engine run kind's privileged nodes on this kind of machine. */
 export const ENSURE_DOCKER = 'bash ops/docker/ensure-docker.sh';

@@ -8,7 +8,7 @@ import {
   PROBE_IMAGE,
   type CliAnswer,
   type DockerProbes,
-} from '../../../src/providers/docker.js';
+} from '../../../src/providers/kind/docker.js';
 
 const NODE_IMAGE = 'kindest/node:v1.36.1';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ListrProgress } from '../../../src/cli/progress.js';
+import { ListrProgress } from '../../../src/cli/listr-progress.js';
 import { Progress } from '../../../src/core/progress.js';
 
 /** What the plain (non-TTY) renderer printed while `work` ran. */

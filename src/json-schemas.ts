@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { scenarioSchema } from '../scenario/schema-scenario.js';
-import { labConfigSchema, pinnedToolchain } from './schema-lab-config.js';
+import { scenarioSchema } from './scenario/schema-scenario.js';
+import { labConfigSchema, pinnedToolchain } from './config/schema-lab-config.js';
 
 /** Where the JSON Schemas are published, relative to the repository root. */
 export const JSON_SCHEMA_DIR = 'schemas';

@@ -1,0 +1,22 @@
+import { autoAccepted } from '../../config/schema.js';
+import { acceptCluster } from '../../ocm/accept.js';
+import type { PerClusterAction } from './action.js';
+
+export const JOIN_TIMEOUT_MS = 180_000;
+
+/** `clusteradm accept` for every managed cluster the config accepts automatically, once every cluster has joined. */
+export const acceptAction: PerClusterAction = {
+  id: 'accept',
+  title: 'Accept managed clusters (clusteradm accept)',
+  after: ['create', 'join'],
+  changesLab: true,
+  clusters: (spec) => autoAccepted(spec).map((c) => c.name),
+  async runFor(name, ctx) {
+    await acceptCluster(ctx.hubClient(), name, {
+      clusteradm: ctx.tools.bin('clusteradm'),
+      hubKubeconfig: ctx.handle(ctx.spec.hub.name).kubeconfig,
+      timeoutMs: JOIN_TIMEOUT_MS,
+      signal: ctx.signal,
+    });
+  },
+};

@@ -1,0 +1,34 @@
+import { clusterNames } from '../../config/schema.js';
+import { LabError } from '../../errors.js';
+import type { PerClusterAction } from './action.js';
+
+/**
+ * Creates every cluster in parallel, or starts one whose control plane is down (stopped, or the machine
+ * rebooted); each cluster's `created` settles as soon as it exists, so the hub and joins need not wait for the rest.
+ */
+export const createClustersAction: PerClusterAction = {
+  id: 'create',
+  title: 'Create clusters',
+  changesLab: true,
+  clusters: clusterNames,
+  async runFor(name, ctx) {
+    const { provider, installer } = ctx.lab;
+    const { signal } = ctx;
+    const created = ctx.created.get(name)!;
+    try {
+      const role = name === ctx.spec.hub.name ? ('hub' as const) : ('managed' as const);
+      const restartedAt = new Date();
+      const wasDown = ctx.state.read()?.clusters[name] !== undefined && !(await provider.health(name, { signal })).running;
+      const handle = await provider.create({ name, role }, { signal });
+      if (wasDown) await installer.afterControlPlaneRestart(handle, restartedAt, { signal });
+      ctx.state.update((s) => {
+        s.clusters[handle.name] = handle;
+      });
+      created.resolve();
+      return `${name}: ${handle.server}`;
+    } catch (error) {
+      created.reject(new LabError(`cluster ${name} was not created`, { hint: 'see the step that created it' }));
+      throw error;
+    }
+  },
+};

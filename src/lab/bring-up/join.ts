@@ -1,0 +1,16 @@
+import type { PerClusterAction } from './action.js';
+
+/** Joins each managed cluster as soon as it exists and the hub serves (the hub's install finished first: its webhooks label new clusters). */
+export const joinAction: PerClusterAction = {
+  id: 'join',
+  title: 'Join managed clusters',
+  after: ['hub'],
+  changesLab: true,
+  clusters: (spec) => spec.managedClusters.map((c) => c.name),
+  async runFor(name, ctx) {
+    const hub = await ctx.hub.promise;
+    await ctx.created.get(name)!.promise;
+    const cluster = ctx.spec.managedClusters.find((c) => c.name === name)!;
+    await ctx.lab.installer.join(ctx.handle(name), cluster, hub, { signal: ctx.signal });
+  },
+};

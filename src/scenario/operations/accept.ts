@@ -1,0 +1,21 @@
+import { acceptCluster } from '../../ocm/accept.js';
+import { clusterOnly, type ClusterStep } from './fields.js';
+import { defineOperation } from './operation.js';
+
+export type AcceptStep = ClusterStep<'accept'>;
+
+export const acceptOperation = defineOperation<AcceptStep>({
+  name: 'accept',
+  schema: ({ managedCluster }) => clusterOnly('accept', managedCluster, 'Accepts the cluster (clusteradm accept).'),
+
+  /** The real `clusteradm accept`, after its CSR and ManagedCluster exist. */
+  async execute(step, { lab, timeoutMs, signal }) {
+    await acceptCluster(lab.hub(), step.cluster, {
+      clusteradm: lab.tool('clusteradm'),
+      hubKubeconfig: lab.cluster(lab.hubName).kubeconfig,
+      timeoutMs,
+      signal,
+    });
+    return `clusteradm accept --clusters ${step.cluster}`;
+  },
+});
