@@ -10,7 +10,7 @@ import { labParts, providerWorkDir, type LabParts } from './lab-parts.js';
 import { withLabLock } from './lock.js';
 import { labStore } from './open-lab.js';
 import { Progress, type CoreOptions } from '../core/progress.js';
-import type { StateStore } from './state.js';
+import type { LabState, StateStore } from './state.js';
 
 export interface DownResult {
   /** False when there was no lab to remove. */
@@ -31,22 +31,20 @@ export async function down(spec: LabSpec, options: CoreOptions = {}): Promise<Do
  * Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it
  * left, or (state dir gone) from kind nodes and networks that still carry its state dir.
  */
-async function recordedProvider(state: StateStore, signal?: AbortSignal): Promise<ProviderEntry | 'state only' | undefined> {
-  const recorded = state.tryRead()?.provider;
-  if (recorded) return providerEntry(recorded);
+async function recordedProvider(state: StateStore, recorded: LabState | undefined, signal?: AbortSignal): Promise<ProviderEntry | 'state only' | undefined> {
+  if (recorded) return providerEntry(recorded.provider);
   for (const entry of PROVIDER_TABLE) {
     if (existsSync(providerWorkDir(state.root, entry)) || (await entry.ownsAnything(state.root, signal))) return entry;
   }
   return state.exists() || processesOwnedBy({ root: state.root }).length > 0 ? 'state only' : undefined;
 }
 
-/** Why state.json cannot be used (down goes on without it), or undefined when it is fine or absent. */
-function stateProblem(state: StateStore): string | undefined {
+/** The state, read once; or why state.json cannot be used (down goes on without it). */
+function readState(state: StateStore): { recorded?: LabState; problem?: string } {
   try {
-    state.read();
-    return undefined;
+    return { recorded: state.read() };
   } catch (error) {
-    return errorMessage(error);
+    return { problem: errorMessage(error) };
   }
 }
 
@@ -67,14 +65,15 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   const found = await progress.run(
     'find',
     async () => {
-      const entry = await recordedProvider(state, signal);
+      const { recorded, problem } = readState(state);
+      const entry = await recordedProvider(state, recorded, signal);
       if (!entry) return undefined;
-      if (entry === 'state only') return { provider: 'nothing but its state dir', parts: undefined, problem: stateProblem(state) };
+      if (entry === 'state only') return { provider: 'nothing but its state dir', parts: undefined, recorded, problem };
       const toolchain = findToolchain();
       if (!toolchain && entry.teardownNeedsToolchain) {
         throw new LabError(`the toolchain is missing, so the ${entry.name} clusters cannot be deleted`, { hint: 'run ./lab setup, then ./lab down' });
       }
-      return { provider: entry.name, parts: toolchain ? labParts(entry.name, spec, state.root, toolchain) : undefined, problem: stateProblem(state) };
+      return { provider: entry.name, parts: toolchain ? labParts(entry.name, spec, state.root, toolchain) : undefined, recorded, problem };
     },
     (f) => {
       if (!f) return `No lab "${spec.name}" here (${state.root}): nothing to remove`;
@@ -91,7 +90,7 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   else progress.skip('ocm', 'nothing to stop but processes, stopped below');
 
   const { deleted, warnings } = parts
-    ? await progress.run('clusters', () => deleteClusters(spec, state, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
+    ? await progress.run('clusters', () => deleteClusters(spec, found.recorded, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
     : { deleted: [], warnings: [] };
   if (!parts) progress.skip('clusters', 'no cluster to delete that can be reached: the processes are stopped below');
 
@@ -109,10 +108,9 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   return { removed: true, deleted, warnings };
 }
 
-async function deleteClusters(spec: LabSpec, state: StateStore, parts: LabParts, signal?: AbortSignal): Promise<{ deleted: string[]; warnings: string[] }> {
+async function deleteClusters(spec: LabSpec, recorded: LabState | undefined, parts: LabParts, signal?: AbortSignal): Promise<{ deleted: string[]; warnings: string[] }> {
   const { provider } = parts;
-  const recorded = Object.keys(state.tryRead()?.clusters ?? {});
-  const names = [...new Set([...recorded, ...clusterNames(spec), ...(await provider.list({ signal }))])];
+  const names = [...new Set([...Object.keys(recorded?.clusters ?? {}), ...clusterNames(spec), ...(await provider.list({ signal }))])];
   const results = await Promise.allSettled(names.map(async (name) => (await provider.delete(name, { signal }), name)));
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length) throw new LabError(`could not delete every cluster: ${failures.map((f) => errorMessage(f.reason)).join('; ')}`);

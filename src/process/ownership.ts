@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import { isInside } from '../fs/contained-path.js';
 import { allProcesses, environ, isZombie, startIdentity, type ProcInfo } from './proc.js';
 
 /** Environment marker every process a lab starts carries: the lab's absolute state dir. */
@@ -24,11 +23,6 @@ function absolute(root: string): string {
 /** The environment that marks a process as the lab's (and the part's). */
 export function ownerEnv(root: string, part?: string): Record<string, string> {
   return { [OWNER_ENV]: absolute(root), ...(part && { [PART_ENV]: part }) };
-}
-
-/** True when `path` is `root` or lies inside it: a path, never a prefix of another name (`/x/ocm` does not own `/x/ocm-lab`). */
-export function isWithin(path: string, root: string): boolean {
-  return isInside(path, root);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,31 @@ describe('a lab acts only on what it can prove is its own (local provider)', { t
     const marker = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('OCM_LAB_OWNER='));
     const klusterlet = recordedProcesses(stateOf('a'))['c1/klusterlet']!;
     expect(marker(klusterlet.pid)).toBe(`OCM_LAB_OWNER=${stateOf('a')}`);
+  });
+
+  // Issue 14: each local etcd listened on 127.0.0.1 over plain HTTP without client authentication.
+  it('each cluster\'s etcd serves only TLS and only to a client certificate of the cluster\'s CA', async () => {
+    const etcd = labProcesses(join(stateOf('a'), 'kwok', 'clusters', 'c1')).find((p) => p.cmd.split(' ')[0]!.endsWith('/etcd'));
+    const url = etcd?.cmd.split(' ').find((arg) => arg.startsWith('--listen-client-urls='))?.slice('--listen-client-urls='.length);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(new URL(url!).port);
+    const pki = join(stateOf('a'), 'kwok', 'clusters', 'c1', 'pki');
+    const ask = (secure: boolean, cert: boolean) =>
+      new Promise<string>((resolve) => {
+        const options = { host: '127.0.0.1', port, path: '/health', timeout: 5000 };
+        const tls = { ca: readFileSync(join(pki, 'ca.crt')), ...(cert && { cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) }) };
+        const request = secure ? https.get({ ...options, ...tls }) : http.get(options);
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(`${response.statusCode} ${body}`));
+        });
+        request.on('error', (error) => resolve(`refused: ${error.message}`));
+        request.on('timeout', () => request.destroy(new Error('timeout')));
+      });
+    expect(await ask(false, false)).toMatch(/^refused|^400/);
+    expect(await ask(true, false)).toMatch(/^refused/);
+    expect(await ask(true, true)).toMatch(/^200 .*"health":"true"/);
   });
 
   // Reproduces issue 14: a recorded pid was trusted (pid and binary path), so after a pid wrap lab A's down

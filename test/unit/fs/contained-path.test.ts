@@ -7,6 +7,16 @@ import { containedPath, isInside } from '../../../src/fs/contained-path.js';
 const base = mkdtempSync(join(tmpdir(), 'ocm-lab-contained-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+describe('isInside', () => {
+  it('is the path itself or below it, never a name that merely starts the same', () => {
+    expect(isInside('/a/.lab/ocm', '/a/.lab/ocm')).toBe(true);
+    expect(isInside('/a/.lab/ocm/kwok/clusters/c1/etcd', '/a/.lab/ocm')).toBe(true);
+    expect(isInside('/a/.lab/ocm-lab/kwok', '/a/.lab/ocm')).toBe(false);
+    expect(isInside('/a/.lab/ocm/kwok/clusters/c10/etcd', '/a/.lab/ocm/kwok/clusters/c1')).toBe(false);
+    expect(isInside('/a/.lab/ocm/../../etc', '/a/.lab/ocm')).toBe(false);
+  });
+});
+
 describe('containedPath', () => {
   it('keeps names inside the root, including names that merely start with two dots', () => {
     expect(containedPath(base, 'a', 'b.yaml')).toBe(join(base, 'a', 'b.yaml'));

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { carriesMarker, isRecordedProcess, isWithin, OWNER_ENV, ownerEnv, PART_ENV, processesOwnedBy } from '../../../src/process/ownership.js';
+import { carriesMarker, isRecordedProcess, OWNER_ENV, ownerEnv, PART_ENV, processesOwnedBy } from '../../../src/process/ownership.js';
 import { startIdentity } from '../../../src/process/proc.js';
 
 const children: ChildProcess[] = [];
@@ -12,16 +12,6 @@ function start(env: Record<string, string>, ...args: string[]): ChildProcess {
   return child;
 }
 const settle = () => new Promise((r) => setTimeout(r, 150));
-
-describe('isWithin', () => {
-  it('is the path itself or below it, never a name that merely starts the same', () => {
-    expect(isWithin('/a/.lab/ocm', '/a/.lab/ocm')).toBe(true);
-    expect(isWithin('/a/.lab/ocm/kwok/clusters/c1/etcd', '/a/.lab/ocm')).toBe(true);
-    expect(isWithin('/a/.lab/ocm-lab/kwok', '/a/.lab/ocm')).toBe(false);
-    expect(isWithin('/a/.lab/ocm/kwok/clusters/c10/etcd', '/a/.lab/ocm/kwok/clusters/c1')).toBe(false);
-    expect(isWithin('/a/.lab/ocm/../../etc', '/a/.lab/ocm')).toBe(false);
-  });
-});
 
 describe('carriesMarker', () => {
   const root = '/a/.lab/ocm';

@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KindProvider } from '../../../src/providers/kind/kind-provider.js';
 import type { SysctlIo } from '../../../src/providers/kind/host-sysctls.js';
 import type { Toolchain } from '../../../src/toolchain/toolchain.js';
+import { useFakeBins } from './fake-bins.js';
 
 // Stand-ins for `docker` and `kind` on PATH (our logic only): docker answers from $FAKE_DIR/engine.json as the
 // engine would (ps, container inspect, network ls/inspect/rm), and both record every call they get.
@@ -39,7 +39,6 @@ function node(id: string, cluster: string, stateDir: string | undefined) {
 
 describe('the kind provider acts only on what it can prove is its own', () => {
   let dir: string;
-  let path: string | undefined;
   /** This lab's state dir: a path with a space, as in a checkout under "My Projects". */
   let stateDir: string;
   let otherCheckout: string;
@@ -68,24 +67,12 @@ describe('the kind provider acts only on what it can prove is its own', () => {
       ...options,
     });
 
+  const fake = useFakeBins({ docker: FAKE_DOCKER, kind: FAKE_KIND });
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-owner-'));
-    writeFileSync(join(dir, 'docker'), FAKE_DOCKER);
-    writeFileSync(join(dir, 'kind'), FAKE_KIND);
-    chmodSync(join(dir, 'docker'), 0o755);
-    chmodSync(join(dir, 'kind'), 0o755);
+    dir = fake.dir();
     stateDir = join(dir, 'My Projects', '.lab', 'ocm');
     otherCheckout = join(dir, 'other checkout', '.lab', 'ocm');
     mkdirSync(join(stateDir, 'kubeconfigs'), { recursive: true });
-    path = process.env.PATH;
-    process.env.PATH = `${dir}:${path}`;
-    process.env.FAKE_DIR = dir;
-  });
-
-  afterEach(() => {
-    process.env.PATH = path;
-    delete process.env.FAKE_DIR;
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds its clusters and network when its state dir path has a space', async () => {

@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LabNetwork } from '../../../src/providers/kind/lab-network.js';
+import { useFakeBins } from './fake-bins.js';
 
 // A stand-in `docker` on PATH that behaves like the engine for networks (our logic only): `network create`
 // takes a moment and refuses a name that exists; `network ls --filter label=<key>` lists the networks with that
@@ -27,25 +27,9 @@ else if (a === 'network' && b === 'create') {
 `;
 
 describe('LabNetwork', () => {
-  let dir: string;
-  let path: string | undefined;
+  const fake = useFakeBins({ docker: FAKE_DOCKER });
 
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ocm-lab-network-'));
-    writeFileSync(join(dir, 'docker'), FAKE_DOCKER);
-    chmodSync(join(dir, 'docker'), 0o755);
-    path = process.env.PATH;
-    process.env.PATH = `${dir}:${path}`;
-    process.env.FAKE_DIR = dir;
-  });
-
-  afterEach(() => {
-    process.env.PATH = path;
-    delete process.env.FAKE_DIR;
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const calls = () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean);
+  const calls = () => readFileSync(join(fake.dir(), 'calls'), 'utf8').split('\n').filter(Boolean);
 
   it('is created once when three clusters ask for it at the same time', async () => {
     const network = new LabNetwork('ocm-lab-x-1234', '/labs/.lab/x');
@@ -56,7 +40,7 @@ describe('LabNetwork', () => {
   });
 
   it('is not created again when the lab already owns it, and remove deletes what it owns', async () => {
-    writeFileSync(join(dir, 'networks'), 'ocm-lab-x-1234\t/labs/.lab/x\n');
+    writeFileSync(join(fake.dir(), 'networks'), 'ocm-lab-x-1234\t/labs/.lab/x\n');
     const network = new LabNetwork('ocm-lab-x-1234', '/labs/.lab/x');
     await network.ensure();
     expect(calls().some((c) => c.startsWith('network create'))).toBe(false);
@@ -66,7 +50,7 @@ describe('LabNetwork', () => {
 
   it('is found by its exact owner label when the state dir path has spaces, and another lab\'s is never removed', async () => {
     const owner = '/home/me/My Labs/.lab/x';
-    writeFileSync(join(dir, 'networks'), ['theirs\t/home/me/My Labs/.lab/x-2', 'prefix\t/home/me/My', `mine\t${owner}`, ''].join('\n'));
+    writeFileSync(join(fake.dir(), 'networks'), ['theirs\t/home/me/My Labs/.lab/x-2', 'prefix\t/home/me/My', `mine\t${owner}`, ''].join('\n'));
     const network = new LabNetwork('mine', owner);
     expect(await network.owned()).toEqual(['mine']);
     await network.remove();
