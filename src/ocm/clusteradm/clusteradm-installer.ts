@@ -17,6 +17,7 @@ import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOpera
 import { initArgs, joinArgs } from './commands.js';
 import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
+import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
 const INIT_TIMEOUT_MS = 10 * 60_000;
@@ -62,7 +63,18 @@ const GATE_FIELDS = {
   ],
 } as const;
 
-type OperatorSpec = Record<string, { featureGates?: OperatorFeatureGate[] } | undefined>;
+/** What the lab sets in one component's part of an operator's spec (e.g. the Klusterlet's workConfiguration). */
+interface ComponentSettings {
+  featureGates?: OperatorFeatureGate[];
+  statusSyncInterval?: string;
+}
+
+type OperatorSpec = Record<string, ComponentSettings | undefined>;
+
+function differs(actual: ComponentSettings | undefined, wanted: ComponentSettings): boolean {
+  if (!sameOperatorFeatureGates(actual?.featureGates, wanted.featureGates ?? [])) return true;
+  return wanted.statusSyncInterval !== undefined && actual?.statusSyncInterval !== wanted.statusSyncInterval;
+}
 
 /**
  * OCM the operator way, for clusters that run pods: `clusteradm init` deploys the cluster manager
@@ -104,51 +116,57 @@ export class ClusteradmInstaller implements OcmInstaller {
       });
     }
     await waitForHubApi(hub, options.signal);
-    await this.applyFeatureGates(hub, options.signal);
+    await this.applySettings(hub, options.signal);
     return this.renewToken(hub);
   }
 
-  /** The featureGates lists the operator CR of this cluster (ClusterManager or Klusterlet) should have. */
-  private wantedGates(role: ClusterHandle['role']): { field: string; gates: OperatorFeatureGate[] }[] {
+  /** What the operator CR of this cluster (ClusterManager or Klusterlet) should say, per component field. */
+  private wantedSettings(role: ClusterHandle['role']): { field: string; settings: ComponentSettings }[] {
     const [catalog, chosen] = role === 'hub' ? [HUB_FEATURE_GATES, this.options.featureGates.hub] : [AGENT_FEATURE_GATES, this.options.featureGates.agent];
-    return GATE_FIELDS[role].map(({ field, component }) => ({ field, gates: operatorFeatureGates(catalog, component, chosen) }));
+    return GATE_FIELDS[role].map(({ field, component }) => ({
+      field,
+      settings: {
+        featureGates: operatorFeatureGates(catalog, component, chosen),
+        ...(role === 'managed' && component === 'work' ? { statusSyncInterval: WORK_STATUS_SYNC_INTERVAL } : {}),
+      },
+    }));
   }
 
-  /** The fields whose gates differ from the config's, read from the operator CR (none when the CR is not there yet). */
-  private async gateDrift(cluster: ClusterHandle, signal?: AbortSignal): Promise<string[]> {
+  /** The fields whose settings differ from the lab's, read from the operator CR (none when the CR is not there yet). */
+  private async settingsDrift(cluster: ClusterHandle, signal?: AbortSignal): Promise<string[]> {
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
     const client = new ClusterClient(cluster.name, cluster.kubeconfig);
     if (!(await client.read({ ...CRD, name: cr.crd }, signal))) return [];
     const object = await client.read<KubernetesObject & { spec?: OperatorSpec }>(cr, signal);
     if (!object) return [];
-    return this.wantedGates(cluster.role)
-      .filter(({ field, gates }) => !sameOperatorFeatureGates(object.spec?.[field]?.featureGates, gates))
+    return this.wantedSettings(cluster.role)
+      .filter(({ field, settings }) => differs(object.spec?.[field], settings))
       .map(({ field }) => field);
   }
 
   /**
-   * Changed gates reach a lab that is up through the operator CR, as `clusteradm init/join --feature-gates`
-   * would have written them: the operators then roll out their components with the new flags.
+   * Changed settings (feature gates, the status sync) reach a lab that is up through the operator CR, as
+   * `clusteradm init/join` would have written them: the operators then roll out their components with the new flags.
    */
-  private async applyFeatureGates(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
-    const drift = await this.gateDrift(cluster, signal);
+  private async applySettings(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
+    const drift = await this.settingsDrift(cluster, signal);
     if (!drift.length) return;
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
-    const spec = Object.fromEntries(this.wantedGates(cluster.role).filter((w) => drift.includes(w.field)).map(({ field, gates }) => [field, { featureGates: gates }]));
+    const spec = Object.fromEntries(this.wantedSettings(cluster.role).filter((w) => drift.includes(w.field)).map(({ field, settings }) => [field, settings]));
     const client = new ClusterClient(cluster.name, cluster.kubeconfig);
     await client.mergePatch(cr, { spec }, signal);
     // Until the operator has acted on it, its Deployments still carry the old flags.
     await client.waitFor<KubernetesObject & { status?: { observedGeneration?: number } }, true>(
       cr,
       ([object]) => ((object?.status?.observedGeneration ?? 0) >= (object?.metadata?.generation ?? 1) ? true : undefined),
-      { timeoutMs: SCALE_TIMEOUT_MS, description: `the ${cr.kind} operator on ${cluster.name} to act on the new feature gates`, signal },
+      { timeoutMs: SCALE_TIMEOUT_MS, description: `the ${cr.kind} operator on ${cluster.name} to act on the new settings`, signal },
     );
     // The components restart with their new flags: until every rollout is over, a webhook may have no pod to answer.
     for (const namespace of OCM_NAMESPACES[cluster.role]) {
       await client.waitFor<Deployment, true>(
         { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
         (deployments) => (deployments.every(rolledOut) ? true : undefined),
-        { timeoutMs: SCALE_TIMEOUT_MS, description: `the OCM Deployments in ${namespace} on ${cluster.name} to roll out the new feature gates`, signal },
+        { timeoutMs: SCALE_TIMEOUT_MS, description: `the OCM Deployments in ${namespace} on ${cluster.name} to roll out the new settings`, signal },
       );
     }
   }
@@ -170,10 +188,13 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
-    if (await hasApplied(cluster, KLUSTERLET)) return this.applyFeatureGates(cluster, signal);
+    if (await hasApplied(cluster, KLUSTERLET)) return this.applySettings(cluster, signal);
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
     const featureGates = this.options.featureGates.agent;
-    await this.clusteradm(joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion, featureGates }), {
+    const valuesFile = join(this.options.dirs.work, 'klusterlet-values.yaml');
+    writePrivateFile(valuesFile, stringify(klusterletValues()));
+    const args = joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion, featureGates, valuesFile });
+    await this.clusteradm(args, {
       timeoutMs: JOIN_TIMEOUT_MS,
       signal,
       secrets: [token],
@@ -185,10 +206,10 @@ export class ClusteradmInstaller implements OcmInstaller {
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
     const drifts = await Promise.all(
       clusters.map(async (cluster): Promise<ComponentStatus[]> => {
-        const fields = await this.gateDrift(cluster, options.signal).catch(() => []);
+        const fields = await this.settingsDrift(cluster, options.signal).catch(() => []);
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
         return fields.length
-          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} feature gates of ${fields.join(', ')} differ from the config` }]
+          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} ${fields.join(', ')} differ from the lab's settings` }]
           : [];
       }),
     );

@@ -22,6 +22,8 @@ export function joinArgs(options: {
   kubeconfig: string;
   bundleVersion: string;
   featureGates?: FeatureGates;
+  /** Klusterlet chart values merged over clusteradm's (the lab's status sync interval). */
+  valuesFile?: string;
 }): string[] {
   return [
     'join',
@@ -31,6 +33,7 @@ export function joinArgs(options: {
     '--force-internal-endpoint-lookup',
     '--bundle-version', options.bundleVersion,
     ...clusteradmFeatureGates(options.featureGates ?? {}),
+    ...(options.valuesFile ? ['--klusterlet-values-file', options.valuesFile] : []),
     '--kubeconfig', options.kubeconfig,
   ];
 }

@@ -19,6 +19,7 @@ import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, Oc
 import { bootstrapKubeconfig } from '../bootstrap-token.js';
 import { forgetManagedCluster } from '../forget-cluster.js';
 import { AGENT_NAMESPACE, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
+import { WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
@@ -103,6 +104,7 @@ export function klusterletProcess(options: {
       '--workload-source-driver=kube',
       // The work agent does not follow --hub-kubeconfig-dir: point it at the file registration writes there.
       `--workload-source-config=${join(options.hubKubeconfigDir, 'kubeconfig')}`,
+      `--status-sync-interval=${WORK_STATUS_SYNC_INTERVAL}`,
       ...agentFeatureGatesFlag(options.featureGates),
     ],
   };

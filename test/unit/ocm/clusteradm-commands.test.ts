@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseHubToken } from '../../../src/ocm/clusteradm/clusteradm-installer.js';
 import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/clusteradm/commands.js';
 import { LabError } from '../../../src/errors.js';
+import { klusterletProcess } from '../../../src/ocm/processes/processes-installer.js';
+import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../../../src/ocm/work-status-sync.js';
 import { deploymentHealth, podsOf, podStatus } from '../../../src/ocm/clusteradm/operator-deployments.js';
 
 describe('clusteradm command lines', () => {
@@ -33,6 +35,18 @@ describe('clusteradm command lines', () => {
       '--bundle-version', 'v1.2.0',
       '--kubeconfig', '/s/kubeconfigs/cluster1.yaml',
     ]);
+  });
+
+  it('merges the lab\'s klusterlet values over clusteradm\'s, when given', () => {
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', kubeconfig: '/c1.yaml', bundleVersion: 'v1.2.0', valuesFile: '/s/ocm/klusterlet-values.yaml' });
+    expect(join.slice(join.indexOf('--klusterlet-values-file'), join.indexOf('--klusterlet-values-file') + 2)).toEqual(['--klusterlet-values-file', '/s/ocm/klusterlet-values.yaml']);
+  });
+
+  it('sets the work agent\'s status sync to the interval the local agents run with (the operator would make it 60 s on one node)', () => {
+    expect(klusterletValues()).toEqual({ klusterlet: { workConfiguration: { statusSyncInterval: '10s' } } });
+    expect(klusterletProcess({ cluster: 'c1', kubeconfig: '/k', bootstrapKubeconfig: '/b', hubKubeconfigDir: '/h', featureGates: {} }).args('127.0.0.1:1')).toContain(
+      `--status-sync-interval=${WORK_STATUS_SYNC_INTERVAL}`,
+    );
   });
 
   it('accepts one cluster on the hub', () => {
