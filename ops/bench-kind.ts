@@ -42,7 +42,7 @@ async function sequentialBaseline(work: string): Promise<number> {
     return await seconds(async () => {
       for (const c of names) await $`${bin('kind')} create cluster --name ${kindName(c)} --image ${NODE_IMAGE} --config ${config} --kubeconfig ${kubeconfig(c)}`.quiet();
       await $`${bin('clusteradm')} init --wait --bundle-version ${version} --kubeconfig ${kubeconfig('hub')}`.quiet();
-      const token = parseHubToken((await $`${bin('clusteradm')} ${getTokenArgs(kubeconfig('hub'))}`).stdout);
+      const token = parseHubToken((await $`${bin('clusteradm')} ${getTokenArgs({ kubeconfig: kubeconfig('hub') })}`).stdout);
       const server = (await $`${bin('kubectl')} --kubeconfig ${kubeconfig('hub')} config view --minify -o jsonpath={.clusters[0].cluster.server}`).stdout.trim();
       for (const c of names.slice(1)) {
         await $`${bin('clusteradm')} join --hub-token ${token} --hub-apiserver ${server} --cluster-name ${c} --force-internal-endpoint-lookup --bundle-version ${version} --wait --kubeconfig ${kubeconfig(c)}`.quiet();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from './ocm-feature-gates.js';
 import { loadVersions } from '../toolchain/versions.js';
 import { crossFieldCheck, integerBetween, isMapping, nonEmptyString, refuse, scalarString, whenPresent } from './schema-fields.js';
-import { describeValue, quotedValue } from './schema-issues.js';
+import { describeValue, quoted, quotedValue } from './schema-issues.js';
 import {
   clusterNameProblem,
   clusterSetProblem,
@@ -15,9 +15,11 @@ import {
   RESERVED_LABEL_KEY,
   reservedClusterNames,
 } from './schema-kube.js';
-import { fieldPath } from './yaml-source.js';
+import { fieldPath, type FieldPath } from './yaml-source.js';
 
-export const PROVIDERS = ['auto', 'local', 'kind'] as const;
+export const PROVIDERS = ['auto', 'local', 'kind', 'existing'] as const;
+/** A provider a lab actually runs on: what `auto` becomes (never `existing`), or the one the config names. */
+export type ConcreteProvider = Exclude<(typeof PROVIDERS)[number], 'auto'>;
 export const ACCEPT_MODES = ['auto', 'manual'] as const;
 export const KIND_IMAGE_SOURCES = ['auto', 'pull', 'local'] as const;
 /** Linux host names (and kind node container names, "<lab>-<cluster>-control-plane") are at most this long. */
@@ -28,10 +30,11 @@ const KIND_NODE_SUFFIX = '-control-plane';
  * Managed clusters a lab may have on each provider. local: a kube-apiserver, kwok and OCM's agents as host processes
  * per cluster (a few hundred MiB each), so 100 still fits a 24 GiB machine. kind: a node container of about 1.5 GiB
  * with its own kubelet, etcd and OCM's agents per cluster; 10 is what a 2-core, 24 GiB machine still brings up.
- * `auto` may become either: the config allows the larger bound, and the lab checks the chosen provider's
+ * existing: the clusters run elsewhere, and the lab keeps local's bound.
+ * `auto` may become local or kind: the config allows the larger bound, and the lab checks the chosen provider's
  * (`managedClustersProblem`) once it knows it.
  */
-export const MAX_MANAGED_CLUSTERS = { local: 100, kind: 10 } as const;
+export const MAX_MANAGED_CLUSTERS = { local: 100, kind: 10, existing: 100 } as const satisfies Record<ConcreteProvider, number>;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Lab and cluster names end up in process names, kwok cluster names and contexts: keep them short. */
@@ -80,6 +83,60 @@ const labelKey = refuse(z.string().regex(LABEL_KEY, { error: (issue) => labelKey
 });
 const labelValue = z.string().regex(LABEL_VALUE, { error: (issue) => `${quotedValue(issue.input)} is not a valid label value` });
 
+/** Why `text` cannot be passed on as a file path or a context name (`what`): a NUL or a line break; undefined when it can. */
+function oneLineProblem(what: string): (text: string) => string | undefined {
+  return (text) => {
+    if (text.includes('\0')) return `${quoted(text)} is not a valid ${what}: it contains a NUL character`;
+    if (/[\n\r]/.test(text)) return `${quoted(text)} is not a valid ${what}: it contains a line break`;
+    return undefined;
+  };
+}
+
+/** For the JSON Schema: one line, no NUL (what `oneLineProblem` refuses). */
+const ONE_LINE = '^[^\\u0000\\n\\r]*$';
+
+/** A cluster's kubeconfig (provider existing): a path, read by the provider, not here. */
+const kubeconfigPath = refuse(nonEmptyString(''), oneLineProblem('kubeconfig path')).meta({
+  description: "Path of this cluster's kubeconfig, only with provider existing: ~/ is your home folder, and a relative path is relative to this config file.",
+  pattern: ONE_LINE,
+});
+
+/** A context of that kubeconfig (provider existing). */
+const kubeconfigContext = refuse(nonEmptyString(''), oneLineProblem('context name')).meta({
+  description: "A context of that kubeconfig, only with provider existing (default: the kubeconfig's current context).",
+  pattern: ONE_LINE,
+});
+
+/** The clusters' own `kubeconfig` and `context` (provider existing names its clusters by them). */
+const existingClusterFields = { kubeconfig: kubeconfigPath.optional(), context: kubeconfigContext.optional() };
+
+const SERVER_FORM = 'write https://<host>[:<port>][/<path>], e.g. https://hub-control-plane:6443';
+
+/** Why `server` cannot be the hub API server the agents use; undefined when it can. */
+export function hubServerProblem(server: string): string | undefined {
+  if (/[\s\u0000-\u001f\u007f]/.test(server)) return `${quoted(server)} is not an https:// URL: it contains whitespace or a control character`;
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return `${quoted(server)} is not a URL: ${SERVER_FORM}`;
+  }
+  if (url.protocol !== 'https:' || !server.startsWith('https://')) {
+    return `${quoted(server)} is not an https:// URL: the agents reach the hub API server over TLS; ${SERVER_FORM}`;
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    return `${quoted(server)} is not a server address: ${SERVER_FORM}, without user, password, query or fragment`;
+  }
+  return undefined;
+}
+
+const hubServerForAgents = refuse(nonEmptyString(''), hubServerProblem).meta({
+  description:
+    "The hub API server address the managed clusters' agents use, when it differs from the hub kubeconfig's " +
+    "(a kubeconfig that says 127.0.0.1 is not reachable from another cluster's pods): an https:// URL.",
+  pattern: '^https://[^\\s/?#@]+(/[^\\s?#]*)?$',
+});
+
 /** An image for kind's nodes or `kind load`: a docker image reference, never something kind could read as an option. */
 function imageReference(description: string) {
   const problem = (issue: { input?: unknown }) => imageReferenceProblem(String(issue.input));
@@ -105,8 +162,35 @@ export const managedClusterSchema = z
       .enum(ACCEPT_MODES)
       .default('auto')
       .meta({ description: 'auto: `up` accepts the cluster. manual: `up` joins it but leaves acceptance to `clusteradm accept` or a scenario.' }),
+    ...existingClusterFields,
   })
   .meta({ title: 'Managed cluster', description: 'A cluster that joins the hub.' });
+
+export type ManagedClusterConfig = z.output<typeof managedClusterSchema>;
+
+export const hubSchema = z
+  .strictObject({ name: clusterName('hub', 'Hub cluster name (a DNS-1123 label, not "all").').default('hub'), ...existingClusterFields })
+  .prefault({})
+  .meta({ description: 'The hub cluster.' });
+
+export type HubConfig = z.output<typeof hubSchema>;
+
+/** Settings of the existing provider. */
+export const existingSchema = z
+  .strictObject({
+    hubServerForAgents: hubServerForAgents.optional(),
+    forceInternalEndpointLookup: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          "Agents find the hub through the hub's cluster-info ConfigMap (clusteradm join --force-internal-endpoint-lookup): right for kind clusters on one Docker network.",
+      }),
+  })
+  .prefault({})
+  .meta({ description: 'Settings of the existing provider.' });
+
+export type ExistingConfig = z.output<typeof existingSchema>;
 
 /** A map of OCM feature gate to on/off; a gate the pinned OCM does not know for that side is an error at its key. */
 function featureGates(known: readonly string[], side: string, ocmVersion: string) {
@@ -134,7 +218,7 @@ const uniqueClusterNames = crossFieldCheck((config, report) => {
 });
 
 /** Why a lab of `count` managed clusters is too large for `provider`; undefined when it fits. */
-export function managedClustersProblem(provider: 'local' | 'kind', count: number): string | undefined {
+export function managedClustersProblem(provider: ConcreteProvider, count: number): string | undefined {
   const max = MAX_MANAGED_CLUSTERS[provider];
   return count > max ? `lists ${count} managed clusters, over the ${max} a lab on the ${provider} provider may have` : undefined;
 }
@@ -148,7 +232,7 @@ const kindClustersFit = crossFieldCheck((config, report) => {
 
 /** On kind every cluster is a node container named "<lab>-<cluster>-control-plane", which is also its host name. */
 const kindHostNames = crossFieldCheck((config, report) => {
-  if (config.provider === 'local') return;
+  if (config.provider === 'local' || config.provider === 'existing') return;
   const lab = config.name ?? 'ocm-lab';
   // A name that is not valid on its own is reported as such: only valid names are joined into a host name.
   const valid = (name: unknown): name is string => typeof name === 'string' && name.length <= MAX_NAME_LENGTH && DNS_LABEL.test(name);
@@ -165,6 +249,32 @@ const kindHostNames = crossFieldCheck((config, report) => {
   clusters.forEach((cluster, index) => check(isMapping(cluster) ? cluster.name : undefined, ['managedClusters', index, 'name']));
 });
 
+/**
+ * provider existing names every cluster by its kubeconfig (and optionally context); every other provider makes its
+ * own clusters, so a kubeconfig, context or existing setting there is a mistake, reported at that field.
+ */
+const existingClusters = crossFieldCheck((config, report) => {
+  const provider = config.provider;
+  // An unknown provider is reported as such.
+  if (!(PROVIDERS as readonly unknown[]).includes(provider)) return;
+  const clusters: [unknown, FieldPath][] = [[config.hub, ['hub']]];
+  if (Array.isArray(config.managedClusters)) (config.managedClusters as unknown[]).forEach((cluster, index) => clusters.push([cluster, ['managedClusters', index]]));
+  if (provider === 'existing') {
+    for (const [cluster, path] of clusters) {
+      if (isMapping(cluster) && cluster.kubeconfig === undefined) report(path, 'needs kubeconfig: with provider existing every cluster is named by its kubeconfig (and optionally context)');
+    }
+    return;
+  }
+  const notHere = `only with provider: existing (the lab makes its own clusters on ${String(provider)})`;
+  for (const [cluster, path] of clusters) {
+    if (!isMapping(cluster)) continue;
+    for (const key of Object.keys(existingClusterFields)) if (cluster[key] !== undefined) report([...path, key], notHere);
+  }
+  // The section's defaults are there whether it was written or not: it counts as set when it sets something else.
+  const existing = config.existing;
+  if (isMapping(existing) && (existing.hubServerForAgents !== undefined || (existing.forceInternalEndpointLookup ?? false) !== false)) report(['existing'], notHere);
+});
+
 /** The lab config (lab.config.yaml); the result has every default applied. */
 export function labConfigSchema(pins: ToolchainPins) {
   const notPinned = whenPresent((input) => `${quotedValue(input)} is not available: this toolchain pins OCM ${pins.ocmVersion} (ops/toolchain/versions.json)`);
@@ -175,7 +285,10 @@ export function labConfigSchema(pins: ToolchainPins) {
         .enum(PROVIDERS)
         .default('auto')
         .meta({
-          description: 'auto: kind where Docker can run its nodes, else local. local: kube-apiserver and OCM as host processes, kwok nodes. kind: kind.',
+          description:
+            'auto: kind where Docker can run its nodes, else local (never existing). local: kube-apiserver and OCM as host processes, kwok nodes. kind: kind. ' +
+            'existing: clusters you already have, named by kubeconfig (hub.kubeconfig, managedClusters[].kubeconfig); the lab installs or adopts OCM ' +
+            'on them and never creates or deletes a cluster.',
         }),
       ocm: z
         .strictObject({
@@ -188,15 +301,16 @@ export function labConfigSchema(pins: ToolchainPins) {
         })
         .prefault({})
         .meta({ description: 'Open Cluster Management.' }),
-      hub: z
-        .strictObject({ name: clusterName('hub', 'Hub cluster name (a DNS-1123 label, not "all").').default('hub') })
-        .prefault({})
-        .meta({ description: 'The hub cluster.' }),
+      hub: hubSchema,
       managedClusters: z
         .array(managedClusterSchema, { error: (issue) => (issue.input === undefined ? 'is required: list at least one managed cluster' : undefined) })
         .min(1, { error: 'must list at least one managed cluster' })
         .max(MAX_MANAGED_CLUSTERS.local, { error: (issue) => managedClustersProblem('local', (issue.input as unknown[]).length) })
-        .meta({ description: `The managed clusters (at least one; at most ${MAX_MANAGED_CLUSTERS.local} on local, ${MAX_MANAGED_CLUSTERS.kind} on kind), joined to the hub.` }),
+        .meta({
+          description:
+            `The managed clusters (at least one; at most ${MAX_MANAGED_CLUSTERS.local} on local, ${MAX_MANAGED_CLUSTERS.kind} on kind, ` +
+            `${MAX_MANAGED_CLUSTERS.existing} on existing), joined to the hub.`,
+        }),
       local: z
         .strictObject({ fakeNodes: integerBetween(1, 50, 'kwok fake nodes per cluster, so Deployments sent by ManifestWork become available.').default(1) })
         .prefault({})
@@ -219,9 +333,11 @@ export function labConfigSchema(pins: ToolchainPins) {
         })
         .prefault({})
         .meta({ description: 'Settings of the kind provider.' }),
+      existing: existingSchema,
     })
     .check(uniqueClusterNames)
     .check(kindClustersFit)
     .check(kindHostNames)
+    .check(existingClusters)
     .meta({ title: 'ocm-lab config', description: 'A lab: a hub and managed clusters, OCM installed, joined and accepted. See README "Config reference".' });
 }

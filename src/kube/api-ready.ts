@@ -1,13 +1,12 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeconfig } from './load-kubeconfig.js';
 import { TimeoutError } from '../errors.js';
 import { throwIfAborted } from '../process/abort.js';
 import { pollUntil } from '../process/poll.js';
 import { rawRequest } from './raw-request.js';
 
 /** One GET /readyz against the kubeconfig's current cluster; true on HTTP 200. */
-export async function apiServerReady(kubeconfigPath: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+export async function apiServerReady(kubeconfigPath: string, options: { context?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+  const kc = loadKubeconfig(kubeconfigPath, options.context);
   try {
     return (await rawRequest(kc, 'GET', '/readyz', { timeoutMs: options.timeoutMs ?? 2000, signal: options.signal })).status === 200;
   } catch {

@@ -1,4 +1,5 @@
 import { KubeConfig, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { loadKubeconfig } from './load-kubeconfig.js';
 import { errorMessage, KubeApiError, LabError, TimeoutError } from '../errors.js';
 import { CancelledError, sleep, throwIfAborted } from '../process/abort.js';
 import { rawRequest } from './raw-request.js';
@@ -55,9 +56,14 @@ export class ClusterClient {
   constructor(
     readonly cluster: string,
     readonly kubeconfigPath: string,
+    readonly context?: string,
   ) {
-    this.kubeConfig = new KubeConfig();
-    this.kubeConfig.loadFromFile(kubeconfigPath);
+    this.kubeConfig = loadKubeconfig(kubeconfigPath, context);
+  }
+
+  /** A client for a cluster handle (its kubeconfig, and its context when it names one). */
+  static of(handle: { name: string; kubeconfig: string; context?: string }): ClusterClient {
+    return new ClusterClient(handle.name, handle.kubeconfig, handle.context);
   }
 
   /**
@@ -79,6 +85,12 @@ export class ClusterClient {
   /** "default" for a namespaced kind (as kubectl does), undefined for a cluster-scoped one. */
   async defaultNamespaceFor(ref: ObjectRef, signal?: AbortSignal): Promise<string | undefined> {
     return (await this.resource(ref.apiVersion, ref.kind, signal)).namespaced ? 'default' : undefined;
+  }
+
+  /** POST to the kind's collection: for kinds that are only ever created, such as reviews (SelfSubjectAccessReview). */
+  async create<T extends KubernetesObject>(object: T, signal?: AbortSignal): Promise<T> {
+    const path = await this.collectionPath({ apiVersion: object.apiVersion!, kind: object.kind!, namespace: object.metadata?.namespace }, signal);
+    return (await this.request('POST', path, { body: JSON.stringify(object), signal })) as T;
   }
 
   /** JSON merge patch (RFC 7386): a null value removes the field, e.g. a label. */

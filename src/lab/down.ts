@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { ClusterClient } from '../kube/cluster-client.js';
+import { removeLabClusterChanges } from '../ocm/cluster-sets.js';
+import { MANAGED_CLUSTER } from '../ocm/resources.js';
 import { clusterNames, type LabSpec } from '../config/schema.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
@@ -31,11 +34,15 @@ export async function down(spec: LabSpec, options: CoreOptions = {}): Promise<Do
  * Which provider made the lab: from the state, or (state lost or unreadable) from the provider folder it
  * left, or (state dir gone) from kind nodes and networks that still carry its state dir.
  */
-async function recordedProvider(state: StateStore, recorded: LabState | undefined, signal?: AbortSignal): Promise<ProviderEntry | 'state only' | undefined> {
+async function recordedProvider(spec: LabSpec, state: StateStore, recorded: LabState | undefined, signal?: AbortSignal): Promise<ProviderEntry | 'state only' | undefined> {
   if (recorded) return providerEntry(recorded.provider);
   for (const entry of PROVIDER_TABLE) {
     if (existsSync(providerWorkDir(state.root, entry)) || (await entry.ownsAnything(state.root, signal))) return entry;
   }
+  // Clusters the lab did not make are named by the config, and what the lab installed there carries its mark.
+  // (With the state dir gone too, the next `up` finds its marked OCM as its own, and `down` then removes it.)
+  const named = PROVIDER_TABLE.find((entry) => entry.name === spec.provider && entry.userKubeconfig);
+  if (named && state.exists()) return named;
   return state.exists() || processesOwnedBy({ root: state.root }).length > 0 ? 'state only' : undefined;
 }
 
@@ -66,7 +73,7 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
     'find',
     async () => {
       const { recorded, problem } = readState(state);
-      const entry = await recordedProvider(state, recorded, signal);
+      const entry = await recordedProvider(spec, state, recorded, signal);
       if (!entry) return undefined;
       if (entry === 'state only') return { provider: 'nothing but its state dir', parts: undefined, recorded, problem };
       const toolchain = findToolchain();
@@ -86,13 +93,20 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
     return { removed: false, deleted: [], warnings: [] };
   }
   const { parts } = found;
-  if (parts) await progress.run('ocm', () => parts.installer.teardown());
-  else progress.skip('ocm', 'nothing to stop but processes, stopped below');
+  const keepsClusters = !!parts?.provider.connect;
+  if (parts) {
+    await progress.run('ocm', async () => {
+      await parts.installer.teardown();
+      if (keepsClusters) await uninstallOcm(spec, state.root, parts, signal);
+    });
+  } else progress.skip('ocm', 'nothing to stop but processes, stopped below');
 
-  const { deleted, warnings } = parts
-    ? await progress.run('clusters', () => deleteClusters(spec, found.recorded, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
-    : { deleted: [], warnings: [] };
+  const { deleted, warnings } =
+    parts && !keepsClusters
+      ? await progress.run('clusters', () => deleteClusters(spec, found.recorded, parts, signal), (r) => `Delete clusters: ${r.deleted.join(', ') || 'none left'}`)
+      : { deleted: [], warnings: [] };
   if (!parts) progress.skip('clusters', 'no cluster to delete that can be reached: the processes are stopped below');
+  else if (keepsClusters) progress.skip('clusters', `the clusters are not the lab's: ${clusterNames(spec).join(', ')} keep running`);
 
   await progress.run('state', async () => {
     const strays = processesOwnedBy({ root: state.root }).map((p) => p.pid);
@@ -106,6 +120,20 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
     }
   });
   return { removed: true, deleted, warnings };
+}
+
+/**
+ * Clusters that outlive the lab: the cluster sets and labels the lab made on the hub, then the OCM it installed
+ * (what it adopted stays).
+ */
+async function uninstallOcm(spec: LabSpec, owner: string, parts: LabParts, signal?: AbortSignal): Promise<void> {
+  const { provider, installer } = parts;
+  const connect = provider.connect!.bind(provider);
+  const hub = await connect({ name: spec.hub.name, role: 'hub' }, { signal });
+  const managed = await Promise.all(spec.managedClusters.map((c) => connect({ name: c.name, role: 'managed' }, { signal })));
+  const hubClient = ClusterClient.of(hub);
+  if (await hubClient.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal)) await removeLabClusterChanges(hubClient, spec, owner, signal);
+  await installer.uninstall?.(hub, managed, { signal });
 }
 
 async function deleteClusters(spec: LabSpec, recorded: LabState | undefined, parts: LabParts, signal?: AbortSignal): Promise<{ deleted: string[]; warnings: string[] }> {

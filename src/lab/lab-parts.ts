@@ -21,6 +21,7 @@ interface InstallerOptions {
   dirs: InstallerDirs;
   toolchain: Toolchain;
   featureGates: { hub: LabSpec['ocm']['featureGates']; agent: LabSpec['ocm']['agentFeatureGates'] };
+  hubLookup: boolean;
 }
 
 /** How OCM gets onto a provider's clusters, by the way it runs there. */
@@ -46,6 +47,7 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
       dirs: installerDirs,
       toolchain,
       featureGates: { hub: spec.ocm.featureGates, agent: spec.ocm.agentFeatureGates },
+      hubLookup: entry.hubLookup(spec),
     }),
   };
 }

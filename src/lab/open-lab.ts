@@ -14,7 +14,7 @@ export interface OpenLab {
 }
 
 export function labStore(spec: LabSpec): StateStore {
-  return new StateStore(stateRoot(spec));
+  return new StateStore(stateRoot(spec), spec);
 }
 
 /** The lab as `./lab up` left it; a clear error when there is none. */

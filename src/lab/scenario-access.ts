@@ -55,7 +55,7 @@ export class LabScenarioAccess implements ScenarioLab {
   client(name: string): ClusterClient {
     let client = this.clients.get(name);
     if (!client) {
-      client = new ClusterClient(name, this.handle(name).kubeconfig);
+      client = ClusterClient.of(this.handle(name));
       this.clients.set(name, client);
     }
     return client;

@@ -46,6 +46,7 @@ const clusterHandleSchema = z.strictObject({
   name,
   role: z.enum(['hub', 'managed']),
   kubeconfig: z.string(),
+  context: z.string().optional(),
   server: z.string().url(),
   serverFromClusters: z.string().url(),
 });
@@ -65,17 +66,22 @@ const labStateSchema = z.strictObject({
 });
 
 /** Everything wrong with a parsed state: schema problems, then names and paths that do not fit this lab. */
-function stateProblems(data: unknown, root: string): string[] {
+function stateProblems(data: unknown, root: string, spec?: LabSpec): string[] {
   const parsed = labStateSchema.safeParse(data);
   if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   const state = parsed.data;
   const problems: string[] = [];
   const record = providerEntry(state.provider).recordSchema.safeParse(state.providerRecord);
   if (!record.success) problems.push(...record.error.issues.map((issue) => `providerRecord.${issue.path.join('.')}: ${issue.message}`));
+  const userAccess = providerEntry(state.provider).userKubeconfig;
   for (const [key, handle] of Object.entries(state.clusters)) {
     if (handle.name !== key) problems.push(`clusters.${key}.name: "${handle.name}" does not match its key`);
-    if (resolve(handle.kubeconfig) !== join(root, 'kubeconfigs', `${key}.yaml`)) {
-      problems.push(`clusters.${key}.kubeconfig: ${handle.kubeconfig} is not the lab's kubeconfig for ${key} (${join(root, 'kubeconfigs', `${key}.yaml`)})`);
+    // The user's kubeconfig (clusters the lab did not make) is the one the config names now, never one state.json names.
+    const expected = userAccess ? (spec && userAccess(spec, key)) : { kubeconfig: join(root, 'kubeconfigs', `${key}.yaml`), context: undefined };
+    if (!expected) problems.push(`clusters.${key}: not a cluster of this config`);
+    else if (resolve(handle.kubeconfig) !== expected.kubeconfig || handle.context !== expected.context) {
+      const context = (c?: string) => (c === undefined ? '' : ` (context ${c})`);
+      problems.push(`clusters.${key}.kubeconfig: ${handle.kubeconfig}${context(handle.context)} is not the kubeconfig of ${key} (${expected.kubeconfig}${context(expected.context)})`);
     }
   }
   for (const ready of state.ready) if (!state.clusters[ready]) problems.push(`ready: "${ready}" is not a recorded cluster`);
@@ -87,7 +93,11 @@ function stateProblems(data: unknown, root: string): string[] {
  * folder per provider and installer. Everything the lab runs is marked with this path.
  */
 export class StateStore {
-  constructor(readonly root: string) {}
+  /** `spec`: the config, which names the kubeconfigs of clusters the lab did not make. */
+  constructor(
+    readonly root: string,
+    private readonly spec?: LabSpec,
+  ) {}
 
   get stateFile(): string {
     return join(this.root, 'state.json');
@@ -117,7 +127,7 @@ export class StateStore {
     let data: unknown;
     try {
       data = JSON.parse(readFileSync(this.stateFile, 'utf8'));
-      problems = stateProblems(data, this.root);
+      problems = stateProblems(data, this.root, this.spec);
     } catch (error) {
       problems = [(error as Error).message];
     }

@@ -70,7 +70,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
       let mc: ManagedCluster | undefined;
       if (hubUp) {
         try {
-          mc = await new ClusterClient(hubRecord.name, hubRecord.kubeconfig).read<ManagedCluster>(managedClusterRef(name), signal);
+          mc = await ClusterClient.of(hubRecord).read<ManagedCluster>(managedClusterRef(name), signal);
         } catch (error) {
           problems.push(`cannot read ManagedCluster ${name}: ${errorMessage(error)}`);
         }

@@ -14,7 +14,6 @@ import {
 
 export interface AcceptOptions {
   clusteradm: string;
-  hubKubeconfig: string;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -44,7 +43,7 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     signal,
   });
   // An accepted cluster asking again is the lab's own agent with new credentials, not a second cluster of that name.
-  await run(options.clusteradm, acceptArgs(name, options.hubKubeconfig, { approveEveryRequester: rebootstrapping }), { timeoutMs: 60_000, signal });
+  await run(options.clusteradm, acceptArgs(name, { kubeconfig: hub.kubeconfigPath, context: hub.context }, { approveEveryRequester: rebootstrapping }), { timeoutMs: 60_000, signal });
   await hub.waitFor<ManagedCluster, true>(
     managedClusterRef(name),
     ([mc]) => (mc?.spec?.hubAcceptsClient ? true : undefined),

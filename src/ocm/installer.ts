@@ -64,6 +64,11 @@ export interface OcmInstaller {
   readonly podNamespaces: { hub: string[]; managed: string[] };
   /** Stops everything the installer started on this host, recorded or not. */
   teardown(): Promise<void>;
+  /**
+   * For clusters that outlive the lab: removes the OCM this lab installed on them (and the hub's record of
+   * the clusters it joined), and nothing of an OCM it adopted. Safe to run again.
+   */
+  uninstall?(hub: ClusterHandle, managed: ClusterHandle[], options?: CallOptions): Promise<void>;
   /** Stops the klusterlet agent of one managed cluster (fault injection). */
   stopAgent(cluster: ClusterHandle, options?: CallOptions): Promise<void>;
   /** Starts that agent again and waits until it is healthy. */

@@ -38,6 +38,16 @@ export interface ProviderEntry {
   make(spec: LabSpec, dirs: ProviderDirs, toolchain: Toolchain, record: ProviderRecord): ClusterProvider;
   /** Whether anything the lab at `owner` made with this provider still exists (found by its marks, without the state). */
   ownsAnything(owner: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Providers of clusters the lab did not make: the user's kubeconfig (absolute) and context of a cluster of this
+   * config, or undefined when the config has no such cluster. Others keep the lab's own kubeconfigs.
+   */
+  userKubeconfig?(spec: LabSpec, cluster: string): { kubeconfig: string; context?: string } | undefined;
+  /**
+   * Whether agents find the hub through its cluster-info ConfigMap (kind clusters on one Docker network) rather
+   * than at the hub handle's serverFromClusters.
+   */
+  hubLookup(spec: LabSpec): boolean;
   /** Its `./lab doctor` lines; problems are failures when the config names this provider (`required`), warnings otherwise. */
   doctorChecks(spec: LabSpec | undefined, required: boolean): Promise<Check[]>;
 }

@@ -1,4 +1,4 @@
-export const PROVIDER_NAMES = ['local', 'kind'] as const;
+export const PROVIDER_NAMES = ['local', 'kind', 'existing'] as const;
 export type ProviderKind = (typeof PROVIDER_NAMES)[number];
 export type ClusterRole = 'hub' | 'managed';
 
@@ -11,8 +11,10 @@ export interface ClusterRequest {
 export interface ClusterHandle {
   name: string;
   role: ClusterRole;
-  /** Admin kubeconfig (0600). */
+  /** Admin kubeconfig: the lab's own (0600, in its state dir), or the user's for clusters the lab did not make. */
   kubeconfig: string;
+  /** The kubeconfig's context to use; its current context when unset. */
+  context?: string;
   /** API server URL as seen from this host. */
   server: string;
   /** API server URL as seen from the other clusters (equal to `server` for the local provider). */
@@ -65,6 +67,11 @@ export interface ClusterProvider {
    * Returns notes the user must act on that did not stop the teardown (a host setting it could not put back).
    */
   reap(options?: CallOptions): Promise<string[]>;
+  /**
+   * Providers whose clusters outlive the lab (existing): a handle to a cluster without changing anything,
+   * so `down` can remove what the lab installed there instead of deleting the cluster.
+   */
+  connect?(request: ClusterRequest, options?: CallOptions): Promise<ClusterHandle>;
   /** Refuses (exit 2) before anything is made when a cluster's name is held by something that is not this lab's. */
   refuseTakenNames?(clusters: string[], options?: CallOptions): Promise<void>;
   /** Stops the cluster's control plane, keeping its data (fault injection). */

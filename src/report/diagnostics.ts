@@ -276,7 +276,7 @@ async function collectClusterObjects(root: string, cluster: DiagnosticsOptions['
     mkdirPrivate(folder);
     let client: ClusterClient;
     try {
-      client = new ClusterClient(cluster.name, cluster.kubeconfig);
+      client = ClusterClient.of(cluster);
     } catch (error) {
       fail(`cannot load the kubeconfig of ${cluster.name}`, error);
       return report;

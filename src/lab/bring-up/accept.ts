@@ -14,7 +14,6 @@ export const acceptAction: PerClusterAction = {
   async runFor(name, ctx) {
     await acceptCluster(ctx.hubClient(), name, {
       clusteradm: ctx.tools.bin('clusteradm'),
-      hubKubeconfig: ctx.handle(ctx.spec.hub.name).kubeconfig,
       timeoutMs: JOIN_TIMEOUT_MS,
       signal: ctx.signal,
     });

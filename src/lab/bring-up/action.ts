@@ -60,7 +60,7 @@ export class BringUpContext {
   }
 
   hubClient(): ClusterClient {
-    return new ClusterClient(this.spec.hub.name, this.handle(this.spec.hub.name).kubeconfig);
+    return ClusterClient.of(this.handle(this.spec.hub.name));
   }
 }
 

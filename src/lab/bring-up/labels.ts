@@ -8,7 +8,7 @@ export const labelsAction: StepAction = {
   changesLab: true,
   async run(ctx) {
     const client = ctx.hubClient();
-    await applyClusterSets(client, ctx.spec, ctx.signal);
+    await applyClusterSets(client, ctx.spec, ctx.state.root, ctx.signal);
     for (const cluster of ctx.spec.managedClusters) await labelManagedCluster(client, ctx.spec, cluster.name, ctx.signal);
   },
 };

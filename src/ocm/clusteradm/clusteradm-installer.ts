@@ -14,9 +14,11 @@ import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bo
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
-import { initArgs, joinArgs } from './commands.js';
+import { cleanArgs, initArgs, joinArgs, unjoinArgs } from './commands.js';
+import { removeClusterNamespace, removeOcmLeftovers } from './leftovers.js';
 import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
+import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 /** clusteradm waits up to 300 s per stage (its --timeout), after the nodes pull OCM's images. */
@@ -48,6 +50,8 @@ export interface ClusteradmInstallerOptions {
   toolchain: Toolchain;
   /** The lab's OCM feature gates: the cluster manager's, and the klusterlets'. */
   featureGates: { hub: FeatureGates; agent: FeatureGates };
+  /** Agents find the hub through its cluster-info ConfigMap (kind's Docker network), else at the hub's serverFromClusters. */
+  hubLookup: boolean;
 }
 
 /** Where each component's gates live in the operators' specs, and which gates each knows. */
@@ -86,7 +90,40 @@ export class ClusteradmInstaller implements OcmInstaller {
   readonly capabilities = ClusteradmInstaller.capabilities;
   readonly podNamespaces = { hub: [...OCM_NAMESPACES.hub], managed: [...OCM_NAMESPACES.managed] };
 
-  constructor(private readonly options: ClusteradmInstallerOptions) {}
+  private readonly intents: InstallIntents;
+
+  constructor(private readonly options: ClusteradmInstallerOptions) {
+    this.intents = new InstallIntents(options.dirs.work);
+  }
+
+  /** Whether the lab installed the operator CR on this cluster (else it adopted an OCM it found there). */
+  private async installedHere(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET, signal?: AbortSignal): Promise<boolean> {
+    if (this.intents.has(cluster.name)) return true;
+    const client = ClusterClient.of(cluster);
+    if (!(await client.read({ ...CRD, name: cr.crd }, signal))) return false;
+    return installedBy(await client.read(cr, signal), this.options.dirs.owner);
+  }
+
+  /** Installs with clusteradm, the intent recorded first and the CR marked after, so `down` knows it is the lab's. */
+  private async install(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET, args: string[], options: { hint: string; secrets?: string[]; signal?: AbortSignal }): Promise<void> {
+    this.intents.add(cluster.name);
+    await this.clusteradm(args, { timeoutMs: cr === KLUSTERLET ? JOIN_TIMEOUT_MS : INIT_TIMEOUT_MS, ...options });
+    await markInstalled(ClusterClient.of(cluster), cr, this.options.dirs.owner, options.signal);
+  }
+
+  /**
+   * An OCM the lab did not install is adopted as it is (its settings are its owner's), if it runs the lab's version.
+   */
+  private async adopt(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET, signal?: AbortSignal): Promise<void> {
+    const object = await ClusterClient.of(cluster).read<KubernetesObject & { spec?: { registrationImagePullSpec?: string } }>(cr, signal);
+    const image = object?.spec?.registrationImagePullSpec ?? '';
+    const version = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
+    if (version !== this.options.ocmVersion) {
+      throw new LabError(`${cluster.name} runs OCM ${version} (${cr.kind} ${cr.name}, installed outside this lab), the lab is set to ${this.options.ocmVersion}`, {
+        hint: `set ocm.version to ${version} in the config if this toolchain has it, or upgrade that OCM to ${this.options.ocmVersion}`,
+      });
+    }
+  }
 
   private get bootstrapPath(): string {
     return join(this.options.dirs.secrets, 'bootstrap-hub.kubeconfig');
@@ -108,15 +145,22 @@ export class ClusteradmInstaller implements OcmInstaller {
    * and the klusterlet itself finds the internal endpoint through --force-internal-endpoint-lookup.
    */
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
-    if (!(await hasApplied(hub, CLUSTER_MANAGER))) {
-      await this.clusteradm(initArgs(hub.kubeconfig, this.options.ocmVersion, this.options.featureGates.hub), {
-        timeoutMs: INIT_TIMEOUT_MS,
-        signal: options.signal,
+    const { signal } = options;
+    const applied = await hasApplied(hub, CLUSTER_MANAGER);
+    if (applied && !(await this.installedHere(hub, CLUSTER_MANAGER, signal))) {
+      await this.adopt(hub, CLUSTER_MANAGER, signal);
+      await waitForHubApi(hub, signal);
+      return this.renewToken(hub);
+    }
+    if (!applied) {
+      await this.install(hub, CLUSTER_MANAGER, initArgs(hub, this.options.ocmVersion, this.options.featureGates.hub), {
+        signal,
         hint: `see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
       });
     }
-    await waitForHubApi(hub, options.signal);
-    await this.applySettings(hub, options.signal);
+    await markInstalled(ClusterClient.of(hub), CLUSTER_MANAGER, this.options.dirs.owner, signal);
+    await waitForHubApi(hub, signal);
+    await this.applySettings(hub, signal);
     return this.renewToken(hub);
   }
 
@@ -135,7 +179,7 @@ export class ClusteradmInstaller implements OcmInstaller {
   /** The fields whose settings differ from the lab's, read from the operator CR (none when the CR is not there yet). */
   private async settingsDrift(cluster: ClusterHandle, signal?: AbortSignal): Promise<string[]> {
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
-    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const client = ClusterClient.of(cluster);
     if (!(await client.read({ ...CRD, name: cr.crd }, signal))) return [];
     const object = await client.read<KubernetesObject & { spec?: OperatorSpec }>(cr, signal);
     if (!object) return [];
@@ -153,7 +197,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     if (!drift.length) return;
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
     const spec = Object.fromEntries(this.wantedSettings(cluster.role).filter((w) => drift.includes(w.field)).map(({ field, settings }) => [field, settings]));
-    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const client = ClusterClient.of(cluster);
     await client.mergePatch(cr, { spec }, signal);
     // Until the operator has acted on it, its Deployments still carry the old flags.
     await client.waitFor<KubernetesObject & { status?: { observedGeneration?: number } }, true>(
@@ -177,7 +221,7 @@ export class ClusteradmInstaller implements OcmInstaller {
    * installed its CRDs yet, and the managed clusters can join meanwhile.
    */
   private async renewToken(hub: ClusterHandle): Promise<HubInfo> {
-    const kubeconfig = await bootstrapKubeconfig(new ClusterClient(hub.name, hub.kubeconfig), this.options.labName).catch((error: unknown) => {
+    const kubeconfig = await bootstrapKubeconfig(ClusterClient.of(hub), this.options.labName).catch((error: unknown) => {
       throw new LabError(`cannot get a bootstrap token from the hub: ${errorMessage(error)}`, {
         hint: `the service account ${BOOTSTRAP_NAMESPACE}/${BOOTSTRAP_SERVICE_ACCOUNT} that clusteradm init creates may be missing: run ./lab up again`,
       });
@@ -188,14 +232,20 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
-    if (await hasApplied(cluster, KLUSTERLET)) return this.applySettings(cluster, signal);
+    if (await hasApplied(cluster, KLUSTERLET)) {
+      if (!(await this.installedHere(cluster, KLUSTERLET, signal))) return this.adopt(cluster, KLUSTERLET, signal);
+      await markInstalled(ClusterClient.of(cluster), KLUSTERLET, this.options.dirs.owner, signal);
+      return this.applySettings(cluster, signal);
+    }
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
     const featureGates = this.options.featureGates.agent;
     const valuesFile = join(this.options.dirs.work, 'klusterlet-values.yaml');
     writePrivateFile(valuesFile, stringify(klusterletValues()));
-    const args = joinArgs({ clusterName: cluster.name, hubApiServer: server, token, kubeconfig: cluster.kubeconfig, bundleVersion: this.options.ocmVersion, featureGates, valuesFile });
-    await this.clusteradm(args, {
-      timeoutMs: JOIN_TIMEOUT_MS,
+    // With the lookup, clusteradm reaches the hub from this host and the agents take its in-cluster endpoint.
+    const hubLookup = this.options.hubLookup;
+    const hubApiServer = hubLookup ? server : hub.apiServer;
+    const args = joinArgs({ clusterName: cluster.name, hubApiServer, token, cluster, bundleVersion: this.options.ocmVersion, hubLookup, featureGates, valuesFile });
+    await this.install(cluster, KLUSTERLET, args, {
       signal,
       secrets: [token],
       hint: `see the klusterlet: \`kubectl --kubeconfig ${cluster.kubeconfig} get pods -n open-cluster-management-agent\`, then run ./lab up again`,
@@ -206,7 +256,9 @@ export class ClusteradmInstaller implements OcmInstaller {
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
     const drifts = await Promise.all(
       clusters.map(async (cluster): Promise<ComponentStatus[]> => {
-        const fields = await this.settingsDrift(cluster, options.signal).catch(() => []);
+        // An adopted OCM keeps its owner's settings: only the lab's own is held to the config.
+        const ours = await this.installedHere(cluster, cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET, options.signal).catch(() => false);
+        const fields = ours ? await this.settingsDrift(cluster, options.signal).catch(() => []) : [];
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
         return fields.length
           ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} ${fields.join(', ')} differ from the lab's settings` }]
@@ -223,6 +275,40 @@ export class ClusteradmInstaller implements OcmInstaller {
   /** Nothing runs on the host; deleting the clusters removes OCM. */
   async teardown(): Promise<void> {}
 
+  /**
+   * The hub forgets each cluster the lab joined while its agents still run (they finalize the cluster's
+   * ManifestWorks), then `clusteradm unjoin` removes the klusterlet; a hub the lab installed goes last with
+   * `clusteradm clean`, which leaves the CRDs and the operator's namespace, removed here after it.
+   */
+  async uninstall(hub: ClusterHandle, managed: ClusterHandle[], options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
+    const hubClient = ClusterClient.of(hub);
+    const hubServesOcm = !!(await hubClient.read({ ...CRD, name: MANAGED_CLUSTER_CRD }, signal));
+    const joined = [];
+    for (const cluster of managed) if (await this.installedHere(cluster, KLUSTERLET, signal)) joined.push(cluster);
+    if (hubServesOcm) {
+      await Promise.all(joined.map(async (cluster) => (await forgetManagedCluster(hubClient, cluster.name, signal), removeClusterNamespace(hubClient, cluster.name, signal))));
+    }
+    await Promise.all(
+      joined.map((cluster) =>
+        this.clusteradm(unjoinArgs(cluster.name, cluster), {
+          timeoutMs: JOIN_TIMEOUT_MS,
+          signal,
+          hint: `see \`kubectl --kubeconfig ${cluster.kubeconfig} get klusterlet\`, then run ./lab down again`,
+        }).then(() => removeOcmLeftovers(ClusterClient.of(cluster), 'managed', signal)),
+      ),
+    );
+    if (!(await this.installedHere(hub, CLUSTER_MANAGER, signal))) return;
+    const others = hubServesOcm ? (await hubClient.list<KubernetesObject>(MANAGED_CLUSTER)).map((mc) => mc.metadata?.name) : [];
+    if (others.length) {
+      throw new LabError(`the hub ${hub.name} the lab installed still has managed clusters it did not join: ${others.join(', ')}`, {
+        hint: 'detach them (clusteradm unjoin on each, then delete its ManagedCluster), then run ./lab down again',
+      });
+    }
+    await this.clusteradm(cleanArgs(hub), { timeoutMs: INIT_TIMEOUT_MS, signal, hint: 'run ./lab down again' });
+    await removeOcmLeftovers(hubClient, 'hub', signal);
+  }
+
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
   async hubInfo(hub: ClusterHandle): Promise<HubInfo> {
     if (bootstrapNeedsRenewal(this.bootstrapPath)) return this.renewToken(hub);
@@ -234,19 +320,19 @@ export class ClusteradmInstaller implements OcmInstaller {
    * them back), then the registration and work agents, each until its pods are gone.
    */
   async stopAgent(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
-    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const client = ClusterClient.of(cluster);
     for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal)));
   }
 
   /** Starts the agents and the operator again; returns once both agents are available. */
   async startAgent(cluster: ClusterHandle, _hub: HubInfo, options: CallOptions = {}): Promise<void> {
-    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const client = ClusterClient.of(cluster);
     await Promise.all([...AGENTS, KLUSTERLET_OPERATOR].map((d) => scale(client, d, 1, options.signal)));
   }
 
   /** The pods come back under new identities and would wait out their predecessors' leader leases. */
   async afterControlPlaneRestart(cluster: ClusterHandle, restartedAt: Date, options: CallOptions = {}): Promise<void> {
-    await releaseStaleLeaderLeases(new ClusterClient(cluster.name, cluster.kubeconfig), restartedAt, options.signal);
+    await releaseStaleLeaderLeases(ClusterClient.of(cluster), restartedAt, options.signal);
   }
 
   /**
@@ -257,10 +343,10 @@ export class ClusteradmInstaller implements OcmInstaller {
    */
   async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
-    const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const client = ClusterClient.of(cluster);
     await this.stopAgent(cluster, options);
     await client.delete(HUB_KUBECONFIG_SECRET, signal);
-    await forgetManagedCluster(new ClusterClient(hubCluster.name, hubCluster.kubeconfig), cluster.name, signal);
+    await forgetManagedCluster(ClusterClient.of(hubCluster), cluster.name, signal);
     const bootstrap = await client.read<Secret>(BOOTSTRAP_SECRET, signal);
     if (!bootstrap?.data?.kubeconfig) {
       throw new LabError(`${cluster.name} has no ${BOOTSTRAP_SECRET.namespace}/${BOOTSTRAP_SECRET.name} to join with`, { hint: 'run ./lab up to join it again' });
@@ -299,7 +385,7 @@ export function parseHubToken(output: string): string {
  * until Established, then asks discovery (it lags the CRD by a moment) until it lists the kind.
  */
 async function waitForHubApi(hub: ClusterHandle, signal?: AbortSignal): Promise<void> {
-  const client = new ClusterClient(hub.name, hub.kubeconfig);
+  const client = ClusterClient.of(hub);
   const description = `the hub to serve ManagedClusters (CRD ${MANAGED_CLUSTER_CRD}, installed by the cluster-manager operator)`;
   await client.waitFor<KubernetesObject & { status?: { conditions?: Condition[] } }, true>(
     { ...CRD, name: MANAGED_CLUSTER_CRD },
@@ -311,7 +397,7 @@ async function waitForHubApi(hub: ClusterHandle, signal?: AbortSignal): Promise<
 }
 
 async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET): Promise<boolean> {
-  const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+  const client = ClusterClient.of(cluster);
   // Asking for the CRD first: reading a kind the API server does not serve is an error, not "not found".
   if (!(await client.read({ ...CRD, name: cr.crd }))) return false;
   const object = await client.read<KubernetesObject & { status?: { conditions?: Condition[] } }>(cr);

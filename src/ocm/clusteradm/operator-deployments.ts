@@ -58,7 +58,7 @@ export function deploymentHealth(deployment: Deployment): ComponentStatus['healt
 export async function operatorDeployments(clusters: ClusterHandle[], signal?: AbortSignal): Promise<ComponentStatus[]> {
   const perCluster = await Promise.all(
     clusters.map(async (cluster): Promise<ComponentStatus[]> => {
-      const client = new ClusterClient(cluster.name, cluster.kubeconfig);
+      const client = ClusterClient.of(cluster);
       try {
         const namespaces = OCM_NAMESPACES[cluster.role];
         const listAll = <T extends KubernetesObject>(ref: typeof DEPLOYMENT | typeof POD) =>

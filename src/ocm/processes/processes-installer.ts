@@ -182,7 +182,7 @@ export class ProcessesInstaller implements OcmInstaller {
    */
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     const { signal } = options;
-    const client = new ClusterClient(hub.name, hub.kubeconfig);
+    const client = ClusterClient.of(hub);
     await prepareHub(client, this.options.toolchain.crdDir, signal);
     const info = await this.hubInfo(hub, options);
     const certs = ensureWebhookCerts(this.webhookDir);
@@ -212,13 +212,13 @@ export class ProcessesInstaller implements OcmInstaller {
   async hubInfo(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     if (bootstrapNeedsRenewal(this.bootstrapPath)) {
       throwIfAborted(options.signal);
-      writePrivateFile(this.bootstrapPath, await bootstrapKubeconfig(new ClusterClient(hub.name, hub.kubeconfig), this.options.labName));
+      writePrivateFile(this.bootstrapPath, await bootstrapKubeconfig(ClusterClient.of(hub), this.options.labName));
     }
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
-    await prepareManagedCluster(new ClusterClient(cluster.name, cluster.kubeconfig), this.options.toolchain.crdDir, options.signal);
+    await prepareManagedCluster(ClusterClient.of(cluster), this.options.toolchain.crdDir, options.signal);
     await this.startAgent(cluster, hub, options);
   }
 
@@ -251,10 +251,10 @@ export class ProcessesInstaller implements OcmInstaller {
   async rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
     await this.stopAgent(cluster);
-    const spoke = new ClusterClient(cluster.name, cluster.kubeconfig);
+    const spoke = ClusterClient.of(cluster);
     await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET }, signal);
     rmSync(this.hubKubeconfigDir(cluster.name), { recursive: true, force: true });
-    await forgetManagedCluster(new ClusterClient(hubCluster.name, hubCluster.kubeconfig), cluster.name, signal);
+    await forgetManagedCluster(ClusterClient.of(hubCluster), cluster.name, signal);
     await this.startAgent(cluster, hub, options);
   }
 

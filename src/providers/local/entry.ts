@@ -16,5 +16,6 @@ export const localEntry: ProviderEntry = {
   detect: async () => ({ usable: true, reason: 'local control planes need no Docker' }),
   make: (spec, dirs, toolchain) => new LocalProvider({ labName: spec.name, dirs, toolchain, fakeNodes: spec.local.fakeNodes }),
   ownsAnything: async (owner) => processesOwnedBy({ root: owner, partPrefix: CLUSTER_PART_PREFIX }).length > 0,
+  hubLookup: () => false,
   doctorChecks: async () => [],
 };

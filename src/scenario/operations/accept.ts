@@ -12,7 +12,6 @@ export const acceptOperation = defineOperation<AcceptStep>({
   async execute(step, { lab, timeoutMs, signal }) {
     await acceptCluster(lab.hub(), step.cluster, {
       clusteradm: lab.tool('clusteradm'),
-      hubKubeconfig: lab.cluster(lab.hubName).kubeconfig,
       timeoutMs,
       signal,
     });

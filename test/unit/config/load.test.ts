@@ -23,12 +23,29 @@ describe('loadConfig', () => {
     const spec = loadConfig('fixtures/configs/minimal.yaml');
     expect(spec).toMatchObject({ name: 'ocm-lab', provider: 'auto', hub: { name: 'hub' }, local: { fakeNodes: 1 } });
     expect(spec.managedClusters).toEqual([{ name: 'c1', labels: {}, clusterSets: [], accept: 'auto' }]);
+    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false });
+  });
+
+  it('loads a lab of existing clusters, named by kubeconfig and context, as written (the provider resolves the paths)', () => {
+    const spec = loadConfig('fixtures/configs/existing.yaml');
+    expect(spec.provider).toBe('existing');
+    expect(spec.hub).toEqual({ name: 'hub', kubeconfig: '~/.kube/hub.yaml', context: 'admin@hub' });
+    expect(spec.managedClusters).toEqual([
+      { name: 'cluster1', kubeconfig: '~/.kube/c1.yaml', context: 'kind-c1', labels: { env: 'dev' }, clusterSets: ['dev'], accept: 'auto' },
+      { name: 'cluster2', kubeconfig: 'kubeconfigs/c2.yaml', labels: {}, clusterSets: [], accept: 'auto' },
+    ]);
+    expect(spec.existing).toEqual({ hubServerForAgents: 'https://hub-control-plane:6443', forceInternalEndpointLookup: true });
+    // The types a provider reads.
+    const hub: { kubeconfig?: string; context?: string } = spec.hub;
+    const cluster: { kubeconfig?: string; context?: string } = spec.managedClusters[0]!;
+    const existing: { hubServerForAgents?: string; forceInternalEndpointLookup: boolean } = spec.existing;
+    expect([hub.context, cluster.context, existing.forceInternalEndpointLookup]).toEqual(['admin@hub', 'kind-c1', true]);
   });
 
   it.each([
     ['not-yaml.yaml', '', /invalid YAML/, 5],
     ['unknown-key.yaml', 'managedClusters[0].colour', /unknown key "colour"/, 4],
-    ['unknown-provider.yaml', 'provider', /must be one of auto, local, kind, got string "docker"/, 2],
+    ['unknown-provider.yaml', 'provider', /must be one of auto, local, kind, existing, got string "docker"/, 2],
     ['wrong-type.yaml', 'local.fakeNodes', /must be an integer/, 3],
     ['duplicate-name.yaml', 'managedClusters[2].name', /duplicate name "c1" \(already used by managedClusters\[0\]\.name\)/, 5],
     ['duplicate-hub-name.yaml', 'managedClusters[0].name', /duplicate name "hub" \(already used by hub\.name\)/, 5],
@@ -47,6 +64,9 @@ describe('loadConfig', () => {
     ['reserved-label.yaml', 'managedClusters[0].labels', /"cluster\.open-cluster-management\.io\/clusterset" is reserved: the open-cluster-management\.io domain belongs to OCM/, 5],
     ['reserved-cluster-name.yaml', 'managedClusters[1].name', /"all" is reserved: the lab writes every cluster's context to kubeconfigs\/all\.yaml/, 4],
     ['too-many-kind-clusters.yaml', 'managedClusters', /lists 11 managed clusters, over the 10 a lab on the kind provider may have/, 3],
+    ['existing-without-kubeconfig.yaml', 'managedClusters[0]', /^needs kubeconfig: with provider existing every cluster is named by its kubeconfig \(and optionally context\)$/, 5],
+    ['kubeconfig-on-kind.yaml', 'managedClusters[0].kubeconfig', /^only with provider: existing \(the lab makes its own clusters on kind\)$/, 5],
+    ['bad-hub-server-for-agents.yaml', 'existing.hubServerForAgents', /"http:\/\/hub-control-plane:6443" is not an https:\/\/ URL/, 6],
   ])('%s names the file, line and field', (file, field, message, line) => {
     expectIssueAt(issuesOf(bad(file)), { file: bad(file), field, message, line });
   });
@@ -70,8 +90,8 @@ describe('loadConfig', () => {
     expect(issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`)).toEqual([
       '2:11 managedClusters[0].name: duplicate name "c1" (already used by hub.name)',
       '3:11 managedClusters[1].name: duplicate name "c1" (already used by hub.name)',
-      '4:11 provider: must be one of auto, local, kind, got string "nope"',
-      '5:17 hub.extra: unknown key "extra" (allowed: name)',
+      '4:11 provider: must be one of auto, local, kind, existing, got string "nope"',
+      '5:17 hub.extra: unknown key "extra" (allowed: name, kubeconfig, context)',
     ]);
   });
 
@@ -258,5 +278,116 @@ describe('parseConfig refuses what would turn against OCM, kind or the lab', () 
   it('quotes a long bad value cut short, so one value cannot make a message of megabytes', () => {
     const [issue] = issuesOf(`name: ${'N'.repeat(100_000)}\nprovider: local\nmanagedClusters: [{name: c1}]\n`);
     expect(issue).toBe(`1:7 name: "${'N'.repeat(80)}"… (100000 characters) is not a valid name: use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 40 characters)`);
+  });
+});
+
+describe('provider existing: clusters the user already has, named by kubeconfig', () => {
+  const issuesOf = (text: string) => configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml').map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  const parse = (text: string) => parseConfig(text, join(process.cwd(), 'x.yaml'));
+  const lab = (rest = '') => `provider: existing\nhub: {kubeconfig: hub.yaml}\nmanagedClusters:\n  - {name: c1, kubeconfig: c1.yaml}\n${rest}`;
+  const needs = 'needs kubeconfig: with provider existing every cluster is named by its kubeconfig (and optionally context)';
+
+  it('takes kubeconfig and context as written; existing settings default to no hub server and no internal lookup', () => {
+    const spec = parse(lab());
+    expect(spec.hub).toEqual({ name: 'hub', kubeconfig: 'hub.yaml' });
+    expect(spec.managedClusters[0]).toMatchObject({ name: 'c1', kubeconfig: 'c1.yaml' });
+    expect(spec.managedClusters[0]!.context).toBeUndefined();
+    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false });
+  });
+
+  it('needs a kubeconfig for the hub and every managed cluster, each reported at its cluster', () => {
+    expect(issuesOf('provider: existing\nhub: {name: h, context: x}\nmanagedClusters:\n  - {name: c1, kubeconfig: c1.yaml}\n  - {name: c2}\n')).toEqual([
+      `2:6 hub: ${needs}`,
+      `5:5 managedClusters[1]: ${needs}`,
+    ]);
+    // No hub section at all: the hub still needs one, reported where the hub would be (the file's start).
+    expect(issuesOf('provider: existing\nmanagedClusters:\n  - {name: c1, kubeconfig: c1.yaml}\n')).toEqual([`1:1 hub: ${needs}`]);
+  });
+
+  it.each(['auto', 'local', 'kind'])('refuses kubeconfig, context and existing settings on provider %s, at each field', (provider) => {
+    const text =
+      `provider: ${provider}\nhub: {kubeconfig: hub.yaml}\nmanagedClusters:\n  - name: c1\n    context: kind-c1\n    kubeconfig: c1.yaml\n` +
+      'existing:\n  forceInternalEndpointLookup: true\n';
+    const notHere = `only with provider: existing (the lab makes its own clusters on ${provider})`;
+    expect(issuesOf(text)).toEqual([
+      `2:19 hub.kubeconfig: ${notHere}`,
+      `5:14 managedClusters[0].context: ${notHere}`,
+      `6:17 managedClusters[0].kubeconfig: ${notHere}`,
+      `8:3 existing: ${notHere}`,
+    ]);
+    expect(issuesOf(`provider: ${provider}\nmanagedClusters: [{name: c1}]\nexisting: {hubServerForAgents: "https://hub:6443"}\n`)).toEqual([`3:11 existing: ${notHere}`]);
+  });
+
+  it('takes an existing section that sets nothing on any provider (the default when it is left out)', () => {
+    expect(parse('provider: kind\nmanagedClusters: [{name: c1}]\nexisting: {}\n').existing).toEqual({ forceInternalEndpointLookup: false });
+    expect(parse('managedClusters: [{name: c1}]\nexisting: {forceInternalEndpointLookup: false}\n').existing).toEqual({ forceInternalEndpointLookup: false });
+  });
+
+  it('leaves an unknown provider to its own message', () => {
+    expect(issuesOf('provider: docker\nmanagedClusters: [{name: c1, kubeconfig: c1.yaml}]\n')).toEqual([
+      '1:11 provider: must be one of auto, local, kind, existing, got string "docker"',
+    ]);
+  });
+
+  it.each([
+    ['kubeconfig', '""', 'must be a non-empty string, got string ""'],
+    ['kubeconfig', '"a\\nb.yaml"', '"a\\nb.yaml" is not a valid kubeconfig path: it contains a line break'],
+    ['kubeconfig', '"a\\0.yaml"', '"a\\u0000.yaml" is not a valid kubeconfig path: it contains a NUL character'],
+    ['kubeconfig', '7', 'must be a non-empty string, got number 7'],
+    ['context', '"kind-c1\\r"', '"kind-c1\\r" is not a valid context name: it contains a line break'],
+    ['context', '[a]', 'must be a non-empty string, got a list'],
+  ])('refuses %s: %s', (field, value, message) => {
+    const text = `provider: existing\nhub: {kubeconfig: hub.yaml}\nmanagedClusters:\n  - name: c1\n    kubeconfig: c1.yaml\n    ${field}: ${value}\n`;
+    const text2 = field === 'kubeconfig' ? text.replace('    kubeconfig: c1.yaml\n', '') : text;
+    expect(issuesOf(text2)).toEqual([expect.stringMatching(new RegExp(`^\\d+:\\d+ managedClusters\\[0\\]\\.${field}: `))]);
+    expect(issuesOf(text2)[0]!.endsWith(message)).toBe(true);
+  });
+
+  it('takes paths and context names as they are, ~/ and spaces included', () => {
+    const spec = parse('provider: existing\nhub: {kubeconfig: "~/My Clusters/hub.yaml", context: "arn:aws:eks:eu-west-1:1:cluster/hub"}\nmanagedClusters: [{name: c1, kubeconfig: /etc/c1.yaml}]\n');
+    expect(spec.hub).toMatchObject({ kubeconfig: '~/My Clusters/hub.yaml', context: 'arn:aws:eks:eu-west-1:1:cluster/hub' });
+  });
+
+  it.each(['https://hub-control-plane:6443', 'https://10.0.0.1:6443', 'https://[::1]:6443', 'https://hub.example.com', 'https://hub.example.com:443/k8s/clusters/c-1'])(
+    'takes hubServerForAgents %s',
+    (server) => {
+      expect(parse(lab(`existing: {hubServerForAgents: "${server}"}\n`)).existing.hubServerForAgents).toBe(server);
+    },
+  );
+
+  it.each([
+    ['http://hub:6443', 'is not an https:// URL: the agents reach the hub API server over TLS'],
+    ['hub:6443', 'is not an https:// URL'],
+    ['HTTPS://hub:6443', 'is not an https:// URL'],
+    ['https:hub:6443', 'is not an https:// URL'],
+    ['hub-control-plane', 'is not a URL: write https://<host>[:<port>][/<path>], e.g. https://hub-control-plane:6443'],
+    ['https://', 'is not a URL'],
+    ['https://hub:99999', 'is not a URL'],
+    [' https://hub:6443', 'contains whitespace or a control character'],
+    ['https://hub:6443\\n', 'contains whitespace or a control character'],
+    ['https://admin:secret@hub:6443', 'is not a server address: write https://<host>[:<port>][/<path>], e.g. https://hub-control-plane:6443, without user, password, query or fragment'],
+    ['https://hub:6443/?x=1', 'is not a server address'],
+    ['https://hub:6443/#x', 'is not a server address'],
+    ['', 'must be a non-empty string, got string ""'],
+  ])('refuses hubServerForAgents %j at its line', (server, message) => {
+    const issues = issuesOf(lab(`existing:\n  hubServerForAgents: "${server}"\n`));
+    expect(issues).toEqual([expect.stringMatching(/^6:23 existing\.hubServerForAgents: /)]);
+    expect(issues[0]).toContain(message);
+  });
+
+  it('refuses a forceInternalEndpointLookup that is not true or false, and unknown existing settings', () => {
+    expect(issuesOf(lab('existing:\n  forceInternalEndpointLookup: "yes"\n  hubServer: x\n'))).toEqual([
+      '6:32 existing.forceInternalEndpointLookup: must be true or false, got string "yes"',
+      '7:3 existing.hubServer: unknown key "hubServer" (allowed: hubServerForAgents, forceInternalEndpointLookup)',
+    ]);
+  });
+
+  it('allows long names (no kind host name is made from them) and as many managed clusters as local, not more', () => {
+    const long = parse(`name: a-rather-long-lab-name-for-kind\n${lab().replace('name: c1', 'name: a-rather-long-cluster-name')}`);
+    expect(long.managedClusters[0]!.name).toBe('a-rather-long-cluster-name');
+    const clusters = (n: number) => Array.from({ length: n }, (_, i) => `  - {name: c${i}, kubeconfig: c${i}.yaml}`).join('\n');
+    const text = (n: number) => `provider: existing\nhub: {kubeconfig: hub.yaml}\nmanagedClusters:\n${clusters(n)}\n`;
+    expect(parse(text(100)).managedClusters).toHaveLength(100);
+    expect(issuesOf(text(101))).toEqual(['4:3 managedClusters: lists 101 managed clusters, over the 100 a lab on the local provider may have']);
   });
 });

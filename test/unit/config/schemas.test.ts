@@ -33,7 +33,17 @@ const GOOD_SCENARIOS = [
  * Bad fixtures whose problem only the loader can see: YAML syntax and aliases, names and bounds across fields, files
  * and the lab's clusters.
  */
-const LOADER_ONLY = ['not-yaml.yaml', 'alias-bomb.yaml', 'duplicate-name.yaml', 'duplicate-hub-name.yaml', 'too-many-kind-clusters.yaml', 'missing-file.yaml', 'unknown-cluster.yaml'];
+const LOADER_ONLY = [
+  'not-yaml.yaml',
+  'alias-bomb.yaml',
+  'duplicate-name.yaml',
+  'duplicate-hub-name.yaml',
+  'too-many-kind-clusters.yaml',
+  'existing-without-kubeconfig.yaml',
+  'kubeconfig-on-kind.yaml',
+  'missing-file.yaml',
+  'unknown-cluster.yaml',
+];
 
 /** Every property schema in a JSON Schema, by path. */
 function properties(schema: unknown, path = '$'): [string, JsonSchema][] {
@@ -79,6 +89,18 @@ describe('published JSON Schemas', () => {
     expect(props.ocm!.properties.version).toMatchObject({ const: pinnedToolchain().ocmVersion });
     expect(props.managedClusters).toMatchObject({ type: 'array', minItems: 1, items: { required: ['name'], additionalProperties: false } });
     expect(props.managedClusters!.items).toMatchObject({ properties: { accept: { enum: [...ACCEPT_MODES] } } });
+  });
+
+  it('the lab config schema flags what the loader refuses of provider existing\'s fields, for editors', () => {
+    const schema = published(LAB_CONFIG_SCHEMA);
+    const lab = (hub: Record<string, unknown>, existing: Record<string, unknown> = {}) => ({ provider: 'existing', hub, managedClusters: [{ name: 'c1', kubeconfig: 'c1.yaml' }], existing });
+    const fine = (config: unknown) => jsonSchemaProblems(schema, config).length === 0;
+    expect(fine(lab({ kubeconfig: '~/.kube/hub.yaml', context: 'admin@hub' }, { hubServerForAgents: 'https://hub-control-plane:6443', forceInternalEndpointLookup: true }))).toBe(true);
+    expect(fine(lab({ kubeconfig: 'https://[::1]:6443' }, { hubServerForAgents: 'https://hub.example.com:443/k8s/clusters/c-1' }))).toBe(true);
+    for (const hub of [{ kubeconfig: '' }, { kubeconfig: 'a\nb' }, { kubeconfig: 'a\0b' }, { context: 'c\r' }]) expect(fine(lab(hub)), JSON.stringify(hub)).toBe(false);
+    for (const server of ['http://hub:6443', 'hub:6443', ' https://hub', 'https://a:b@hub', 'https://hub/?x', 'https://hub/#x', 'https://']) {
+      expect(fine(lab({ kubeconfig: 'hub.yaml' }, { hubServerForAgents: server })), server).toBe(false);
+    }
   });
 
   it('the scenario schema requires apiVersion, kind, metadata and spec, and one operation per step', () => {

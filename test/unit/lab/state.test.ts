@@ -63,7 +63,7 @@ describe('StateStore', () => {
   // Reproduces issue 14: a cluster key "../../../.." made down rm -rf a folder outside the state dir.
   it.each([
     ['a cluster key that climbs out', (st: LabState, s: StateStore) => (st.clusters['../../../..'] = { ...handle(s, 'c1'), name: '../../../..' }), /clusters/],
-    ['a kubeconfig outside the state dir', (st: LabState, s: StateStore) => (st.clusters.c1 = { ...handle(s, 'c1'), kubeconfig: '/etc/passwd' }), /not the lab's kubeconfig/],
+    ['a kubeconfig outside the state dir', (st: LabState, s: StateStore) => (st.clusters.c1 = { ...handle(s, 'c1'), kubeconfig: '/etc/passwd' }), /is not the kubeconfig of/],
     ['a handle named unlike its key', (st: LabState, s: StateStore) => (st.clusters.c1 = { ...handle(s, 'c1'), name: 'c2' }), /does not match its key/],
     ['an unknown provider', (st: LabState) => ((st as { provider: string }).provider = 'rm -rf'), /provider/],
     ['a ready cluster that is not recorded', (st: LabState) => st.ready.push('ghost'), /not a recorded cluster/],

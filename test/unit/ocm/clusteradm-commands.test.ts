@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHubToken } from '../../../src/ocm/clusteradm/clusteradm-installer.js';
-import { acceptArgs, getTokenArgs, initArgs, joinArgs } from '../../../src/ocm/clusteradm/commands.js';
+import { acceptArgs, cleanArgs, getTokenArgs, initArgs, joinArgs, unjoinArgs } from '../../../src/ocm/clusteradm/commands.js';
 import { LabError } from '../../../src/errors.js';
 import { klusterletProcess } from '../../../src/ocm/processes/processes-installer.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../../../src/ocm/work-status-sync.js';
@@ -8,24 +8,24 @@ import { deploymentHealth, podsOf, podStatus } from '../../../src/ocm/clusteradm
 
 describe('clusteradm command lines', () => {
   it('initializes the hub with the lab\'s OCM version and waits, against the hub kubeconfig', () => {
-    expect(initArgs('/s/kubeconfigs/hub.yaml', 'v1.2.0')).toEqual(['init', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+    expect(initArgs({ kubeconfig: '/s/kubeconfigs/hub.yaml' }, 'v1.2.0')).toEqual(['init', '--bundle-version', 'v1.2.0', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
   it('passes the lab\'s hub feature gates to init and its klusterlet gates to join', () => {
-    expect(initArgs('/h.yaml', 'v1.2.0', { ManifestWorkReplicaSet: true, DefaultClusterSet: false })).toEqual([
+    expect(initArgs({ kubeconfig: '/h.yaml' }, 'v1.2.0', { ManifestWorkReplicaSet: true, DefaultClusterSet: false })).toEqual([
       'init', '--bundle-version', 'v1.2.0', '--feature-gates', 'ManifestWorkReplicaSet=true,DefaultClusterSet=false', '--kubeconfig', '/h.yaml',
     ]);
-    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', kubeconfig: '/c1.yaml', bundleVersion: 'v1.2.0', featureGates: { RawFeedbackJsonString: true } });
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', cluster: { kubeconfig: '/c1.yaml' }, bundleVersion: 'v1.2.0', featureGates: { RawFeedbackJsonString: true } });
     expect(join.slice(join.indexOf('--feature-gates'), join.indexOf('--feature-gates') + 2)).toEqual(['--feature-gates', 'RawFeedbackJsonString=true']);
   });
 
   it('asks for the token as JSON', () => {
-    expect(getTokenArgs('/s/kubeconfigs/hub.yaml')).toEqual(['get', 'token', '--output', 'json', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+    expect(getTokenArgs({ kubeconfig: '/s/kubeconfigs/hub.yaml' })).toEqual(['get', 'token', '--output', 'json', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
   });
 
   it('joins through the hub\'s internal endpoint, with the lab\'s OCM version and the managed cluster\'s own kubeconfig', () => {
     expect(
-      joinArgs({ clusterName: 'cluster1', hubApiServer: 'https://127.0.0.1:40123', token: 'tok-123', kubeconfig: '/s/kubeconfigs/cluster1.yaml', bundleVersion: 'v1.2.0' }),
+      joinArgs({ clusterName: 'cluster1', hubApiServer: 'https://127.0.0.1:40123', token: 'tok-123', cluster: { kubeconfig: '/s/kubeconfigs/cluster1.yaml' }, bundleVersion: 'v1.2.0' }),
     ).toEqual([
       'join',
       '--hub-token', 'tok-123',
@@ -38,7 +38,7 @@ describe('clusteradm command lines', () => {
   });
 
   it('merges the lab\'s klusterlet values over clusteradm\'s, when given', () => {
-    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', kubeconfig: '/c1.yaml', bundleVersion: 'v1.2.0', valuesFile: '/s/ocm/klusterlet-values.yaml' });
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token: 't', cluster: { kubeconfig: '/c1.yaml' }, bundleVersion: 'v1.2.0', valuesFile: '/s/ocm/klusterlet-values.yaml' });
     expect(join.slice(join.indexOf('--klusterlet-values-file'), join.indexOf('--klusterlet-values-file') + 2)).toEqual(['--klusterlet-values-file', '/s/ocm/klusterlet-values.yaml']);
   });
 
@@ -49,9 +49,25 @@ describe('clusteradm command lines', () => {
     );
   });
 
+  it('names the context on every command when the cluster\'s kubeconfig has one, and joins at the hub\'s own address without the lookup', () => {
+    const target = { kubeconfig: '/home/u/.kube/c1.yaml', context: 'admin@c1' };
+    for (const args of [initArgs(target, 'v1.2.0'), getTokenArgs(target), acceptArgs('c1', target), unjoinArgs('c1', target), cleanArgs(target)]) {
+      expect(args.slice(-4)).toEqual(['--kubeconfig', '/home/u/.kube/c1.yaml', '--context', 'admin@c1']);
+    }
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://hub.example:6443', token: 't', cluster: target, bundleVersion: 'v1.2.0', hubLookup: false });
+    expect(join).not.toContain('--force-internal-endpoint-lookup');
+    expect(join.slice(join.indexOf('--hub-apiserver'), join.indexOf('--hub-apiserver') + 2)).toEqual(['--hub-apiserver', 'https://hub.example:6443']);
+    expect(join.slice(-4)).toEqual(['--kubeconfig', '/home/u/.kube/c1.yaml', '--context', 'admin@c1']);
+  });
+
+  it('unjoins a managed cluster by name and cleans the hub', () => {
+    expect(unjoinArgs('c1', { kubeconfig: '/c1.yaml' })).toEqual(['unjoin', '--cluster-name', 'c1', '--kubeconfig', '/c1.yaml']);
+    expect(cleanArgs({ kubeconfig: '/h.yaml' })).toEqual(['clean', '--kubeconfig', '/h.yaml']);
+  });
+
   it('accepts one cluster on the hub', () => {
-    expect(acceptArgs('cluster2', '/s/kubeconfigs/hub.yaml')).toEqual(['accept', '--clusters', 'cluster2', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
-    expect(acceptArgs('cluster2', '/h.yaml', { approveEveryRequester: true })).toEqual(['accept', '--clusters', 'cluster2', '--skip-approve-check', '--kubeconfig', '/h.yaml']);
+    expect(acceptArgs('cluster2', { kubeconfig: '/s/kubeconfigs/hub.yaml' })).toEqual(['accept', '--clusters', 'cluster2', '--kubeconfig', '/s/kubeconfigs/hub.yaml']);
+    expect(acceptArgs('cluster2', { kubeconfig: '/h.yaml' }, { approveEveryRequester: true })).toEqual(['accept', '--clusters', 'cluster2', '--skip-approve-check', '--kubeconfig', '/h.yaml']);
   });
 });
 
@@ -59,10 +75,10 @@ describe('the bootstrap token on clusteradm command lines', () => {
   const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib290c3RyYXAifQ.c2lnbmF0dXJl';
 
   it('is on no command line but join\'s, where it is only the value of --hub-token (clusteradm v1.3.1 reads it from nowhere else)', () => {
-    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token, kubeconfig: '/s/c1.yaml', bundleVersion: 'v1.3.1', featureGates: { RawFeedbackJsonString: true } });
+    const join = joinArgs({ clusterName: 'c1', hubApiServer: 'https://h', token, cluster: { kubeconfig: '/s/c1.yaml' }, bundleVersion: 'v1.3.1', featureGates: { RawFeedbackJsonString: true } });
     expect(join.filter((arg) => arg.includes(token))).toEqual([token]);
     expect(join[join.indexOf(token) - 1]).toBe('--hub-token');
-    for (const args of [initArgs('/s/hub.yaml', 'v1.3.1'), getTokenArgs('/s/hub.yaml'), acceptArgs('c1', '/s/hub.yaml', { approveEveryRequester: true })]) {
+    for (const args of [initArgs({ kubeconfig: '/s/hub.yaml' }, 'v1.3.1'), getTokenArgs({ kubeconfig: '/s/hub.yaml' }), acceptArgs('c1', { kubeconfig: '/s/hub.yaml' }, { approveEveryRequester: true })]) {
       expect(args.join(' ')).not.toMatch(/token=|eyJ|--hub-token/);
     }
   });

@@ -1,0 +1,45 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import { OCM_NAMESPACES } from './operator-deployments.js';
+
+const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
+const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const;
+const GONE_TIMEOUT_MS = 180_000;
+const CLUSTER_NAME_LABEL = 'open-cluster-management.io/cluster-name';
+/** Namespaces OCM makes besides the operators' own: add-on agents, and a hub's cluster-set and template work. */
+const OTHER_OCM_NAMESPACES = ['open-cluster-management-agent-addon', 'open-cluster-management-global-set'];
+
+interface Crd extends KubernetesObject {
+  spec?: { group?: string };
+}
+
+/** An API group of OCM's own (cluster., work., operator., addon.open-cluster-management.io and the like). */
+function isOcmGroup(group: string | undefined): boolean {
+  return !!group && (group === 'open-cluster-management.io' || group.endsWith('.open-cluster-management.io'));
+}
+
+/** The namespace the hub made for a managed cluster (it carries the cluster's name as a label), once the cluster is gone. */
+export async function removeClusterNamespace(hub: ClusterClient, cluster: string, signal?: AbortSignal): Promise<void> {
+  const namespace = await hub.read<KubernetesObject>({ ...NAMESPACE, name: cluster }, signal);
+  if (namespace?.metadata?.labels?.[CLUSTER_NAME_LABEL] !== cluster) return;
+  await hub.delete({ ...NAMESPACE, name: cluster }, signal);
+  await hub.waitFor({ ...NAMESPACE, name: cluster }, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `namespace ${cluster} on ${hub.cluster} to be deleted`, signal });
+}
+
+/**
+ * What clusteradm's `clean` and `unjoin` leave of an OCM the lab installed: OCM's CRDs (and with them every
+ * object of theirs) and its namespaces. Deleted, then waited for until they are gone.
+ */
+export async function removeOcmLeftovers(client: ClusterClient, role: 'hub' | 'managed', signal?: AbortSignal): Promise<void> {
+  const crds = (await client.list<Crd>(CRD, undefined, signal)).filter((crd) => isOcmGroup(crd.spec?.group)).map((crd) => crd.metadata!.name!);
+  const namespaces = [...OCM_NAMESPACES[role], ...OTHER_OCM_NAMESPACES];
+  await Promise.all([...crds.map((name) => client.delete({ ...CRD, name }, signal)), ...namespaces.map((name) => client.delete({ ...NAMESPACE, name }, signal))]);
+  await client.waitFor<Crd, true>(CRD, (left) => (left.some((crd) => isOcmGroup(crd.spec?.group)) ? undefined : true), {
+    timeoutMs: GONE_TIMEOUT_MS,
+    description: `OCM's CRDs on ${client.cluster} to be deleted`,
+    signal,
+  });
+  for (const name of namespaces) {
+    await client.waitFor({ ...NAMESPACE, name }, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `namespace ${name} on ${client.cluster} to be deleted`, signal });
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { writePrivateFile } from '../fs/private-files.js';
+import type { ClusterClient, NamedRef } from '../kube/cluster-client.js';
+
+/**
+ * Which OCM the lab installed, as opposed to an OCM it found and adopted: the operator CR it made
+ * (ClusterManager, Klusterlet) carries this annotation with the lab's state dir. `down` removes only what
+ * carries it, so an adopted OCM is never touched, even with the state dir lost.
+ */
+export const INSTALLED_BY = 'lab.ocm.io/installed-by';
+
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const intentsSchema = z.strictObject({ clusters: z.array(z.string().regex(NAME)) });
+
+/**
+ * The clusters on which the lab started to install OCM, written before clusteradm runs: a crash between
+ * clusteradm and the annotation leaves an unmarked CR that is still the lab's.
+ */
+export class InstallIntents {
+  constructor(private readonly dir: string) {}
+
+  private get file(): string {
+    return join(this.dir, 'installing.json');
+  }
+
+  private read(): string[] {
+    if (!existsSync(this.file)) return [];
+    const parsed = intentsSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+    return parsed.success ? parsed.data.clusters : [];
+  }
+
+  has(cluster: string): boolean {
+    return this.read().includes(cluster);
+  }
+
+  add(cluster: string): void {
+    writePrivateFile(this.file, JSON.stringify({ clusters: [...new Set([...this.read(), cluster])] }));
+  }
+}
+
+/** Whether the object carries this lab's mark. */
+export function installedBy(object: KubernetesObject | undefined, owner: string): boolean {
+  return object?.metadata?.annotations?.[INSTALLED_BY] === owner;
+}
+
+export async function markInstalled(client: ClusterClient, ref: NamedRef, owner: string, signal?: AbortSignal): Promise<void> {
+  await client.mergePatch(ref, { metadata: { annotations: { [INSTALLED_BY]: owner } } }, signal);
+}
