@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import type { LabStatus } from '../lab/status.js';
 import type { RunResult } from '../report/types.js';
 
@@ -53,16 +54,25 @@ export function renderStatus(status: LabStatus): string {
   return lines.join('\n');
 }
 
+/** A word for a POSIX shell: as is when it is plain, else in single quotes. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** What to do next with a fresh lab: the commands people actually type. */
 export function renderUsage(name: string, hubKubeconfig: string, merged: string, managed: string[]): string {
+  // A KUBECONFIG list (the users' own kubeconfigs) goes in the environment; a single file also works as a flag.
+  const isList = merged.includes(delimiter);
   return [
     '',
     bold(`Lab ${name} is ready.`),
-    `  export KUBECONFIG=${hubKubeconfig}`,
+    `  export KUBECONFIG=${shellQuote(hubKubeconfig)}`,
     '  kubectl get managedclusters',
     '  clusteradm get clusters',
-    `  k9s --kubeconfig ${merged}        # every cluster, one context each`,
-    `  kubectl --kubeconfig "$(./lab kubeconfig ${managed[0] ?? 'hub'})" get nodes`,
+    isList ? `  KUBECONFIG=${shellQuote(merged)} k9s        # every cluster, one context each` : `  k9s --kubeconfig ${merged}        # every cluster, one context each`,
+    isList
+      ? `  KUBECONFIG="$(./lab kubeconfig ${managed[0] ?? 'hub'})" kubectl get nodes`
+      : `  kubectl --kubeconfig "$(./lab kubeconfig ${managed[0] ?? 'hub'})" get nodes`,
     '  ./lab status    ./lab down',
   ].join('\n');
 }

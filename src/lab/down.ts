@@ -95,10 +95,14 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
   const { parts } = found;
   const keepsClusters = !!parts?.provider.connect;
   if (parts) {
-    await progress.run('ocm', async () => {
-      await parts.installer.teardown();
-      if (keepsClusters) await uninstallOcm(spec, state.root, parts, signal);
-    });
+    await progress.run(
+      'ocm',
+      async () => {
+        await parts.installer.teardown();
+        if (keepsClusters) await uninstallOcm(spec, state.root, parts, signal);
+      },
+      () => (keepsClusters ? 'Remove the OCM, cluster sets and labels this lab put on the clusters' : 'Stop OCM'),
+    );
   } else progress.skip('ocm', 'nothing to stop but processes, stopped below');
 
   const { deleted, warnings } =

@@ -6,6 +6,7 @@ import type { ClusterHandle } from '../providers/provider.js';
 import type { LabCapabilities } from '../scenario/capabilities.js';
 import type { DiagnosticSources, ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
 import { capabilitiesOf } from './lab-parts.js';
+import { kubeconfigEnv } from './kubeconfigs.js';
 import type { OpenLab } from './open-lab.js';
 
 /** The scenario runner's view of a lab: named clusters and what the lab can do, faults routed to provider or installer. */
@@ -44,12 +45,15 @@ export class LabScenarioAccess implements ScenarioLab {
   }
 
   cluster(name: string): ScenarioCluster {
-    const { role, kubeconfig } = this.handle(name);
-    return { name, role, kubeconfig };
+    return this.scenarioCluster(this.handle(name));
   }
 
   clusters(): ScenarioCluster[] {
-    return Object.values(this.lab.state.tryRead()?.clusters ?? {}).map(({ name, role, kubeconfig }) => ({ name, role, kubeconfig }));
+    return Object.values(this.lab.state.tryRead()?.clusters ?? {}).map((handle) => this.scenarioCluster(handle));
+  }
+
+  private scenarioCluster({ name, role, kubeconfig, context }: ClusterHandle): ScenarioCluster {
+    return { name, role, kubeconfig, ...(context === undefined ? {} : { context }), kubeconfigEnv: kubeconfigEnv(this.lab.state, { name, kubeconfig, context }) };
   }
 
   client(name: string): ClusterClient {

@@ -17,6 +17,9 @@ export interface UpResult {
   unchanged: boolean;
   stateDir: string;
   kubeconfigs: Record<string, string>;
+  /** KUBECONFIG for the hub (its kubeconfig, or the user's file behind a context selector). */
+  hubKubeconfigEnv: string;
+  /** KUBECONFIG with every cluster: kubeconfigs/all.yaml, or a list of the users' files. */
   mergedKubeconfig: string;
 }
 
@@ -43,6 +46,7 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     unchanged: ctx.unchanged,
     stateDir: state.root,
     kubeconfigs: Object.fromEntries(clusterNames(spec).map((n) => [n, recorded.clusters[n]?.kubeconfig ?? ''])),
-    mergedKubeconfig: mergedKubeconfigPath(state),
+    hubKubeconfigEnv: ctx.kubeconfigEnv?.hub ?? recorded.clusters[spec.hub.name]!.kubeconfig,
+    mergedKubeconfig: ctx.kubeconfigEnv?.all ?? mergedKubeconfigPath(state),
   };
 }

@@ -8,6 +8,10 @@ export interface ScenarioCluster {
   name: string;
   role: 'hub' | 'managed';
   kubeconfig: string;
+  /** The kubeconfig's context to use (a user's kubeconfig); its current context when unset. */
+  context?: string;
+  /** The value for KUBECONFIG that reaches this cluster with kubectl, clusteradm or helm. */
+  kubeconfigEnv: string;
 }
 
 /**

@@ -11,6 +11,6 @@ export const upCommand: CommandModule<GlobalOptions, GlobalOptions> = {
     const signal = interruptSignal();
     const result = await new ListrProgress(argv).around((events) => up(spec, { ...events, signal }));
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
-    else process.stdout.write(`${renderUsage(spec.name, result.kubeconfigs[spec.hub.name]!, result.mergedKubeconfig, spec.managedClusters.map((c) => c.name))}\n`);
+    else process.stdout.write(`${renderUsage(spec.name, result.hubKubeconfigEnv, result.mergedKubeconfig, spec.managedClusters.map((c) => c.name))}\n`);
   },
 };

@@ -27,6 +27,8 @@ export class BringUpContext {
   toolchain?: Toolchain;
   parts?: LabParts;
   provider?: { name: ProviderKind; reason: string };
+  /** KUBECONFIG values: the hub's, and every cluster's (see lab/kubeconfigs.ts). */
+  kubeconfigEnv?: { hub: string; all: string };
   /** True when the lab was already healthy: the actions that change it are skipped. */
   unchanged = false;
   /** Settles when a cluster exists (create resolves it, or rejects it when creating fails). */

@@ -23,10 +23,10 @@ export function scriptEnv(lab: ScenarioLab, cluster?: string): Record<string, st
     LAB_STATE_DIR: lab.stateDir,
     LAB_MANAGED_CLUSTERS: lab.managedClusters.join(' '),
     PATH: `${dirname(lab.tool('kubectl'))}:${process.env.PATH ?? ''}`,
-    KUBECONFIG: lab.cluster(cluster ?? lab.hubName).kubeconfig,
+    KUBECONFIG: lab.cluster(cluster ?? lab.hubName).kubeconfigEnv,
   };
-  for (const { name, kubeconfig } of lab.clusters()) {
-    env[`LAB_KUBECONFIG_${name.toUpperCase().replaceAll('-', '_')}`] = kubeconfig;
+  for (const { name, kubeconfigEnv } of lab.clusters()) {
+    env[`LAB_KUBECONFIG_${name.toUpperCase().replaceAll('-', '_')}`] = kubeconfigEnv;
   }
   return env;
 }

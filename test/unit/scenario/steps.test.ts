@@ -24,7 +24,7 @@ const lab = {
   managedClusters: [],
   stateDir: scratch,
   tool: () => '/usr/bin/kubectl',
-  cluster: (name: string) => ({ name, role: 'hub', kubeconfig: join(scratch, 'kubeconfig') }),
+  cluster: (name: string) => ({ name, role: 'hub', kubeconfig: join(scratch, 'kubeconfig'), kubeconfigEnv: join(scratch, 'kubeconfig') }),
   clusters: () => [],
   diagnosticSources: () => ({ processLogs: [], podNamespaces: { hub: [], managed: [] }, exportNodeLogs: async () => undefined }),
 } as unknown as ScenarioLab;

@@ -1,0 +1,150 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findToolchain } from '../../src/toolchain/toolchain.js';
+import { BUILT_IN_SCENARIOS, type JsonReport } from './scenario-checks.js';
+import { labCli, REPO } from './helpers.js';
+
+// Provider: existing, on three clusters made outside the lab with plain `kind create cluster` (real Docker, the
+// offline node image `./lab setup --kind` builds, and the kind config a user of this machine needs for it).
+// The lab installs OCM with the real clusteradm, runs the built-in scenarios, and `down` leaves the clusters
+// running without the OCM it installed; then an OCM installed by hand is adopted and left in place.
+const KIND_NAMES = { hub: 'ocmlab-ext-hub', cluster1: 'ocmlab-ext-c1', cluster2: 'ocmlab-ext-c2' } as const;
+const NEEDS_CONTROL_PLANE_FAULTS = ['fault-lose-cluster'];
+
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-existing-'));
+const config = join(dir, 'lab.config.yaml');
+const kubeconfigOf = (cluster: keyof typeof KIND_NAMES) => join(dir, 'kube', `${cluster}.yaml`);
+const lab = (...args: string[]) => labCli([...args, '--config', config], { timeoutMs: 1_200_000 });
+
+// The repo's lab (labels and cluster sets the built-in scenarios rely on), pointed at the clusters by kubeconfig.
+const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
+  .replace(/^name: .*$/m, 'name: extlab')
+  .replace(/^provider: .*$/m, 'provider: existing')
+  .replace(/^hub:\n  name: hub\n/m, 'hub:\n  name: hub\n  kubeconfig: kube/hub.yaml\n')
+  .replace(/^  - name: (cluster[12])\n/gm, '  - name: $1\n    kubeconfig: kube/$1.yaml\n')
+  .replace(/^local:\n(  .*\n)*/m, '')
+  .replace(/^kind:\n(  .*\n)*/m, 'existing:\n  forceInternalEndpointLookup: true\n');
+
+function tool(name: 'kubectl' | 'clusteradm' | 'kind'): string {
+  const toolchain = findToolchain();
+  if (!toolchain) throw new Error('the toolchain is missing: run ./lab setup --kind');
+  return toolchain.bin(name);
+}
+
+const kubectl = async (cluster: keyof typeof KIND_NAMES, ...args: string[]) =>
+  (await execa(tool('kubectl'), ['--kubeconfig', kubeconfigOf(cluster), ...args])).stdout.split('\n').filter(Boolean);
+/** clusteradm as a user runs it; a failure reports clusteradm's output, never the command line (it holds the token). */
+async function clusteradm(cluster: keyof typeof KIND_NAMES, ...args: string[]): Promise<string> {
+  const result = await execa(tool('clusteradm'), [...args, '--kubeconfig', kubeconfigOf(cluster)], { reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`clusteradm ${args[0]} on ${cluster} failed (exit ${result.exitCode}):\n${result.all}`);
+  return result.stdout;
+}
+
+/** What OCM leaves on a cluster: its namespaces (operator, hub, agent, and the hub's per-cluster ones) and CRDs. */
+async function ocmTraces(cluster: keyof typeof KIND_NAMES): Promise<string[]> {
+  const namespaces = (await kubectl(cluster, 'get', 'namespaces', '-o', 'name')).filter((n) => /open-cluster-management|^namespace\/cluster[12]$/.test(n));
+  const crds = (await kubectl(cluster, 'get', 'crd', '-o', 'name')).filter((n) => n.includes('open-cluster-management.io'));
+  return [...namespaces, ...crds];
+}
+
+async function nodesReady(cluster: keyof typeof KIND_NAMES): Promise<string[]> {
+  return kubectl(cluster, 'get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}');
+}
+
+describe('an existing lab on clusters made with plain kind (provider existing)', { timeout: 1_800_000 }, () => {
+  beforeAll(async () => {
+    writeFileSync(config, CONFIG);
+    cpSync(join(REPO, 'scenarios'), join(dir, 'scenarios'), { recursive: true });
+    cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
+    const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
+    expect(setup.exitCode, setup.all).toBe(0);
+    const kindConfig = join(REPO, 'fixtures/existing/kind-offline.yaml');
+    const nodeImage = `ocm-lab/kind-node:${JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')).kubernetes}`;
+    for (const [cluster, name] of Object.entries(KIND_NAMES)) {
+      await execa(tool('kind'), ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'kind-delete.yaml')]);
+      await execa(tool('kind'), ['create', 'cluster', '--name', name, '--image', nodeImage, '--config', kindConfig, '--kubeconfig', kubeconfigOf(cluster as keyof typeof KIND_NAMES)]);
+    }
+  }, 3_600_000);
+
+  afterAll(async () => {
+    await lab('down');
+    for (const name of Object.values(KIND_NAMES)) await execa(tool('kind'), ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'kind-delete.yaml')]);
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('up installs OCM with clusteradm, joins and accepts both clusters, and marks what it installed', async () => {
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(up.stdout).toMatch(/Provider: existing \(set in the config\)/);
+    const owner = join(dir, '.lab', 'extlab');
+    expect(await kubectl('hub', 'get', 'clustermanager', 'cluster-manager', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([owner]);
+    expect(await kubectl('hub', 'get', 'managedclusters', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}{"\\n"}{end}')).toEqual([
+      'cluster1=True',
+      'cluster2=True',
+    ]);
+    // The user's kubeconfigs are read where they are: the state names them, and holds no copy.
+    const state = readFileSync(join(owner, 'state.json'), 'utf8');
+    expect(JSON.parse(state).clusters.cluster1.kubeconfig).toBe(kubeconfigOf('cluster1'));
+    const again = await lab('up');
+    expect(again.exitCode, again.all).toBe(0);
+    expect((await lab('status')).exitCode).toBe(0);
+  });
+
+  it('validate refuses a control-plane fault at the step\'s line (the lab does not own these clusters)', async () => {
+    const validate = await lab('validate', join(dir, 'scenarios', 'fault-lose-cluster.yaml'));
+    expect(validate.exitCode, validate.all).toBe(2);
+    expect(validate.all).toMatch(/fault-lose-cluster\.yaml:\d+:\d+: fault: step "stop cluster2's control plane" needs stopping and starting a control plane, which the existing provider cannot do/);
+  });
+
+  it('./lab run passes every built-in scenario that needs no control-plane fault, a fresh join and an agent fault included', async () => {
+    const scenarios = BUILT_IN_SCENARIOS.filter((name) => !NEEDS_CONTROL_PLANE_FAULTS.includes(name)).map((name) => join(dir, 'scenarios', `${name}.yaml`));
+    const json = join(dir, 'reports', 'run.json');
+    const run = await lab('run', ...scenarios, join(REPO, 'fixtures/scenarios/kind/agent-fault.yaml'), '--report', `json=${json}`);
+    expect(run.exitCode, run.all).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
+    expect(report.scenarios.map((s) => `${s.name}=${s.outcome}`).sort()).toEqual(
+      [...BUILT_IN_SCENARIOS.filter((name) => !NEEDS_CONTROL_PLANE_FAULTS.includes(name)), 'agent-fault'].map((name) => `${name}=passed`).sort(),
+    );
+  });
+
+  it('down removes the OCM, cluster sets and labels it made and leaves every cluster running', async () => {
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
+    for (const cluster of Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]) {
+      expect(await nodesReady(cluster), cluster).toEqual(['True']);
+      expect(await ocmTraces(cluster), cluster).toEqual([]);
+    }
+    const again = await lab('down');
+    expect(again.exitCode, again.all).toBe(0);
+  });
+
+  it('adopts an OCM installed by hand, and down leaves it in place with only the lab\'s sets and labels gone', async () => {
+    await clusteradm('hub', 'init', '--wait', '--bundle-version', JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')).ocm);
+    const token = JSON.parse(await clusteradm('hub', 'get', 'token', '--output', 'json'))['hub-token'] as string;
+    const [server] = await kubectl('hub', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}');
+    for (const cluster of ['cluster1', 'cluster2'] as const) {
+      await clusteradm(cluster, 'join', '--hub-token', token, '--hub-apiserver', server!, '--cluster-name', cluster, '--force-internal-endpoint-lookup');
+    }
+    // accept --wait waits for both clusters' CSRs, then accepts them.
+    await clusteradm('hub', 'accept', '--clusters', 'cluster1,cluster2', '--wait');
+    const byHand = { hub: await ocmTraces('hub'), cluster1: await ocmTraces('cluster1') };
+
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(await kubectl('hub', 'get', 'clustermanager', 'cluster-manager', '-o', 'jsonpath={.metadata.annotations}')).toEqual([]);
+    expect(await kubectl('hub', 'get', 'managedclusterset', 'dev', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([join(dir, '.lab', 'extlab')]);
+    const run = await lab('run', join(dir, 'scenarios', 'work-placement.yaml'));
+    expect(run.exitCode, run.all).toBe(0);
+
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
+    expect(await ocmTraces('hub')).toEqual(byHand.hub);
+    expect(await ocmTraces('cluster1')).toEqual(byHand.cluster1);
+    expect(await kubectl('hub', 'get', 'managedclusterset', '-o', 'name')).not.toContain('managedclusterset.cluster.open-cluster-management.io/dev');
+    expect(await kubectl('hub', 'get', 'managedcluster', 'cluster1', '-o', 'jsonpath={.metadata.labels.env}')).toEqual([]);
+    expect(await kubectl('hub', 'get', 'managedclusters', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}{"\\n"}{end}')).toEqual(['True', 'True']);
+  });
+});
