@@ -13,6 +13,7 @@ import { labCli, REPO } from './helpers.js';
 // running without the OCM it installed; then an OCM installed by hand is adopted and left in place.
 const KIND_NAMES = { hub: 'ocmlab-ext-hub', cluster1: 'ocmlab-ext-c1', cluster2: 'ocmlab-ext-c2' } as const;
 const NEEDS_CONTROL_PLANE_FAULTS = ['fault-lose-cluster'];
+const VERSIONS = JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')) as { ocm: string; kubernetes: string };
 
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-existing-'));
 const config = join(dir, 'lab.config.yaml');
@@ -62,11 +63,13 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
     const kindConfig = join(REPO, 'fixtures/existing/kind-offline.yaml');
-    const nodeImage = `ocm-lab/kind-node:${JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')).kubernetes}`;
-    for (const [cluster, name] of Object.entries(KIND_NAMES)) {
-      await execa(tool('kind'), ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, 'kind-delete.yaml')]);
-      await execa(tool('kind'), ['create', 'cluster', '--name', name, '--image', nodeImage, '--config', kindConfig, '--kubeconfig', kubeconfigOf(cluster as keyof typeof KIND_NAMES)]);
-    }
+    const nodeImage = `ocm-lab/kind-node:${VERSIONS.kubernetes}`;
+    await Promise.all(
+      Object.entries(KIND_NAMES).map(async ([cluster, name]) => {
+        await execa(tool('kind'), ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, `kind-delete-${name}.yaml`)]);
+        await execa(tool('kind'), ['create', 'cluster', '--name', name, '--image', nodeImage, '--config', kindConfig, '--kubeconfig', kubeconfigOf(cluster as keyof typeof KIND_NAMES)]);
+      }),
+    );
   }, 3_600_000);
 
   afterAll(async () => {
@@ -122,11 +125,11 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
   });
 
   it('adopts an OCM installed by hand, and down leaves it in place with only the lab\'s sets and labels gone', async () => {
-    await clusteradm('hub', 'init', '--wait', '--bundle-version', JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')).ocm);
+    await clusteradm('hub', 'init', '--wait', '--bundle-version', VERSIONS.ocm);
     const token = JSON.parse(await clusteradm('hub', 'get', 'token', '--output', 'json'))['hub-token'] as string;
     const [server] = await kubectl('hub', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}');
     for (const cluster of ['cluster1', 'cluster2'] as const) {
-      await clusteradm(cluster, 'join', '--hub-token', token, '--hub-apiserver', server!, '--cluster-name', cluster, '--force-internal-endpoint-lookup');
+      await clusteradm(cluster, 'join', '--hub-token', token, '--hub-apiserver', server!, '--cluster-name', cluster, '--force-internal-endpoint-lookup', '--bundle-version', VERSIONS.ocm);
     }
     // accept --wait waits for both clusters' CSRs, then accepts them.
     await clusteradm('hub', 'accept', '--clusters', 'cluster1,cluster2', '--wait');
@@ -134,7 +137,8 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
 
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
-    expect(await kubectl('hub', 'get', 'clustermanager', 'cluster-manager', '-o', 'jsonpath={.metadata.annotations}')).toEqual([]);
+    expect(await kubectl('hub', 'get', 'clustermanager', 'cluster-manager', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([]);
+    expect(await kubectl('cluster1', 'get', 'klusterlet', 'klusterlet', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([]);
     expect(await kubectl('hub', 'get', 'managedclusterset', 'dev', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([join(dir, '.lab', 'extlab')]);
     const run = await lab('run', join(dir, 'scenarios', 'work-placement.yaml'));
     expect(run.exitCode, run.all).toBe(0);
