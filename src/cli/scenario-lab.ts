@@ -1,10 +1,10 @@
 import { dirname, join } from 'node:path';
-import type { LabSpec } from '../config/schema.js';
+import { joinedClusters, type LabSpec } from '../config/schema.js';
 import { findScenarioFiles, loadScenarios, type ScenarioTargets } from '../scenario/load.js';
 import type { Scenario } from '../scenario/types.js';
 
 export function targetsOf(spec: LabSpec): ScenarioTargets {
-  return { hub: spec.hub.name, managed: spec.managedClusters.map((c) => c.name) };
+  return { hub: spec.hub.name, managed: joinedClusters(spec).map((c) => c.name) };
 }
 
 /** Scenarios from the given paths, or from scenarios/ beside the config. */

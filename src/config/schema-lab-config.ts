@@ -16,6 +16,7 @@ import {
   reservedClusterNames,
 } from './schema-kube.js';
 import { fieldPath, type FieldPath } from './yaml-source.js';
+import { LOCAL_CLUSTER } from './local-cluster.js';
 
 export const PROVIDERS = ['auto', 'local', 'kind', 'existing'] as const;
 /** A provider a lab actually runs on: what `auto` becomes (never `existing`), or the one the config names. */
@@ -169,7 +170,14 @@ export const managedClusterSchema = z
 export type ManagedClusterConfig = z.output<typeof managedClusterSchema>;
 
 export const hubSchema = z
-  .strictObject({ name: clusterName('hub', 'Hub cluster name (a DNS-1123 label, not "all").').default('hub'), ...existingClusterFields })
+  .strictObject({
+    name: clusterName('hub', 'Hub cluster name (a DNS-1123 label, not "all").').default('hub'),
+    manage: z
+      .boolean({ error: whenPresent((input) => `must be true or false, got ${describeValue(input)}`) })
+      .default(false)
+      .meta({ description: `Also join the hub to itself, as the managed cluster "${LOCAL_CLUSTER}" (OCM's self-managed hub).` }),
+    ...existingClusterFields,
+  })
   .prefault({})
   .meta({ description: 'The hub cluster.' });
 
@@ -202,10 +210,14 @@ function featureGates(known: readonly string[], side: string, ocmVersion: string
     .meta({ description: `${side} feature gates of OCM ${ocmVersion}, gate: true|false (unset gates keep OCM's default): ${known.join(', ')}.` });
 }
 
-/** Cluster names are unique across the hub and the managed clusters. */
+/** Cluster names are unique across the hub and the managed clusters (and local-cluster, the hub's name as a managed cluster). */
 const uniqueClusterNames = crossFieldCheck((config, report) => {
   const hubName = isMapping(config.hub) && typeof config.hub.name === 'string' ? config.hub.name : 'hub';
   const seen = new Map<string, string>([[hubName, 'hub.name']]);
+  if (isMapping(config.hub) && config.hub.manage === true) {
+    if (hubName === LOCAL_CLUSTER) report(['hub', 'name'], `"${LOCAL_CLUSTER}" is the hub's name as a managed cluster when hub.manage is on: name the hub otherwise`);
+    else seen.set(LOCAL_CLUSTER, 'hub.manage (the hub as a managed cluster)');
+  }
   const clusters = Array.isArray(config.managedClusters) ? (config.managedClusters as unknown[]) : [];
   clusters.forEach((cluster, index) => {
     const name = isMapping(cluster) ? cluster.name : undefined;

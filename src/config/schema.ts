@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { LOCAL_CLUSTER } from './local-cluster.js';
 import type { ACCEPT_MODES, labConfigSchema, managedClusterSchema, PROVIDERS } from './schema-lab-config.js';
 
 export { ACCEPT_MODES, PROVIDERS } from './schema-lab-config.js';
@@ -14,8 +15,19 @@ export type LabSpec = z.output<ReturnType<typeof labConfigSchema>> & {
   configPath: string;
 };
 
+export { LOCAL_CLUSTER } from './local-cluster.js';
+
+/**
+ * The managed clusters as OCM sees them: the config's, and with `hub.manage` the hub itself as local-cluster.
+ * (The clusters a provider makes are `clusterNames`: local-cluster is the hub, not another cluster.)
+ */
+export function joinedClusters(spec: LabSpec): ManagedClusterSpec[] {
+  const self: ManagedClusterSpec[] = spec.hub.manage ? [{ name: LOCAL_CLUSTER, labels: {}, clusterSets: [], accept: 'auto' }] : [];
+  return [...spec.managedClusters, ...self];
+}
+
 export function autoAccepted(spec: LabSpec): ManagedClusterSpec[] {
-  return spec.managedClusters.filter((c) => c.accept === 'auto');
+  return joinedClusters(spec).filter((c) => c.accept === 'auto');
 }
 
 export type ClusterRole = 'hub' | 'managed';

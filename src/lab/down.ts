@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { removeLabClusterChanges } from '../ocm/cluster-sets.js';
 import { MANAGED_CLUSTER } from '../ocm/resources.js';
-import { clusterNames, type LabSpec } from '../config/schema.js';
+import { clusterNames, LOCAL_CLUSTER, type LabSpec } from '../config/schema.js';
+import { localClusterHandle } from './local-cluster.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
 import { OWNER_ENV, processesOwnedBy } from '../process/ownership.js';
@@ -135,6 +136,7 @@ async function uninstallOcm(spec: LabSpec, owner: string, parts: LabParts, signa
   const connect = provider.connect!.bind(provider);
   const hub = await connect({ name: spec.hub.name, role: 'hub' }, { signal });
   const managed = await Promise.all(spec.managedClusters.map((c) => connect({ name: c.name, role: 'managed' }, { signal })));
+  if (spec.hub.manage) managed.push(localClusterHandle(hub));
   const hubClient = ClusterClient.of(hub);
   if (await hubClient.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal)) await removeLabClusterChanges(hubClient, spec, owner, signal);
   await installer.uninstall?.(hub, managed, { signal });
@@ -142,7 +144,9 @@ async function uninstallOcm(spec: LabSpec, owner: string, parts: LabParts, signa
 
 async function deleteClusters(spec: LabSpec, recorded: LabState | undefined, parts: LabParts, signal?: AbortSignal): Promise<{ deleted: string[]; warnings: string[] }> {
   const { provider } = parts;
-  const names = [...new Set([...Object.keys(recorded?.clusters ?? {}), ...clusterNames(spec), ...(await provider.list({ signal }))])];
+  // local-cluster is the hub under another name, not a cluster of its own.
+  const recordedMachines = Object.values(recorded?.clusters ?? {}).filter((h) => !(h.name === LOCAL_CLUSTER && h.kubeconfig === recorded?.clusters[spec.hub.name]?.kubeconfig));
+  const names = [...new Set([...recordedMachines.map((h) => h.name), ...clusterNames(spec), ...(await provider.list({ signal }))])];
   const results = await Promise.allSettled(names.map(async (name) => (await provider.delete(name, { signal }), name)));
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failures.length) throw new LabError(`could not delete every cluster: ${failures.map((f) => errorMessage(f.reason)).join('; ')}`);

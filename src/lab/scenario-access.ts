@@ -7,6 +7,8 @@ import type { LabCapabilities } from '../scenario/capabilities.js';
 import type { DiagnosticSources, ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
 import { capabilitiesOf } from './lab-parts.js';
 import { kubeconfigEnv } from './kubeconfigs.js';
+import { providerClusterName } from './local-cluster.js';
+import { joinedClusters } from '../config/schema.js';
 import type { OpenLab } from './open-lab.js';
 
 /** The scenario runner's view of a lab: named clusters and what the lab can do, faults routed to provider or installer. */
@@ -27,7 +29,7 @@ export class LabScenarioAccess implements ScenarioLab {
   }
 
   get managedClusters(): string[] {
-    return this.lab.spec.managedClusters.map((c) => c.name);
+    return joinedClusters(this.lab.spec).map((c) => c.name);
   }
 
   get stateDir(): string {
@@ -75,12 +77,14 @@ export class LabScenarioAccess implements ScenarioLab {
 
   async fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void> {
     const { provider, installer } = this.lab.parts;
+    // local-cluster's control plane is the hub's.
+    const machine = providerClusterName(this.lab.spec, cluster);
     if (target === 'controlPlane' && action === 'stop') {
-      await provider.stopControlPlane(cluster, { signal });
+      await provider.stopControlPlane(machine, { signal });
     } else if (target === 'controlPlane') {
-      const wasStopped = !(await provider.health(cluster, { signal })).running;
+      const wasStopped = !(await provider.health(machine, { signal })).running;
       const restartedAt = new Date();
-      await provider.startControlPlane(cluster, { signal });
+      await provider.startControlPlane(machine, { signal });
       if (wasStopped) await installer.afterControlPlaneRestart(this.handle(cluster), restartedAt, { signal });
     } else if (action === 'stop') {
       await installer.stopAgent(this.handle(cluster), { signal });
@@ -101,7 +105,7 @@ export class LabScenarioAccess implements ScenarioLab {
       processLogs: installer.logs(),
       logRoot: join(this.lab.state.root, 'logs'),
       podNamespaces: installer.podNamespaces,
-      exportNodeLogs: (cluster, dir) => provider.exportLogs(cluster, dir),
+      exportNodeLogs: (cluster, dir) => provider.exportLogs(providerClusterName(this.lab.spec, cluster), dir),
     };
   }
 }

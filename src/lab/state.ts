@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { LabSpec } from '../config/schema.js';
+import { LOCAL_CLUSTER, type LabSpec } from '../config/schema.js';
 import { EXIT_USAGE, LabError } from '../errors.js';
 import { containedPath } from '../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../fs/private-files.js';
@@ -76,8 +76,10 @@ function stateProblems(data: unknown, root: string, spec?: LabSpec): string[] {
   const userAccess = providerEntry(state.provider).userKubeconfig;
   for (const [key, handle] of Object.entries(state.clusters)) {
     if (handle.name !== key) problems.push(`clusters.${key}.name: "${handle.name}" does not match its key`);
+    // local-cluster is the hub under its managed-cluster name: the hub's kubeconfig.
+    const cluster = key === LOCAL_CLUSTER && spec?.hub.manage ? spec.hub.name : key;
     // The user's kubeconfig (clusters the lab did not make) is the one the config names now, never one state.json names.
-    const expected = userAccess ? (spec && userAccess(spec, key)) : { kubeconfig: join(root, 'kubeconfigs', `${key}.yaml`), context: undefined };
+    const expected = userAccess ? (spec && userAccess(spec, cluster)) : { kubeconfig: join(root, 'kubeconfigs', `${cluster}.yaml`), context: undefined };
     if (!expected) problems.push(`clusters.${key}: not a cluster of this config`);
     else if (resolve(handle.kubeconfig) !== expected.kubeconfig || handle.context !== expected.context) {
       const context = (c?: string) => (c === undefined ? '' : ` (context ${c})`);

@@ -1,4 +1,4 @@
-import type { LabSpec } from '../config/schema.js';
+import { joinedClusters, type LabSpec } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import type { ComponentStatus } from '../ocm/installer.js';
@@ -66,7 +66,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
   const hubRecord = recorded?.clusters[spec.hub.name];
   const hubUp = clusters[0]?.running && hubRecord;
   const managedClusters = await Promise.all(
-    spec.managedClusters.map(async ({ name, accept }): Promise<ManagedClusterStatus> => {
+    joinedClusters(spec).map(async ({ name, accept }): Promise<ManagedClusterStatus> => {
       let mc: ManagedCluster | undefined;
       if (hubUp) {
         try {

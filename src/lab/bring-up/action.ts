@@ -1,4 +1,4 @@
-import type { LabSpec } from '../../config/schema.js';
+import { joinedClusters, type LabSpec } from '../../config/schema.js';
 import { LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import type { HubInfo } from '../../ocm/installer.js';
@@ -41,7 +41,7 @@ export class BringUpContext {
     readonly progress: Progress,
     readonly signal?: AbortSignal,
   ) {
-    this.created = new Map([spec.hub.name, ...spec.managedClusters.map((c) => c.name)].map((name) => [name, new Settled<void>()]));
+    this.created = new Map([spec.hub.name, ...joinedClusters(spec).map((c) => c.name)].map((name) => [name, new Settled<void>()]));
   }
 
   /** The lab's provider and installer (set by the provider action). */

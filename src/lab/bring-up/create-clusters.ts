@@ -1,4 +1,5 @@
-import { clusterNames } from '../../config/schema.js';
+import { clusterNames, LOCAL_CLUSTER } from '../../config/schema.js';
+import { localClusterHandle } from '../local-cluster.js';
 import { LabError } from '../../errors.js';
 import type { PerClusterAction } from './action.js';
 
@@ -23,11 +24,14 @@ export const createClustersAction: PerClusterAction = {
       if (wasDown) await installer.afterControlPlaneRestart(handle, restartedAt, { signal });
       ctx.state.update((s) => {
         s.clusters[handle.name] = handle;
+        if (role === 'hub' && ctx.spec.hub.manage) s.clusters[LOCAL_CLUSTER] = localClusterHandle(handle);
       });
       created.resolve();
+      if (role === 'hub') ctx.created.get(LOCAL_CLUSTER)?.resolve();
       return `${name}: ${handle.server}`;
     } catch (error) {
       created.reject(new LabError(`cluster ${name} was not created`, { hint: 'see the step that created it' }));
+      if (name === ctx.spec.hub.name) ctx.created.get(LOCAL_CLUSTER)?.reject(new LabError(`the hub was not created`, { hint: 'see the step that created it' }));
       throw error;
     }
   },

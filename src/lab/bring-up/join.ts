@@ -1,3 +1,4 @@
+import { joinedClusters } from '../../config/schema.js';
 import type { PerClusterAction } from './action.js';
 
 /** Joins each managed cluster as soon as it exists and the hub serves (the hub's install finished first: its webhooks label new clusters). */
@@ -6,11 +7,11 @@ export const joinAction: PerClusterAction = {
   title: 'Join managed clusters',
   after: ['hub'],
   changesLab: true,
-  clusters: (spec) => spec.managedClusters.map((c) => c.name),
+  clusters: (spec) => joinedClusters(spec).map((c) => c.name),
   async runFor(name, ctx) {
     const hub = await ctx.hub.promise;
     await ctx.created.get(name)!.promise;
-    const cluster = ctx.spec.managedClusters.find((c) => c.name === name)!;
+    const cluster = joinedClusters(ctx.spec).find((c) => c.name === name)!;
     await ctx.lab.installer.join(ctx.handle(name), cluster, hub, { signal: ctx.signal });
   },
 };

@@ -295,7 +295,8 @@ export class ClusteradmInstaller implements OcmInstaller {
           timeoutMs: JOIN_TIMEOUT_MS,
           signal,
           hint: `see \`kubectl --kubeconfig ${cluster.kubeconfig} get klusterlet\`, then run ./lab down again`,
-        }).then(() => removeOcmLeftovers(ClusterClient.of(cluster), 'managed', signal)),
+        // On the hub itself (the hub managing itself) OCM's CRDs and namespaces are the hub's, removed with it.
+        }).then(() => (sameCluster(cluster, hub) ? undefined : removeOcmLeftovers(ClusterClient.of(cluster), 'managed', signal))),
       ),
     );
     if (!(await this.installedHere(hub, CLUSTER_MANAGER, signal))) return;
@@ -407,6 +408,10 @@ async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | t
 
 interface Secret extends KubernetesObject {
   data?: Record<string, string>;
+}
+
+function sameCluster(a: ClusterHandle, b: ClusterHandle): boolean {
+  return a.kubeconfig === b.kubeconfig && a.context === b.context;
 }
 
 /** The kubeconfig with every user's token replaced (the server the klusterlet reaches the hub at stays). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
+import { clusterNames, joinedClusters } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/errors.js';
 import { loadVersions } from '../../../src/toolchain/versions.js';
 import { configIssues, expectIssueAt } from '../config-issues.js';
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
   it('loads a lab of existing clusters, named by kubeconfig and context, as written (the provider resolves the paths)', () => {
     const spec = loadConfig('fixtures/configs/existing.yaml');
     expect(spec.provider).toBe('existing');
-    expect(spec.hub).toEqual({ name: 'hub', kubeconfig: '~/.kube/hub.yaml', context: 'admin@hub' });
+    expect(spec.hub).toEqual({ name: 'hub', manage: false, kubeconfig: '~/.kube/hub.yaml', context: 'admin@hub' });
     expect(spec.managedClusters).toEqual([
       { name: 'cluster1', kubeconfig: '~/.kube/c1.yaml', context: 'kind-c1', labels: { env: 'dev' }, clusterSets: ['dev'], accept: 'auto' },
       { name: 'cluster2', kubeconfig: 'kubeconfigs/c2.yaml', labels: {}, clusterSets: [], accept: 'auto' },
@@ -91,7 +92,7 @@ describe('loadConfig', () => {
       '2:11 managedClusters[0].name: duplicate name "c1" (already used by hub.name)',
       '3:11 managedClusters[1].name: duplicate name "c1" (already used by hub.name)',
       '4:11 provider: must be one of auto, local, kind, existing, got string "nope"',
-      '5:17 hub.extra: unknown key "extra" (allowed: name, kubeconfig, context)',
+      '5:17 hub.extra: unknown key "extra" (allowed: name, manage, kubeconfig, context)',
     ]);
   });
 
@@ -289,7 +290,7 @@ describe('provider existing: clusters the user already has, named by kubeconfig'
 
   it('takes kubeconfig and context as written; existing settings default to no hub server and no internal lookup', () => {
     const spec = parse(lab());
-    expect(spec.hub).toEqual({ name: 'hub', kubeconfig: 'hub.yaml' });
+    expect(spec.hub).toEqual({ name: 'hub', manage: false, kubeconfig: 'hub.yaml' });
     expect(spec.managedClusters[0]).toMatchObject({ name: 'c1', kubeconfig: 'c1.yaml' });
     expect(spec.managedClusters[0]!.context).toBeUndefined();
     expect(spec.existing).toEqual({ forceInternalEndpointLookup: false });
@@ -389,5 +390,27 @@ describe('provider existing: clusters the user already has, named by kubeconfig'
     const text = (n: number) => `provider: existing\nhub: {kubeconfig: hub.yaml}\nmanagedClusters:\n${clusters(n)}\n`;
     expect(parse(text(100)).managedClusters).toHaveLength(100);
     expect(issuesOf(text(101))).toEqual(['4:3 managedClusters: lists 101 managed clusters, over the 100 a lab on the local provider may have']);
+  });
+});
+
+describe('hub.manage: the hub as a managed cluster of itself (local-cluster)', () => {
+  const issuesOf = (text: string) => configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml').map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  const parse = (text: string) => parseConfig(text, join(process.cwd(), 'x.yaml'));
+
+  it('is off by default; on, OCM joins local-cluster besides the config\'s clusters, and no provider makes it', () => {
+    expect(parse('managedClusters:\n  - name: c1\n').hub.manage).toBe(false);
+    const spec = { ...parse('hub: {manage: true}\nmanagedClusters:\n  - name: c1\n'), configPath: '/x.yaml' };
+    expect(joinedClusters(spec).map((c) => `${c.name}:${c.accept}`)).toEqual(['c1:auto', 'local-cluster:auto']);
+    expect(clusterNames(spec)).toEqual(['hub', 'c1']);
+  });
+
+  it('keeps the name local-cluster for the hub: a managed cluster or the hub named so is refused at its name', () => {
+    expect(issuesOf('hub: {manage: true}\nmanagedClusters:\n  - name: local-cluster\n')).toEqual([
+      '3:11 managedClusters[0].name: duplicate name "local-cluster" (already used by hub.manage (the hub as a managed cluster))',
+    ]);
+    expect(issuesOf('hub: {name: local-cluster, manage: true}\nmanagedClusters:\n  - name: c1\n')).toEqual([
+      '1:13 hub.name: "local-cluster" is the hub\'s name as a managed cluster when hub.manage is on: name the hub otherwise',
+    ]);
+    expect(issuesOf('hub: {manage: yes}\nmanagedClusters:\n  - name: c1\n')).toEqual(['1:15 hub.manage: must be true or false, got string "yes"']);
   });
 });

@@ -93,6 +93,23 @@ describe('the bring-up (fake provider and installer)', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'end', id: 'join/c2', outcome: 'failed', message: 'cluster c2 was not created' }));
   });
 
+  it('with hub.manage joins the hub to itself as local-cluster: the hub\'s kubeconfig, no cluster of its own', async () => {
+    const { log, parts } = fakes({ hub: 5, c1: 5, c2: 5 });
+    const joined: ClusterHandle[] = [];
+    const join = parts.installer.join.bind(parts.installer);
+    parts.installer.join = async (cluster, ...rest) => (joined.push(cluster), join(cluster, ...rest));
+    const managing = { ...spec, hub: { name: 'hub', manage: true } } as LabSpec;
+    const state = new StateStore(stateDir, managing);
+    state.write(newState(managing, 'local'));
+    const ctx = new BringUpContext(managing, state, new Progress(() => undefined));
+    ctx.parts = parts;
+    await runBringUp(pipeline, ctx);
+    expect(log.filter((l) => l.startsWith('create') && l.endsWith('start')).sort()).toEqual(['create c1 start', 'create c2 start', 'create hub start']);
+    const self = joined.find((c) => c.name === 'local-cluster');
+    expect(self).toEqual({ ...state.read()!.clusters.hub, name: 'local-cluster', role: 'managed' });
+    expect(Object.keys(state.read()!.clusters).sort()).toEqual(['c1', 'c2', 'hub', 'local-cluster']);
+  });
+
   it('never installs the hub or joins when the hub was not created', async () => {
     const { log, parts } = fakes({ hub: 5, c1: 5, c2: 5 }, ['hub']);
     const { ctx } = context(parts);
