@@ -19,11 +19,8 @@ export function configuredClusterSets(spec: LabSpec): Map<string, string[]> {
 
 /** Applies the config's labels and cluster-set membership to a ManagedCluster (server-side apply, our fields only). */
 export async function labelManagedCluster(hub: ClusterClient, spec: LabSpec, name: string, signal?: AbortSignal): Promise<void> {
-  const cluster = spec.managedClusters.find((c) => c.name === name);
-  if (!cluster) return;
-  const labels: Record<string, string> = { ...cluster.labels };
-  for (const set of cluster.clusterSets) labels[clusterSetMemberLabel(set)] = 'true';
-  await hub.apply({ ...MANAGED_CLUSTER, metadata: { name, labels } }, { signal });
+  if (!spec.managedClusters.some((c) => c.name === name)) return;
+  await hub.apply({ ...MANAGED_CLUSTER, metadata: { name, labels: labLabels(spec, name) } }, { signal });
 }
 
 /**
@@ -42,16 +39,27 @@ export async function applyClusterSets(hub: ClusterClient, spec: LabSpec, owner:
   }
 }
 
+/** The labels `labelManagedCluster` puts on a cluster: the config's, and one per cluster set it belongs to. */
+function labLabels(spec: LabSpec, name: string): Record<string, string> {
+  const cluster = spec.managedClusters.find((c) => c.name === name);
+  if (!cluster) return {};
+  return { ...cluster.labels, ...Object.fromEntries(cluster.clusterSets.map((set) => [clusterSetMemberLabel(set), 'true'])) };
+}
+
 /**
  * Undoes on a hub that outlives the lab what `applyClusterSets` and `labelManagedCluster` did: the sets this lab
- * made are deleted, and the labels it applied to ManagedClusters are dropped (an apply that no longer
- * names them removes the fields only the lab's field manager set).
+ * made are deleted, and the labels it put on ManagedClusters are removed key by key where they still say what
+ * the lab set. (Never by an apply that drops the lab's fields: OCM's webhook adds its default cluster-set label
+ * inside the lab's own requests, so that label would go too, and OCM's controller may then not update the cluster.)
  */
 export async function removeLabClusterChanges(hub: ClusterClient, spec: LabSpec, owner: string, signal?: AbortSignal): Promise<void> {
   for (const set of await hub.list<KubernetesObject>(MANAGED_CLUSTER_SET, undefined, signal)) {
     if (installedBy(set, owner)) await hub.delete({ ...MANAGED_CLUSTER_SET, name: set.metadata!.name! }, signal);
   }
   for (const cluster of spec.managedClusters) {
-    if (await hub.read(managedClusterRef(cluster.name), signal)) await hub.apply({ ...MANAGED_CLUSTER, metadata: { name: cluster.name } }, { signal });
+    const found = await hub.read<KubernetesObject>(managedClusterRef(cluster.name), signal);
+    const labels = found?.metadata?.labels ?? {};
+    const ours = Object.entries(labLabels(spec, cluster.name)).filter(([key, value]) => labels[key] === value);
+    if (ours.length) await hub.mergePatch(managedClusterRef(cluster.name), { metadata: { labels: Object.fromEntries(ours.map(([key]) => [key, null])) } }, signal);
   }
 }

@@ -124,7 +124,7 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     expect(again.exitCode, again.all).toBe(0);
   });
 
-  it('adopts an OCM installed by hand, and down leaves it in place with only the lab\'s sets and labels gone', async () => {
+  it('adopts an OCM installed by hand and joins the hub to itself (hub.manage); down leaves that OCM as it was', async () => {
     await clusteradm('hub', 'init', '--wait', '--bundle-version', VERSIONS.ocm);
     const token = JSON.parse(await clusteradm('hub', 'get', 'token', '--output', 'json'))['hub-token'] as string;
     const [server] = await kubectl('hub', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}');
@@ -135,12 +135,15 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     await clusteradm('hub', 'accept', '--clusters', 'cluster1,cluster2', '--wait');
     const byHand = { hub: await ocmTraces('hub'), cluster1: await ocmTraces('cluster1') };
 
+    // The hub as its own managed cluster: the lab joins local-cluster to a hub it did not install.
+    writeFileSync(config, CONFIG.replace(/^hub:\n  name: hub\n/m, 'hub:\n  name: hub\n  manage: true\n'));
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(await kubectl('hub', 'get', 'clustermanager', 'cluster-manager', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([]);
     expect(await kubectl('cluster1', 'get', 'klusterlet', 'klusterlet', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([]);
     expect(await kubectl('hub', 'get', 'managedclusterset', 'dev', '-o', 'jsonpath={.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual([join(dir, '.lab', 'extlab')]);
-    const run = await lab('run', join(dir, 'scenarios', 'work-placement.yaml'));
+    expect(await kubectl('hub', 'get', 'managedcluster', 'local-cluster', '-o', 'jsonpath={.metadata.labels.cluster\\.open-cluster-management\\.io/clusterset}')).toEqual(['default']);
+    const run = await lab('run', join(dir, 'scenarios', 'work-single-cluster.yaml'), join(REPO, 'fixtures/scenarios/hub-manage/local-cluster.yaml'));
     expect(run.exitCode, run.all).toBe(0);
 
     const down = await lab('down');
@@ -149,6 +152,10 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     expect(await ocmTraces('cluster1')).toEqual(byHand.cluster1);
     expect(await kubectl('hub', 'get', 'managedclusterset', '-o', 'name')).not.toContain('managedclusterset.cluster.open-cluster-management.io/dev');
     expect(await kubectl('hub', 'get', 'managedcluster', 'cluster1', '-o', 'jsonpath={.metadata.labels.env}')).toEqual([]);
-    expect(await kubectl('hub', 'get', 'managedclusters', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}{"\\n"}{end}')).toEqual(['True', 'True']);
+    expect(await kubectl('hub', 'get', 'managedclusters', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}{"\\n"}{end}')).toEqual([
+      'cluster1=True',
+      'cluster2=True',
+    ]);
+    expect(await kubectl('hub', 'get', 'managedcluster', 'cluster1', '-o', 'jsonpath={.metadata.labels.cluster\\.open-cluster-management\\.io/clusterset}')).toEqual(['default']);
   });
 });

@@ -15,7 +15,7 @@ import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, Oc
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
 import { cleanArgs, initArgs, joinArgs, unjoinArgs } from './commands.js';
-import { removeClusterNamespace, removeOcmLeftovers } from './leftovers.js';
+import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from './leftovers.js';
 import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
@@ -37,6 +37,8 @@ const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'kluster
 const HUB_KUBECONFIG_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'hub-kubeconfig-secret' };
 const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const SCALE_TIMEOUT_MS = 120_000;
+const REGISTRATION_WEBHOOK = { namespace: 'open-cluster-management-hub', name: 'cluster-manager-registration-webhook' };
+const MANAGED_CLUSTER_MUTATOR = 'managedclustermutators.admission.cluster.open-cluster-management.io';
 const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
 const DISCOVERY_LAG_MS = 30_000;
@@ -161,6 +163,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     await markInstalled(ClusterClient.of(hub), CLUSTER_MANAGER, this.options.dirs.owner, signal);
     await waitForHubApi(hub, signal);
     await this.applySettings(hub, signal);
+    await waitForRegistrationWebhook(hub, signal);
     return this.renewToken(hub);
   }
 
@@ -295,8 +298,8 @@ export class ClusteradmInstaller implements OcmInstaller {
           timeoutMs: JOIN_TIMEOUT_MS,
           signal,
           hint: `see \`kubectl --kubeconfig ${cluster.kubeconfig} get klusterlet\`, then run ./lab down again`,
-        // On the hub itself (the hub managing itself) OCM's CRDs and namespaces are the hub's, removed with it.
-        }).then(() => (sameCluster(cluster, hub) ? undefined : removeOcmLeftovers(ClusterClient.of(cluster), 'managed', signal))),
+        // On the hub itself (the hub managing itself) only the klusterlet's own: the rest is the hub's.
+        }).then(() => (sameCluster(cluster, hub) ? removeKlusterletLeftovers(ClusterClient.of(cluster), signal) : removeOcmLeftovers(ClusterClient.of(cluster), 'managed', signal))),
       ),
     );
     if (!(await this.installedHere(hub, CLUSTER_MANAGER, signal))) return;
@@ -395,6 +398,26 @@ async function waitForHubApi(hub: ClusterHandle, signal?: AbortSignal): Promise<
   );
   const served = await pollUntil(() => client.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal), Boolean, { timeoutMs: DISCOVERY_LAG_MS, intervalMs: 250, signal });
   if (!served.done) throw new LabError(`timed out waiting for ${description}: discovery does not list it`, { hint: 'run ./lab up again' });
+}
+
+/**
+ * No cluster may register before the hub's ManagedCluster webhook is in place: a ManagedCluster created without
+ * it misses the default cluster set's label, and OCM's own controller is then refused every later update of it
+ * (adding a cluster to a set needs a permission it lacks), so the cluster can never be deleted. The hub's own
+ * klusterlet (hub.manage) registered 3 s before the cluster-manager operator registered the webhook.
+ */
+async function waitForRegistrationWebhook(hub: ClusterHandle, signal?: AbortSignal): Promise<void> {
+  const client = ClusterClient.of(hub);
+  await client.waitFor<Deployment, true>(
+    { ...REGISTRATION_WEBHOOK, apiVersion: 'apps/v1', kind: 'Deployment' },
+    ([deployment]) => ((deployment?.status?.availableReplicas ?? 0) > 0 ? true : undefined),
+    { timeoutMs: INIT_TIMEOUT_MS, description: `the hub's registration webhook (${REGISTRATION_WEBHOOK.namespace}/${REGISTRATION_WEBHOOK.name}) to be available`, signal },
+  );
+  await client.waitFor<KubernetesObject, true>(
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', name: MANAGED_CLUSTER_MUTATOR },
+    ([found]) => (found ? true : undefined),
+    { timeoutMs: INIT_TIMEOUT_MS, description: `the cluster-manager operator to register the webhook ${MANAGED_CLUSTER_MUTATOR}`, signal },
+  );
 }
 
 async function hasApplied(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET): Promise<boolean> {

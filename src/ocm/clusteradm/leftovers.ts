@@ -18,6 +18,21 @@ function isOcmGroup(group: string | undefined): boolean {
   return !!group && (group === 'open-cluster-management.io' || group.endsWith('.open-cluster-management.io'));
 }
 
+/** What a klusterlet leaves after `clusteradm unjoin`: its agents' namespaces and the CRDs of the managed side. */
+const KLUSTERLET_NAMESPACES = ['open-cluster-management-agent', 'open-cluster-management-agent-addon'];
+const KLUSTERLET_CRDS = ['appliedmanifestworks.work.open-cluster-management.io', 'clusterclaims.cluster.open-cluster-management.io'];
+
+/**
+ * The klusterlet's leftovers on a cluster that is also a hub (the hub managing itself): only the managed side's,
+ * since the hub's own CRDs and namespaces stay with the hub (the lab's, removed with it; or an adopted one, kept).
+ */
+export async function removeKlusterletLeftovers(client: ClusterClient, signal?: AbortSignal): Promise<void> {
+  await Promise.all([...KLUSTERLET_CRDS.map((name) => client.delete({ ...CRD, name }, signal)), ...KLUSTERLET_NAMESPACES.map((name) => client.delete({ ...NAMESPACE, name }, signal))]);
+  for (const ref of [...KLUSTERLET_CRDS.map((name) => ({ ...CRD, name })), ...KLUSTERLET_NAMESPACES.map((name) => ({ ...NAMESPACE, name }))]) {
+    await client.waitFor(ref, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `${ref.kind} ${ref.name} on ${client.cluster} to be deleted`, signal });
+  }
+}
+
 /** The namespace the hub made for a managed cluster (it carries the cluster's name as a label), once the cluster is gone. */
 export async function removeClusterNamespace(hub: ClusterClient, cluster: string, signal?: AbortSignal): Promise<void> {
   const namespace = await hub.read<KubernetesObject>({ ...NAMESPACE, name: cluster }, signal);
