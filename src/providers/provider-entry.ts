@@ -12,6 +12,8 @@ export interface ProviderSupport {
   usable: boolean;
   reason: string;
   fix?: string;
+  /** Not usable because of what the config says (a kubeconfig it names does not exist): a usage error, exit 2. */
+  configProblem?: boolean;
 }
 
 /**

@@ -34,6 +34,7 @@ export async function chooseProvider(spec: LabSpec, table: readonly ProviderEntr
       const others = table.filter((e) => e !== entry && e.auto).map((e) => `\`provider: ${e.name}\``);
       throw new LabError(`provider ${entry.name} cannot run here: ${found.support.reason}`, {
         hint: [found.support.fix, others.length ? `or set ${others.join(' or ')}` : undefined].filter(Boolean).join('; '),
+        exitCode: found.support.configProblem ? 2 : 1,
       });
     }
     return { entry, record: found.record, reason: 'set in the config' };

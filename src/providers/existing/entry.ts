@@ -18,7 +18,7 @@ export const existingEntry: ProviderEntry = {
   prepare: async () => ({}),
   detect: async (spec) => {
     const missing = missingKubeconfigs(spec);
-    if (missing.length) return { usable: false, reason: missing.join('; '), fix: 'point each cluster\'s kubeconfig at a file that exists' };
+    if (missing.length) return { usable: false, reason: missing.join('; '), fix: `point each cluster's kubeconfig in ${spec.configPath} at a file that exists`, configProblem: true };
     return { usable: true, reason: 'every cluster names a kubeconfig' };
   },
   make: (spec, dirs) => new ExistingProvider(spec, dirs),

@@ -3,6 +3,7 @@ import type { LabSpec } from '../../../src/config/schema.js';
 import { LabError } from '../../../src/errors.js';
 import { detectKindSupport, PROBE_IMAGE, type DockerProbes } from '../../../src/providers/kind/docker.js';
 import { kindEntry } from '../../../src/providers/kind/entry.js';
+import { existingEntry } from '../../../src/providers/existing/entry.js';
 import { localEntry } from '../../../src/providers/local/entry.js';
 import type { ProviderEntry, ProviderSupport } from '../../../src/providers/provider-entry.js';
 import { chooseProvider } from '../../../src/providers/select.js';
@@ -32,6 +33,14 @@ const chosen = async (...args: Parameters<typeof chooseProvider>) => {
 };
 
 describe('chooseProvider', () => {
+  it('existing with a kubeconfig that does not exist is a usage error (exit 2) naming the cluster and the file, before anything is made', async () => {
+    const missing = { ...spec('existing'), configPath: '/labs/lab.config.yaml', hub: { name: 'hub', kubeconfig: 'no-such-hub.yaml' }, managedClusters: [] } as unknown as LabSpec;
+    const error = await chooseProvider(missing, [existingEntry]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    expect((error as LabError).exitCode).toBe(2);
+    expect((error as LabError).message).toBe('provider existing cannot run here: hub: /labs/no-such-hub.yaml does not exist');
+  });
+
   it('auto picks local, naming the failed condition, when the engine answers but the node image is absent and unpullable', async () => {
     expect(await chosen(spec('auto'), [probing(engineWithoutNodeImage), localEntry])).toEqual({
       name: 'local',
