@@ -169,7 +169,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     try {
       const status = await lab('status');
       expect(status.exitCode, status.all).toBe(1);
-      expect(status.stdout).toMatch(/cluster1\/klusterlet\s+outdated\s+Klusterlet feature gates of workConfiguration differ/);
+      expect(status.stdout).toMatch(/cluster1\/klusterlet\s+outdated\s+Klusterlet settings of workConfiguration differ from the config/);
       const up = await lab('up');
       expect(up.exitCode, up.all).toBe(0);
       await expect.poll(workAgentArgs, { timeout: 60_000, interval: 1000 }).toContain('--feature-gates=RawFeedbackJsonString=true');

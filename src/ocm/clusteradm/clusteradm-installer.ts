@@ -264,7 +264,7 @@ export class ClusteradmInstaller implements OcmInstaller {
         const fields = ours ? await this.settingsDrift(cluster, options.signal).catch(() => []) : [];
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
         return fields.length
-          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} ${fields.join(', ')} differ from the lab's settings` }]
+          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} settings of ${fields.join(', ')} differ from the config` }]
           : [];
       }),
     );
