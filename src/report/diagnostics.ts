@@ -20,7 +20,7 @@ export interface DiagnosticsOptions {
   scenario: string;
   /** When the bundle is collected (names its folder; default now). */
   at?: Date;
-  clusters: { name: string; role: 'hub' | 'managed'; kubeconfig: string }[];
+  clusters: { name: string; role: 'hub' | 'managed'; kubeconfig: string; context?: string }[];
   /** Logs of the lab's host processes: only regular `.log` files are read (inside `logRoot` when given), redacted. */
   processLogs: { id: string; log: string }[];
   /** The folder every process log must lie in (the lab's logs folder). */
