@@ -28,7 +28,13 @@ export class InstallIntents {
 
   private read(): string[] {
     if (!existsSync(this.file)) return [];
-    const parsed = intentsSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch {
+      return [];
+    }
+    const parsed = intentsSchema.safeParse(data);
     return parsed.success ? parsed.data.clusters : [];
   }
 

@@ -78,6 +78,32 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
 
+  it('up refuses credentials that are not cluster-admin, naming the cluster and the file, and installs nothing', async () => {
+    // A service account with no rights, as a kubeconfig of its own (the hub's server and CA, its token).
+    await kubectl('hub', 'create', 'serviceaccount', 'ocmlab-nobody', '-n', 'default');
+    const [token] = await kubectl('hub', 'create', 'token', 'ocmlab-nobody', '-n', 'default');
+    const [server] = await kubectl('hub', 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}');
+    const [ca] = await kubectl('hub', 'config', 'view', '--raw', '--minify', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}');
+    const nobody = join(dir, 'kube', 'hub-nobody.yaml');
+    writeFileSync(
+      nobody,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: hub, cluster: {server: '${server}', certificate-authority-data: ${ca}}}]\n` +
+        `users: [{name: nobody, user: {token: ${token}}}]\ncontexts: [{name: nobody, context: {cluster: hub, user: nobody}}]\ncurrent-context: nobody\n`,
+      { mode: 0o600 },
+    );
+    writeFileSync(config, CONFIG.replace('kubeconfig: kube/hub.yaml', 'kubeconfig: kube/hub-nobody.yaml'));
+    try {
+      const up = await lab('up');
+      expect(up.exitCode, up.all).toBe(1);
+      expect(up.all).toContain(`the credentials for hub (${nobody}) are not cluster-admin`);
+      expect(up.all).not.toContain(token!);
+      for (const cluster of Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]) expect(await ocmTraces(cluster), cluster).toEqual([]);
+    } finally {
+      writeFileSync(config, CONFIG);
+      await kubectl('hub', 'delete', 'serviceaccount', 'ocmlab-nobody', '-n', 'default');
+    }
+  });
+
   it('up installs OCM with clusteradm, joins and accepts both clusters, and marks what it installed', async () => {
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
@@ -113,7 +139,10 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     );
   });
 
-  it('down removes the OCM, cluster sets and labels it made and leaves every cluster running', async () => {
+  it('down, with state.json and the install record lost, finds the OCM it installed by its mark, removes it and leaves every cluster running', async () => {
+    const owner = join(dir, '.lab', 'extlab');
+    rmSync(join(owner, 'state.json'));
+    rmSync(join(owner, 'ocm', 'installing.json'));
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);
     for (const cluster of Object.keys(KIND_NAMES) as (keyof typeof KIND_NAMES)[]) {

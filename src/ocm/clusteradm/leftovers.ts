@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { ClusterClient, NamedRef } from '../../kube/cluster-client.js';
 import { OCM_NAMESPACES } from './operator-deployments.js';
 
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
@@ -8,6 +8,9 @@ const GONE_TIMEOUT_MS = 180_000;
 const CLUSTER_NAME_LABEL = 'open-cluster-management.io/cluster-name';
 /** Namespaces OCM makes besides the operators' own: add-on agents, and a hub's cluster-set and template work. */
 const OTHER_OCM_NAMESPACES = ['open-cluster-management-agent-addon', 'open-cluster-management-global-set'];
+/** What a klusterlet leaves after `clusteradm unjoin`: its agents' namespaces and the CRDs of the managed side. */
+const KLUSTERLET_NAMESPACES = ['open-cluster-management-agent', 'open-cluster-management-agent-addon'];
+const KLUSTERLET_CRDS = ['appliedmanifestworks.work.open-cluster-management.io', 'clusterclaims.cluster.open-cluster-management.io'];
 
 interface Crd extends KubernetesObject {
   spec?: { group?: string };
@@ -18,27 +21,29 @@ function isOcmGroup(group: string | undefined): boolean {
   return !!group && (group === 'open-cluster-management.io' || group.endsWith('.open-cluster-management.io'));
 }
 
-/** What a klusterlet leaves after `clusteradm unjoin`: its agents' namespaces and the CRDs of the managed side. */
-const KLUSTERLET_NAMESPACES = ['open-cluster-management-agent', 'open-cluster-management-agent-addon'];
-const KLUSTERLET_CRDS = ['appliedmanifestworks.work.open-cluster-management.io', 'clusterclaims.cluster.open-cluster-management.io'];
+const crds = (names: string[]): NamedRef[] => names.map((name) => ({ ...CRD, name }));
+const namespaces = (names: string[]): NamedRef[] => names.map((name) => ({ ...NAMESPACE, name }));
+
+/** Deletes the objects (gone ones are fine), then watches each until the API server has removed it. */
+async function deleteAndWait(client: ClusterClient, refs: NamedRef[], signal?: AbortSignal): Promise<void> {
+  await Promise.all(refs.map((ref) => client.delete(ref, signal)));
+  for (const ref of refs) {
+    await client.waitFor(ref, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `${ref.kind} ${ref.name} on ${client.cluster} to be deleted`, signal });
+  }
+}
 
 /**
  * The klusterlet's leftovers on a cluster that is also a hub (the hub managing itself): only the managed side's,
  * since the hub's own CRDs and namespaces stay with the hub (the lab's, removed with it; or an adopted one, kept).
  */
 export async function removeKlusterletLeftovers(client: ClusterClient, signal?: AbortSignal): Promise<void> {
-  await Promise.all([...KLUSTERLET_CRDS.map((name) => client.delete({ ...CRD, name }, signal)), ...KLUSTERLET_NAMESPACES.map((name) => client.delete({ ...NAMESPACE, name }, signal))]);
-  for (const ref of [...KLUSTERLET_CRDS.map((name) => ({ ...CRD, name })), ...KLUSTERLET_NAMESPACES.map((name) => ({ ...NAMESPACE, name }))]) {
-    await client.waitFor(ref, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `${ref.kind} ${ref.name} on ${client.cluster} to be deleted`, signal });
-  }
+  await deleteAndWait(client, [...crds(KLUSTERLET_CRDS), ...namespaces(KLUSTERLET_NAMESPACES)], signal);
 }
 
 /** The namespace the hub made for a managed cluster (it carries the cluster's name as a label), once the cluster is gone. */
 export async function removeClusterNamespace(hub: ClusterClient, cluster: string, signal?: AbortSignal): Promise<void> {
   const namespace = await hub.read<KubernetesObject>({ ...NAMESPACE, name: cluster }, signal);
-  if (namespace?.metadata?.labels?.[CLUSTER_NAME_LABEL] !== cluster) return;
-  await hub.delete({ ...NAMESPACE, name: cluster }, signal);
-  await hub.waitFor({ ...NAMESPACE, name: cluster }, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `namespace ${cluster} on ${hub.cluster} to be deleted`, signal });
+  if (namespace?.metadata?.labels?.[CLUSTER_NAME_LABEL] === cluster) await deleteAndWait(hub, namespaces([cluster]), signal);
 }
 
 /**
@@ -46,15 +51,6 @@ export async function removeClusterNamespace(hub: ClusterClient, cluster: string
  * object of theirs) and its namespaces. Deleted, then waited for until they are gone.
  */
 export async function removeOcmLeftovers(client: ClusterClient, role: 'hub' | 'managed', signal?: AbortSignal): Promise<void> {
-  const crds = (await client.list<Crd>(CRD, undefined, signal)).filter((crd) => isOcmGroup(crd.spec?.group)).map((crd) => crd.metadata!.name!);
-  const namespaces = [...OCM_NAMESPACES[role], ...OTHER_OCM_NAMESPACES];
-  await Promise.all([...crds.map((name) => client.delete({ ...CRD, name }, signal)), ...namespaces.map((name) => client.delete({ ...NAMESPACE, name }, signal))]);
-  await client.waitFor<Crd, true>(CRD, (left) => (left.some((crd) => isOcmGroup(crd.spec?.group)) ? undefined : true), {
-    timeoutMs: GONE_TIMEOUT_MS,
-    description: `OCM's CRDs on ${client.cluster} to be deleted`,
-    signal,
-  });
-  for (const name of namespaces) {
-    await client.waitFor({ ...NAMESPACE, name }, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `namespace ${name} on ${client.cluster} to be deleted`, signal });
-  }
+  const ocmCrds = (await client.list<Crd>(CRD, undefined, signal)).filter((crd) => isOcmGroup(crd.spec?.group)).map((crd) => crd.metadata!.name!);
+  await deleteAndWait(client, [...crds(ocmCrds), ...namespaces([...OCM_NAMESPACES[role], ...OTHER_OCM_NAMESPACES])], signal);
 }

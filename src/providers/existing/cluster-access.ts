@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { LabSpec } from '../../config/schema.js';
+import { clusterNames, type LabSpec } from '../../config/schema.js';
 
 /** How the lab reaches a cluster it did not make: the user's kubeconfig, read where it is, and a context in it. */
 export interface ClusterAccess {
@@ -25,7 +25,7 @@ export function clusterAccess(spec: LabSpec, cluster: string): ClusterAccess | u
 
 /** The kubeconfig files the config names that do not exist, as "cluster: path". */
 export function missingKubeconfigs(spec: LabSpec): string[] {
-  return [spec.hub.name, ...spec.managedClusters.map((c) => c.name)].flatMap((name) => {
+  return clusterNames(spec).flatMap((name) => {
     const access = clusterAccess(spec, name);
     if (!access) return [`${name}: no kubeconfig in the config`];
     return existsSync(access.kubeconfig) ? [] : [`${name}: ${access.kubeconfig} does not exist`];

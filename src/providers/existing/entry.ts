@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clusterNames } from '../../config/schema.js';
 import type { Check } from '../../core/check.js';
 import { apiServerReady } from '../../kube/api-ready.js';
 import type { ProviderEntry } from '../provider-entry.js';
@@ -28,9 +29,8 @@ export const existingEntry: ProviderEntry = {
   hubLookup: (spec) => spec.existing.forceInternalEndpointLookup,
   doctorChecks: async (spec, required) => {
     if (!spec || spec.provider !== 'existing') return [];
-    const names = [spec.hub.name, ...spec.managedClusters.map((c) => c.name)];
     return Promise.all(
-      names.map(async (name): Promise<Check> => {
+      clusterNames(spec).map(async (name): Promise<Check> => {
         const access = clusterAccess(spec, name);
         const check = `cluster ${name} (existing)`;
         if (!access) return { name: check, level: 'fail', detail: 'no kubeconfig in the config', fix: 'name its kubeconfig' };

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabSpec } from '../../config/schema.js';
 import { errorMessage, LabError } from '../../errors.js';
-import { mkdirPrivate } from '../../fs/private-files.js';
+import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { loadKubeconfig } from '../../kube/load-kubeconfig.js';
@@ -113,7 +112,7 @@ export class ExistingProvider implements ClusterProvider {
 
   /** The lab has no access to an existing cluster's nodes: their logs stay with the cluster's owner. */
   async exportLogs(name: string, dir: string): Promise<void> {
-    writeFileSync(join(mkdirPrivate(dir), 'README.txt'), `${name} is a cluster the lab did not make: its node and control-plane logs are not collected.\n`, { mode: 0o600 });
+    writePrivateFile(join(dir, 'README.txt'), `${name} is a cluster the lab did not make: its node and control-plane logs are not collected.\n`);
   }
 }
 
