@@ -20,6 +20,9 @@ import { LOCAL_CLUSTER } from './local-cluster.js';
 
 export const PROVIDERS = ['auto', 'local', 'kind', 'existing'] as const;
 /** A provider a lab actually runs on: what `auto` becomes (never `existing`), or the one the config names. */
+/** How OCM runs on a lab's clusters: pods that clusteradm installs, or host processes (clusters whose nodes run no pods). */
+export const OCM_RUNTIMES = ['pods', 'host-processes'] as const;
+export type OcmRuntime = (typeof OCM_RUNTIMES)[number];
 export type ConcreteProvider = Exclude<(typeof PROVIDERS)[number], 'auto'>;
 export const ACCEPT_MODES = ['auto', 'manual'] as const;
 export const KIND_IMAGE_SOURCES = ['auto', 'pull', 'local'] as const;
@@ -194,6 +197,15 @@ export const existingSchema = z
         description:
           "Agents find the hub through the hub's cluster-info ConfigMap (clusteradm join --force-internal-endpoint-lookup): right for kind clusters on one Docker network.",
       }),
+    ocmRuntime: z
+      .enum(OCM_RUNTIMES)
+      .default('pods')
+      .meta({
+        description:
+          'How OCM runs on these clusters. pods: the operators and agents clusteradm installs, in the clusters (clusters whose nodes run pods). ' +
+          'host-processes: the hub components and one klusterlet agent per managed cluster run on this host, as the local provider runs them ' +
+          '(clusters whose nodes run no pods, such as kwokctl clusters; the clusters must be reachable from this host).',
+      }),
   })
   .prefault({})
   .meta({ description: 'Settings of the existing provider.' });
@@ -284,7 +296,17 @@ const existingClusters = crossFieldCheck((config, report) => {
   }
   // The section's defaults are there whether it was written or not: it counts as set when it sets something else.
   const existing = config.existing;
-  if (isMapping(existing) && (existing.hubServerForAgents !== undefined || (existing.forceInternalEndpointLookup ?? false) !== false)) report(['existing'], notHere);
+  if (!isMapping(existing)) return;
+  if (existing.hubServerForAgents !== undefined || (existing.forceInternalEndpointLookup ?? false) !== false || (existing.ocmRuntime ?? 'pods') !== 'pods') report(['existing'], notHere);
+});
+
+/** The endpoint lookup is clusteradm's: agents that run on this host reach the hub where this host does. */
+const lookupNeedsPods = crossFieldCheck((config, report) => {
+  const existing = config.existing;
+  if (config.provider !== 'existing' || !isMapping(existing)) return;
+  if (existing.ocmRuntime === 'host-processes' && existing.forceInternalEndpointLookup === true) {
+    report(['existing', 'forceInternalEndpointLookup'], 'only with ocmRuntime: pods (agents that run on this host reach the hub at its kubeconfig server, or at hubServerForAgents)');
+  }
 });
 
 /** The lab config (lab.config.yaml); the result has every default applied. */
@@ -351,5 +373,6 @@ export function labConfigSchema(pins: ToolchainPins) {
     .check(kindClustersFit)
     .check(kindHostNames)
     .check(existingClusters)
+    .check(lookupNeedsPods)
     .meta({ title: 'ocm-lab config', description: 'A lab: a hub and managed clusters, OCM installed, joined and accepted. See README "Config reference".' });
 }

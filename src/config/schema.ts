@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { LOCAL_CLUSTER } from './local-cluster.js';
 import type { ACCEPT_MODES, labConfigSchema, managedClusterSchema, PROVIDERS } from './schema-lab-config.js';
 
-export { ACCEPT_MODES, PROVIDERS } from './schema-lab-config.js';
+export { ACCEPT_MODES, OCM_RUNTIMES, PROVIDERS, type OcmRuntime } from './schema-lab-config.js';
 
 export type ProviderName = (typeof PROVIDERS)[number];
 export type AcceptMode = (typeof ACCEPT_MODES)[number];

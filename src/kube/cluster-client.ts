@@ -7,6 +7,7 @@ import { rawRequest } from './raw-request.js';
 export const FIELD_MANAGER = 'ocm-lab';
 const REQUEST_TIMEOUT_MS = 60_000;
 const DISCOVERY_TIMEOUT_MS = 15_000;
+const MAX_TOO_MANY_REQUESTS_RETRIES = 10;
 
 export interface ObjectRef {
   apiVersion: string;
@@ -104,11 +105,18 @@ export class ClusterClient {
    */
   private async request(method: string, path: string, options: { body?: string; contentType?: string; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
     let response;
-    try {
-      response = await rawRequest(this.kubeConfig, method, path, { ...options, timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS });
-    } catch (error) {
-      throwIfAborted(options.signal);
-      throw error;
+    // 429 asks the client to come back (an API server re-initialising a resource's storage after a CRD change, say),
+    // and client-go does, after Retry-After.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        response = await rawRequest(this.kubeConfig, method, path, { ...options, timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS });
+      } catch (error) {
+        throwIfAborted(options.signal);
+        throw error;
+      }
+      if (response.status !== 429 || attempt >= MAX_TOO_MANY_REQUESTS_RETRIES) break;
+      const seconds = Number(response.retryAfter);
+      await sleep(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) * 1000 : 1000, options.signal);
     }
     let parsed: { message?: string } | undefined;
     try {

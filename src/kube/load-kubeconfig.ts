@@ -14,3 +14,17 @@ export function loadKubeconfig(path: string, context?: string): KubeConfig {
   }
   return kc;
 }
+
+/**
+ * A kubeconfig of one context alone, made current, for programs that take a file and use its current context
+ * (OCM's binaries have no --context). File references in it are absolute.
+ */
+export function singleContextKubeconfig(path: string, context: string): string {
+  const kc = loadKubeconfig(path, context);
+  const chosen = kc.getContextObject(context)!;
+  const cluster = kc.getCluster(chosen.cluster);
+  const user = kc.getUser(chosen.user);
+  const single = new KubeConfig();
+  single.loadFromOptions({ clusters: cluster ? [cluster] : [], users: user ? [user] : [], contexts: [chosen], currentContext: context });
+  return single.exportConfig();
+}

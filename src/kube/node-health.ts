@@ -37,3 +37,12 @@ export async function nodeProblems(client: ClusterClient, options: { expectedNod
   }
   return problems;
 }
+
+/** kwok marks the nodes it fakes; a pod on one is only reported Running, nothing runs it. */
+const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
+
+/** Whether the cluster has nodes and every one is a kwok fake node (so no pod of it really runs). */
+export async function onlyFakeNodes(client: ClusterClient, signal?: AbortSignal): Promise<boolean> {
+  const nodes = await client.list<Node>(NODE, undefined, signal);
+  return nodes.length > 0 && nodes.every((node) => node.metadata?.annotations?.[KWOK_NODE_ANNOTATION] === 'fake');
+}

@@ -5,6 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 export interface RawResponse {
   status: number;
   body: string;
+  /** The Retry-After header (seconds), where the server sent one. */
+  retryAfter?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function rawRequest(
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        const retryAfter = res.headers['retry-after'];
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ...(retryAfter && { retryAfter }) });
       });
       res.on('error', reject);
     });

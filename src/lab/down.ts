@@ -99,8 +99,12 @@ export async function downLocked(spec: LabSpec, state: StateStore, options: Core
     await progress.run(
       'ocm',
       async () => {
-        await parts.installer.teardown();
-        if (keepsClusters) await uninstallOcm(spec, state.root, parts, signal);
+        // Removing OCM from clusters that stay may need its components (what they run tells what the lab installed).
+        try {
+          if (keepsClusters) await uninstallOcm(spec, state.root, parts, signal);
+        } finally {
+          await parts.installer.teardown();
+        }
       },
       () => (keepsClusters ? 'Remove the OCM, cluster sets and labels this lab put on the clusters' : 'Stop OCM'),
     );

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { LabSpec } from '../config/schema.js';
+import type { LabSpec, OcmRuntime } from '../config/schema.js';
 import { ClusteradmInstaller } from '../ocm/clusteradm/clusteradm-installer.js';
 import type { InstallerCapabilities, InstallerDirs, OcmInstaller } from '../ocm/installer.js';
 import { ProcessesInstaller } from '../ocm/processes/processes-installer.js';
@@ -25,7 +25,7 @@ interface InstallerOptions {
 }
 
 /** How OCM gets onto a provider's clusters, by the way it runs there. */
-const INSTALLERS: Record<ProviderEntry['ocmRuntime'], { make: (options: InstallerOptions) => OcmInstaller; capabilities: InstallerCapabilities }> = {
+const INSTALLERS: Record<OcmRuntime, { make: (options: InstallerOptions) => OcmInstaller; capabilities: InstallerCapabilities }> = {
   pods: { make: (options) => new ClusteradmInstaller(options), capabilities: ClusteradmInstaller.capabilities },
   'host-processes': { make: (options) => new ProcessesInstaller(options), capabilities: ProcessesInstaller.capabilities },
 };
@@ -41,7 +41,7 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
   const installerDirs: InstallerDirs = { work: join(root, 'ocm'), logs: join(root, 'logs'), secrets: join(root, 'secrets'), owner: root };
   return {
     provider: entry.make(spec, providerDirs, toolchain, record),
-    installer: INSTALLERS[entry.ocmRuntime].make({
+    installer: INSTALLERS[entry.ocmRuntime(spec)].make({
       labName: spec.name,
       ocmVersion: spec.ocm.version,
       dirs: installerDirs,
@@ -55,5 +55,5 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
 /** What a lab of this provider and config can do: its provider's and its installer's capabilities, and its hub gates. */
 export function capabilitiesOf(provider: ProviderKind, spec: LabSpec): LabCapabilities {
   const entry = providerEntry(provider);
-  return { provider, ...entry.capabilities, ...INSTALLERS[entry.ocmRuntime].capabilities, hubFeatureGates: spec.ocm.featureGates };
+  return { provider, ...entry.capabilities, ...INSTALLERS[entry.ocmRuntime(spec)].capabilities, hubFeatureGates: spec.ocm.featureGates };
 }

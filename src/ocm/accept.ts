@@ -1,4 +1,5 @@
 import type { ClusterClient } from '../kube/cluster-client.js';
+import { LabError, TimeoutError } from '../errors.js';
 import { run } from '../process/run.js';
 import { acceptArgs } from './clusteradm/commands.js';
 import {
@@ -49,6 +50,35 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     ([mc]) => (mc?.spec?.hubAcceptsClient ? true : undefined),
     { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be accepted`, signal },
   );
+  await waitForSignedCsr(hub, name, signal);
+}
+
+/** The hub's kube-controller-manager signs an approved client CSR at once, if it has a signing key at all. */
+const SIGNING_TIMEOUT_MS = 30_000;
+
+/**
+ * An approved CSR is signed by the hub's kube-controller-manager, which does that only when it runs with a cluster
+ * signing key: a hub without one (a plain kwokctl cluster) accepts the cluster, which then never joins.
+ */
+async function waitForSignedCsr(hub: ClusterClient, name: string, signal?: AbortSignal): Promise<void> {
+  const signed = (csrs: CertificateSigningRequest[]) => csrs.some((csr) => !!csr.status?.certificate);
+  try {
+    await hub.waitFor<CertificateSigningRequest, true>(CSR, (csrs) => (signed(csrs) ? true : undefined), {
+      timeoutMs: SIGNING_TIMEOUT_MS,
+      description: `the hub to sign the approved CSR of cluster ${name}`,
+      labelSelector: `${CSR_CLUSTER_LABEL}=${name}`,
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new LabError(`the hub approved the certificate request of cluster ${name}, but nothing signs it, so ${name} can never join`, {
+      cause: error,
+      hint:
+        "the hub's kube-controller-manager signs kubernetes.io/kube-apiserver-client requests only with --cluster-signing-cert-file and " +
+        '--cluster-signing-key-file (its CA); a kwokctl hub gets them with --extra-args kube-controller-manager=cluster-signing-cert-file=<cluster dir>/pki/ca.crt ' +
+        'and --extra-args kube-controller-manager=cluster-signing-key-file=<cluster dir>/pki/ca.key',
+    });
+  }
 }
 
 function waitForPendingCsr(hub: ClusterClient, name: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<'csr'> {

@@ -12,6 +12,11 @@ export async function forgetManagedCluster(hub: ClusterClient, name: string, sig
     description: `ManagedCluster ${name} to be deleted (ManifestWorks left in its namespace keep it)`,
     signal,
   });
+  await deleteClusterCsrs(hub, name, signal);
+}
+
+/** The certificate signing requests the cluster's registration agent made. */
+export async function deleteClusterCsrs(hub: ClusterClient, name: string, signal?: AbortSignal): Promise<void> {
   for (const csr of await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)) {
     await hub.delete({ ...CSR, name: csr.metadata!.name! }, signal);
   }

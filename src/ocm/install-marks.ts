@@ -55,3 +55,18 @@ export function installedBy(object: KubernetesObject | undefined, owner: string)
 export async function markInstalled(client: ClusterClient, ref: NamedRef, owner: string, signal?: AbortSignal): Promise<void> {
   await client.mergePatch(ref, { metadata: { annotations: { [INSTALLED_BY]: owner } } }, signal);
 }
+
+function refOf(object: KubernetesObject): NamedRef {
+  return { apiVersion: object.apiVersion!, kind: object.kind!, name: object.metadata!.name!, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}) };
+}
+
+/**
+ * Applies the object carrying the lab's mark, unless an object of that name is there without it: that one is
+ * someone else's, so it is applied over but not marked, and `down` leaves it.
+ */
+export async function applyMarked(client: ClusterClient, object: KubernetesObject, owner: string, options: { fieldManager?: string; signal?: AbortSignal } = {}): Promise<void> {
+  const found = await client.read(refOf(object), options.signal);
+  const ours = !found || installedBy(found, owner);
+  const marked = ours ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [INSTALLED_BY]: owner } } } : object;
+  await client.apply(marked, options);
+}

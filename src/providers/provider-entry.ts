@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LabSpec } from '../config/schema.js';
+import type { LabSpec, OcmRuntime } from '../config/schema.js';
 import type { Check } from '../core/check.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { ClusterProvider, ProviderCapabilities, ProviderDirs, ProviderKind } from './provider.js';
@@ -25,7 +25,7 @@ export interface ProviderEntry {
   /** Whether `provider: auto` may choose it (table order is the preference). */
   readonly auto: boolean;
   /** How OCM runs on its clusters: pods that `clusteradm` installs, or host processes. */
-  readonly ocmRuntime: 'pods' | 'host-processes';
+  ocmRuntime(spec: LabSpec): OcmRuntime;
   /** Its own folder in the state dir: also how `down` recognises a lab whose state.json is lost. */
   readonly workDir: string;
   /** Whether `down` needs the toolchain to remove what it made (a kind cluster needs `kind`). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
-import { BUILT_IN_SCENARIOS, type JsonReport } from './scenario-checks.js';
+import { existingLabScenarioChecks } from './scenario-checks.js';
 import { labCli, REPO } from './helpers.js';
 
 // Provider: existing, on three clusters made outside the lab with plain `kind create cluster` (real Docker, the
@@ -12,7 +12,6 @@ import { labCli, REPO } from './helpers.js';
 // The lab installs OCM with the real clusteradm, runs the built-in scenarios, and `down` leaves the clusters
 // running without the OCM it installed; then an OCM installed by hand is adopted and left in place.
 const KIND_NAMES = { hub: 'ocmlab-ext-hub', cluster1: 'ocmlab-ext-c1', cluster2: 'ocmlab-ext-c2' } as const;
-const NEEDS_CONTROL_PLANE_FAULTS = ['fault-lose-cluster'];
 const VERSIONS = JSON.parse(readFileSync(join(REPO, 'ops/toolchain/versions.json'), 'utf8')) as { ocm: string; kubernetes: string };
 
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-existing-'));
@@ -123,22 +122,7 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     expect((await lab('status')).exitCode).toBe(0);
   });
 
-  it('validate refuses a control-plane fault at the step\'s line (the lab does not own these clusters)', async () => {
-    const validate = await lab('validate', join(dir, 'scenarios', 'fault-lose-cluster.yaml'));
-    expect(validate.exitCode, validate.all).toBe(2);
-    expect(validate.all).toMatch(/fault-lose-cluster\.yaml:\d+:\d+: fault: step "stop cluster2's control plane" needs stopping and starting a control plane, which the existing provider cannot do/);
-  });
-
-  it('./lab run passes every built-in scenario that needs no control-plane fault, a fresh join and an agent fault included', async () => {
-    const scenarios = BUILT_IN_SCENARIOS.filter((name) => !NEEDS_CONTROL_PLANE_FAULTS.includes(name)).map((name) => join(dir, 'scenarios', `${name}.yaml`));
-    const json = join(dir, 'reports', 'run.json');
-    const run = await lab('run', ...scenarios, join(REPO, 'fixtures/scenarios/kind/agent-fault.yaml'), '--report', `json=${json}`);
-    expect(run.exitCode, run.all).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
-    expect(report.scenarios.map((s) => `${s.name}=${s.outcome}`).sort()).toEqual(
-      [...BUILT_IN_SCENARIOS.filter((name) => !NEEDS_CONTROL_PLANE_FAULTS.includes(name)), 'agent-fault'].map((name) => `${name}=passed`).sort(),
-    );
-  });
+  existingLabScenarioChecks(dir, lab);
 
   it('down, with state.json and the install record lost, finds the OCM it installed by its mark, removes it and leaves every cluster running', async () => {
     const owner = join(dir, '.lab', 'extlab');

@@ -107,3 +107,28 @@ export function scenarioChecks(lab: ScenarioSuiteLab): void {
     expect((await labCli(['status', '--config', lab.config])).exitCode).toBe(0);
   });
 }
+
+/** The built-in scenarios a lab of clusters it does not own can run: all but the control-plane faults. */
+const NEEDS_CONTROL_PLANE_FAULTS = ['fault-lose-cluster'];
+
+/**
+ * The scenario checks of a lab on clusters it did not make (provider existing): a control-plane fault refused by
+ * `validate` at its step's line, and every other built-in scenario passing, with an agent fault and a fresh join.
+ * `dir` holds the lab's copy of scenarios/. Registers its tests in the caller's describe.
+ */
+export function existingLabScenarioChecks(dir: string, lab: (...args: string[]) => Promise<CliResult>): void {
+  it("validate refuses a control-plane fault at the step's line (the lab does not own these clusters)", async () => {
+    const validate = await lab('validate', join(dir, 'scenarios', 'fault-lose-cluster.yaml'));
+    expect(validate.exitCode, validate.all).toBe(2);
+    expect(validate.all).toMatch(/fault-lose-cluster\.yaml:\d+:\d+: fault: step "stop cluster2's control plane" needs stopping and starting a control plane, which the existing provider cannot do/);
+  });
+
+  it('./lab run passes every built-in scenario that needs no control-plane fault, a fresh join and an agent fault included', async () => {
+    const runnable = BUILT_IN_SCENARIOS.filter((name) => !NEEDS_CONTROL_PLANE_FAULTS.includes(name));
+    const json = join(dir, 'reports', 'run.json');
+    const run = await lab('run', ...runnable.map((name) => join(dir, 'scenarios', `${name}.yaml`)), join(REPO, 'fixtures/scenarios/kind/agent-fault.yaml'), '--report', `json=${json}`);
+    expect(run.exitCode, run.all).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
+    expect(report.scenarios.map((s) => `${s.name}=${s.outcome}`).sort()).toEqual([...runnable, 'agent-fault'].map((name) => `${name}=passed`).sort());
+  });
+}

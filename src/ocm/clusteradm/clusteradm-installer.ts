@@ -15,7 +15,7 @@ import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, Oc
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
 import { cleanArgs, initArgs, joinArgs, unjoinArgs } from './commands.js';
-import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from './leftovers.js';
+import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from '../leftovers.js';
 import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import type { ClusterClient } from '../../kube/cluster-client.js';
+import type { ClusterClient, NamedRef } from '../../kube/cluster-client.js';
+import { applyMarked } from '../install-marks.js';
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT } from '../bootstrap-token.js';
 import { HUB_CRD_FILES, MANAGED_CRD_FILES } from '../../toolchain/crds.js';
 
@@ -10,21 +11,25 @@ export const HUB_NAMESPACE = 'open-cluster-management-hub';
 export const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const BOOTSTRAP_CLUSTER_ROLE = 'open-cluster-management:bootstrap';
 
+const BOOTSTRAP_BINDING = 'open-cluster-management:bootstrap:agent-registration';
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
+const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const;
+const CLUSTER_ROLE = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' } as const;
+const CLUSTER_ROLE_BINDING = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' } as const;
 
 function namespace(name: string): KubernetesObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+  return { ...NAMESPACE, metadata: { name } };
 }
 
-/** Applies the given CRD files from the toolchain and waits until each is Established. */
-export async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
+/** Applies the given CRD files from the toolchain, marked as the lab's (see applyMarked), and waits until each is Established. */
+async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
   const names: string[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(join(crdDir, basename(file)), 'utf8'))) {
       const crd = doc.toJS() as KubernetesObject | null;
       if (!crd?.metadata?.name) continue;
       names.push(crd.metadata.name);
-      await client.apply(crd, { signal });
+      await applyMarked(client, crd, owner, { signal });
     }
   }
   await client.waitFor<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }, true>(
@@ -39,34 +44,40 @@ export async function applyCrds(client: ClusterClient, crdDir: string, files: re
   );
 }
 
-/** What clusteradm init would leave on the hub for the processes to use: CRDs, namespaces, the bootstrap identity. */
-export async function prepareHub(hub: ClusterClient, crdDir: string, signal?: AbortSignal): Promise<void> {
-  await applyCrds(hub, crdDir, HUB_CRD_FILES, signal);
-  await hub.apply(namespace(BOOTSTRAP_NAMESPACE), { signal });
-  await hub.apply(namespace(HUB_NAMESPACE), { signal });
+/** The hub's own objects besides the CRDs: what `down` removes of a hub the lab installed, with the CRDs. */
+export const HUB_OBJECTS: readonly NamedRef[] = [
+  { ...NAMESPACE, name: BOOTSTRAP_NAMESPACE },
+  { ...NAMESPACE, name: HUB_NAMESPACE },
+  { ...CLUSTER_ROLE, name: BOOTSTRAP_CLUSTER_ROLE },
+  { ...CLUSTER_ROLE_BINDING, name: BOOTSTRAP_BINDING },
+];
+
+/** What clusteradm init would leave on the hub for the processes to use: CRDs, namespaces, the bootstrap identity; marked as the lab's. */
+export async function prepareHub(hub: ClusterClient, crdDir: string, owner: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(hub, crdDir, HUB_CRD_FILES, owner, signal);
+  await applyMarked(hub, namespace(BOOTSTRAP_NAMESPACE), owner, { signal });
+  await applyMarked(hub, namespace(HUB_NAMESPACE), owner, { signal });
   await hub.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE } }, { signal });
-  await hub.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: BOOTSTRAP_CLUSTER_ROLE },
-    rules: [
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
-      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get', 'list', 'watch'] },
-      { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: ['get', 'create', 'list', 'watch'] },
-      { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclustersets/join'], verbs: ['create'] },
-    ],
-  } as KubernetesObject, { signal });
-  await hub.apply({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'open-cluster-management:bootstrap:agent-registration' },
+  const rules = [
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+    { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get', 'list', 'watch'] },
+    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclusters'], verbs: ['get', 'create', 'list', 'watch'] },
+    { apiGroups: ['cluster.open-cluster-management.io'], resources: ['managedclustersets/join'], verbs: ['create'] },
+  ];
+  await applyMarked(hub, { ...CLUSTER_ROLE, metadata: { name: BOOTSTRAP_CLUSTER_ROLE }, rules } as KubernetesObject, owner, { signal });
+  await applyMarked(hub, {
+    ...CLUSTER_ROLE_BINDING,
+    metadata: { name: BOOTSTRAP_BINDING },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: BOOTSTRAP_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE }],
-  } as KubernetesObject, { signal });
+  } as KubernetesObject, owner, { signal });
 }
 
-/** What the klusterlet needs on a managed cluster before its agent starts. */
-export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string, signal?: AbortSignal): Promise<void> {
-  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES, signal);
-  await cluster.apply(namespace(AGENT_NAMESPACE), { signal });
+/** The klusterlet's namespace on a managed cluster: what `down` removes there, with the CRDs. */
+export const AGENT_OBJECTS: readonly NamedRef[] = [{ ...NAMESPACE, name: AGENT_NAMESPACE }];
+
+/** What the klusterlet needs on a managed cluster before its agent starts; marked as the lab's. */
+export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string, owner: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES, owner, signal);
+  await applyMarked(cluster, namespace(AGENT_NAMESPACE), owner, { signal });
 }

@@ -1,13 +1,14 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManagedClusterSpec } from '../../config/schema.js';
 import { containedPath } from '../../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
-import { ClusterClient } from '../../kube/cluster-client.js';
+import { ClusterClient, type NamedRef } from '../../kube/cluster-client.js';
 import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
 import { agentFeatureGatesFlag, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
 import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
-import { admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
+import { ADMISSION_WEBHOOK_REFS, admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
 import { isRunning, parseHostProcessRecords, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
 import { processesOwnedBy } from '../../process/ownership.js';
@@ -17,8 +18,13 @@ import type { Toolchain } from '../../toolchain/toolchain.js';
 import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import { bootstrapKubeconfig } from '../bootstrap-token.js';
-import { forgetManagedCluster } from '../forget-cluster.js';
-import { AGENT_NAMESPACE, HUB_NAMESPACE, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
+import { deleteClusterCsrs, forgetManagedCluster } from '../forget-cluster.js';
+import { AGENT_NAMESPACE, AGENT_OBJECTS, HUB_NAMESPACE, HUB_OBJECTS, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
+import { applyMarked, installedBy, InstallIntents } from '../install-marks.js';
+import { deleteAndWait, dropFinalizers, removeClusterNamespace, removeMarkedCrds, removeMarkedObjects } from '../leftovers.js';
+import { singleContextKubeconfig } from '../../kube/load-kubeconfig.js';
+import { LabError } from '../../errors.js';
+import { MANAGED_CLUSTER } from '../resources.js';
 import { WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
@@ -28,6 +34,22 @@ const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 const OCM_PROCESS_BINARIES = ['registration', 'placement', 'work', 'addon', 'registration-operator', OCM_WEBHOOK_SERVER] as const;
 const WEBHOOK_SERVERS: readonly WebhookServerName[] = ['registration', 'work', 'addon'];
 const WEBHOOKS_FIELD_MANAGER = 'ocm-lab-webhooks';
+const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
+/** A CRD each side of OCM installs: found on a cluster the lab did not install, it means someone else's OCM is there. */
+const OCM_CRD = { hub: 'managedclusters.cluster.open-cluster-management.io', managed: 'appliedmanifestworks.work.open-cluster-management.io' } as const;
+
+const ROLE_BINDING = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' } as const;
+
+/**
+ * The RBAC the hub's registration controller makes: roles shared by every cluster's agents and one role and binding
+ * per cluster. With the controller stopped, nothing removes them when their ManagedClusters go.
+ */
+function registrationRbac(clusters: string[]): NamedRef[] {
+  const role = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name });
+  const binding = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name });
+  const prefix = 'open-cluster-management:managedcluster:';
+  return [role(`${prefix}registration`), role(`${prefix}work`), ...clusters.flatMap((c) => [role(`${prefix}${c}`), binding(`${prefix}${c}`)])];
+}
 
 export interface ProcessDefinition {
   id: string;
@@ -126,6 +148,7 @@ export class ProcessesInstaller implements OcmInstaller {
   static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
   readonly capabilities = ProcessesInstaller.capabilities;
   readonly podNamespaces = { hub: [], managed: [] };
+  private readonly intents: InstallIntents;
 
   constructor(
     private readonly options: {
@@ -135,7 +158,9 @@ export class ProcessesInstaller implements OcmInstaller {
       /** The lab's OCM feature gates: hub components', and the klusterlet agents'. */
       featureGates: { hub: FeatureGates; agent: FeatureGates };
     },
-  ) {}
+  ) {
+    this.intents = new InstallIntents(options.dirs.work);
+  }
 
   private get dirs(): InstallerDirs {
     return this.options.dirs;
@@ -162,10 +187,44 @@ export class ProcessesInstaller implements OcmInstaller {
     writePrivateFile(this.recordsPath, `${JSON.stringify({ ...this.records(), [record.id]: record }, null, 2)}\n`);
   }
 
+  /** The kubeconfig OCM's processes get for a cluster: its own, or for a context that is not the file's current one, a file of that context alone. */
+  private processKubeconfig(cluster: ClusterHandle): string {
+    return cluster.context === undefined ? cluster.kubeconfig : join(this.dirs.secrets, 'contexts', `${cluster.name}.kubeconfig`);
+  }
+
+  private writeProcessKubeconfig(cluster: ClusterHandle): void {
+    if (cluster.context === undefined) return;
+    mkdirPrivate(join(this.dirs.secrets, 'contexts'));
+    writePrivateFile(this.processKubeconfig(cluster), singleContextKubeconfig(cluster.kubeconfig, cluster.context));
+  }
+
+  /** Whether the lab installed OCM on this cluster: it recorded the intent first, runs processes for it, or marked the namespace. */
+  private async installedHere(cluster: ClusterHandle, signal?: AbortSignal): Promise<boolean> {
+    if (this.intents.has(cluster.name) || Object.values(this.records()).some((r) => r.cluster === cluster.name)) return true;
+    const namespace = cluster.role === 'hub' ? HUB_NAMESPACE : AGENT_NAMESPACE;
+    return installedBy(await ClusterClient.of(cluster).read({ apiVersion: 'v1', kind: 'Namespace', name: namespace }, signal), this.dirs.owner);
+  }
+
+  /**
+   * Records that the lab installs OCM here, unless another OCM is there: the lab would run a second hub or agent
+   * against it (OCM that runs as host processes is the lab's own; there is nothing to adopt).
+   */
+  private async claim(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
+    if (!(await this.installedHere(cluster, signal))) {
+      const crd = OCM_CRD[cluster.role];
+      if (await ClusterClient.of(cluster).read({ ...CRD, name: crd }, signal)) {
+        throw new LabError(`${cluster.name} already has OCM (its CRD ${crd}), installed outside this lab`, {
+          hint: 'OCM that runs as host processes is the lab\'s own: point the lab at clusters without OCM, or, where OCM runs in the clusters, set existing.ocmRuntime: pods to adopt it',
+        });
+      }
+    }
+    this.intents.add(cluster.name);
+  }
+
   private hubProcesses(hub: ClusterHandle): ProcessDefinition[] {
     return hubProcesses({
       hubName: hub.name,
-      hubKubeconfig: hub.kubeconfig,
+      hubKubeconfig: this.processKubeconfig(hub),
       featureGates: this.options.featureGates.hub,
       webhookCertDir: servingCertDir(this.webhookDir),
     });
@@ -183,7 +242,9 @@ export class ProcessesInstaller implements OcmInstaller {
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     const { signal } = options;
     const client = ClusterClient.of(hub);
-    await prepareHub(client, this.options.toolchain.crdDir, signal);
+    await this.claim(hub, signal);
+    this.writeProcessKubeconfig(hub);
+    await prepareHub(client, this.options.toolchain.crdDir, this.dirs.owner, signal);
     const info = await this.hubInfo(hub, options);
     const certs = ensureWebhookCerts(this.webhookDir);
     const definitions = this.hubProcesses(hub);
@@ -196,9 +257,8 @@ export class ProcessesInstaller implements OcmInstaller {
       listen[server] = (await this.ensureRunning(definitions.find((d) => d.id === webhookServerId(hub.name, server))!, signal)).listen;
     }
     // A field manager of their own: the CRDs' conversion is a part of objects that prepareHub applies whole.
-    for (const object of [...admissionWebhookObjects(listen, certs.caBundle), ...conversionPatches(listen.addon, certs.caBundle)]) {
-      await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
-    }
+    for (const object of admissionWebhookObjects(listen, certs.caBundle)) await applyMarked(client, object, this.dirs.owner, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
+    for (const object of conversionPatches(listen.addon, certs.caBundle)) await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
     for (const definition of definitions.filter((d) => d.binary !== OCM_WEBHOOK_SERVER)) await this.ensureRunning(definition, signal);
     return info;
   }
@@ -218,14 +278,15 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
-    await prepareManagedCluster(ClusterClient.of(cluster), this.options.toolchain.crdDir, options.signal);
+    await this.claim(cluster, options.signal);
+    await prepareManagedCluster(ClusterClient.of(cluster), this.options.toolchain.crdDir, this.dirs.owner, options.signal);
     await this.startAgent(cluster, hub, options);
   }
 
   private klusterlet(cluster: ClusterHandle, hub: HubInfo): ProcessDefinition {
     return klusterletProcess({
       cluster: cluster.name,
-      kubeconfig: cluster.kubeconfig,
+      kubeconfig: this.processKubeconfig(cluster),
       bootstrapKubeconfig: hub.bootstrapKubeconfig,
       hubKubeconfigDir: this.hubKubeconfigDir(cluster.name),
       featureGates: this.options.featureGates.agent,
@@ -237,6 +298,7 @@ export class ProcessesInstaller implements OcmInstaller {
   }
 
   async startAgent(cluster: ClusterHandle, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+    this.writeProcessKubeconfig(cluster);
     await this.ensureRunning(this.klusterlet(cluster, hub), options.signal);
   }
 
@@ -325,6 +387,52 @@ export class ProcessesInstaller implements OcmInstaller {
 
   logs(): { id: string; log: string }[] {
     return Object.values(this.records()).map((r) => ({ id: r.id, log: r.log }));
+  }
+
+  /**
+   * For clusters that outlive the lab: stops every OCM process, then removes what the lab put on the clusters
+   * (marked as its own): the webhook registrations first (with their servers gone they would refuse every change
+   * to OCM's objects), then OCM's CRDs with all their objects, the hub's namespaces for the clusters it joined and
+   * their CSRs, the namespaces and bootstrap identity. A hub with clusters the lab did not join is not removed.
+   */
+  async uninstall(hub: ClusterHandle, managed: ClusterHandle[], options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
+    const owner = this.dirs.owner;
+    const hubClient = ClusterClient.of(hub);
+    const hubIsOurs = await this.installedHere(hub, signal);
+    const joined: ClusterHandle[] = [];
+    for (const cluster of managed) if (await this.installedHere(cluster, signal)) joined.push(cluster);
+    if (hubIsOurs && (await hubClient.read({ ...CRD, name: OCM_CRD.hub }, signal))) {
+      const others = (await hubClient.list<KubernetesObject>(MANAGED_CLUSTER, undefined, signal)).map((mc) => mc.metadata!.name!).filter((name) => !joined.some((c) => c.name === name));
+      if (others.length) {
+        throw new LabError(`the hub ${hub.name} the lab installed has managed clusters it did not join: ${others.join(', ')}`, {
+          hint: 'stop their agents and delete their ManagedClusters, then run ./lab down again',
+        });
+      }
+    }
+    // From here no OCM component runs: nothing re-creates what goes, or would clear the finalizers it set.
+    await this.teardown();
+    if (hubIsOurs) await removeMarkedObjects(hubClient, owner, ADMISSION_WEBHOOK_REFS, signal);
+    // The hub managing itself loses its klusterlet's part with the hub's.
+    const elsewhere = joined.filter((cluster) => !(hubIsOurs && cluster.kubeconfig === hub.kubeconfig && cluster.context === hub.context));
+    await Promise.all([
+      ...elsewhere.map(async (cluster) => {
+        const client = ClusterClient.of(cluster);
+        await removeMarkedCrds(client, owner, signal);
+        await removeMarkedObjects(client, owner, AGENT_OBJECTS, signal);
+      }),
+      (async () => {
+        if (!hubIsOurs) return;
+        await removeMarkedCrds(hubClient, owner, signal);
+        for (const cluster of joined) {
+          await deleteClusterCsrs(hubClient, cluster.name, signal);
+          await dropFinalizers(hubClient, { ...ROLE_BINDING, namespace: cluster.name }, signal);
+          await removeClusterNamespace(hubClient, cluster.name, signal);
+        }
+        await deleteAndWait(hubClient, registrationRbac(joined.map((c) => c.name)), signal);
+        await removeMarkedObjects(hubClient, owner, [...HUB_OBJECTS, ...AGENT_OBJECTS], signal);
+      })(),
+    ]);
   }
 
   /** Stops every recorded process, then any OCM process of this lab the records no longer know (after a crash). */

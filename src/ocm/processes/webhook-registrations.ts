@@ -61,6 +61,9 @@ export const ADMISSION_WEBHOOKS: readonly AdmissionWebhook[] = [
 /** The CRDs whose versions the add-on webhook server converts (v1alpha1 stored, v1beta1 served), at /convert. */
 export const CONVERTED_CRDS = ['clustermanagementaddons.addon.open-cluster-management.io', 'managedclusteraddons.addon.open-cluster-management.io'] as const;
 
+/** The webhook configurations, as `down` finds them to remove them. */
+export const ADMISSION_WEBHOOK_REFS = ADMISSION_WEBHOOKS.map((webhook) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: webhook.kind, name: webhook.name }));
+
 /** The webhook configuration objects for the servers listening at `listen` (127.0.0.1:port, by server). */
 export function admissionWebhookObjects(listen: Record<WebhookServerName, string>, caBundle: string): KubernetesObject[] {
   return ADMISSION_WEBHOOKS.map((webhook) => ({

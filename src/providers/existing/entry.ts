@@ -10,7 +10,8 @@ import { ExistingProvider } from './existing-provider.js';
 export const existingEntry: ProviderEntry = {
   name: 'existing',
   auto: false,
-  ocmRuntime: 'pods',
+  // Where the clusters' nodes run no pods (kwokctl), OCM runs on this host as on local.
+  ocmRuntime: (spec) => spec.existing.ocmRuntime,
   workDir: 'existing',
   // `down` removes the OCM it installed with clusteradm (unjoin, clean).
   teardownNeedsToolchain: true,

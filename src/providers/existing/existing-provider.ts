@@ -5,7 +5,7 @@ import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { apiServerReady } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { loadKubeconfig } from '../../kube/load-kubeconfig.js';
-import { nodeProblems } from '../../kube/node-health.js';
+import { nodeProblems, onlyFakeNodes } from '../../kube/node-health.js';
 import type { CallOptions, ClusterHandle, ClusterHealth, ClusterProvider, ClusterRequest, ProviderCapabilities, ProviderDirs } from '../provider.js';
 import { clusterAccess, type ClusterAccess } from './cluster-access.js';
 
@@ -74,6 +74,12 @@ export class ExistingProvider implements ClusterProvider {
     if (!review.status?.allowed) {
       throw new LabError(`the credentials for ${handle.name} (${where}) are not cluster-admin: installing OCM creates CRDs, cluster roles and namespaces`, {
         hint: `use a kubeconfig bound to cluster-admin (kubectl auth can-i '*' '*' --all-namespaces says yes)${review.status?.reason ? `; the API server said: ${review.status.reason}` : ''}`,
+      });
+    }
+    if (this.spec.existing.ocmRuntime === 'pods' && (await onlyFakeNodes(ClusterClient.of(handle), options.signal))) {
+      throw new LabError(`cluster ${handle.name} (${where}) has only kwok fake nodes: OCM's pods would be reported Running but never run there`, {
+        hint: `set existing.ocmRuntime: host-processes in ${this.spec.configPath}: OCM then runs on this host for these clusters`,
+        exitCode: 2,
       });
     }
     return handle;

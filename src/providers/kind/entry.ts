@@ -12,7 +12,7 @@ const IMAGE = /^[a-zA-Z0-9][\w./:@-]*$/;
 export const kindEntry: ProviderEntry = {
   name: 'kind',
   auto: true,
-  ocmRuntime: 'pods',
+  ocmRuntime: () => 'pods',
   workDir: 'kind',
   teardownNeedsToolchain: true,
   capabilities: KindProvider.capabilities,

@@ -7,7 +7,7 @@ import { CLUSTER_PART_PREFIX, LocalProvider } from './local-provider.js';
 export const localEntry: ProviderEntry = {
   name: 'local',
   auto: true,
-  ocmRuntime: 'host-processes',
+  ocmRuntime: () => 'host-processes',
   workDir: 'kwok',
   teardownNeedsToolchain: false,
   capabilities: LocalProvider.capabilities,

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     const spec = loadConfig('fixtures/configs/minimal.yaml');
     expect(spec).toMatchObject({ name: 'ocm-lab', provider: 'auto', hub: { name: 'hub' }, local: { fakeNodes: 1 } });
     expect(spec.managedClusters).toEqual([{ name: 'c1', labels: {}, clusterSets: [], accept: 'auto' }]);
-    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false });
+    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false, ocmRuntime: 'pods' });
   });
 
   it('loads a lab of existing clusters, named by kubeconfig and context, as written (the provider resolves the paths)', () => {
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       { name: 'cluster1', kubeconfig: '~/.kube/c1.yaml', context: 'kind-c1', labels: { env: 'dev' }, clusterSets: ['dev'], accept: 'auto' },
       { name: 'cluster2', kubeconfig: 'kubeconfigs/c2.yaml', labels: {}, clusterSets: [], accept: 'auto' },
     ]);
-    expect(spec.existing).toEqual({ hubServerForAgents: 'https://hub-control-plane:6443', forceInternalEndpointLookup: true });
+    expect(spec.existing).toEqual({ hubServerForAgents: 'https://hub-control-plane:6443', forceInternalEndpointLookup: true, ocmRuntime: 'pods' });
     // The types a provider reads.
     const hub: { kubeconfig?: string; context?: string } = spec.hub;
     const cluster: { kubeconfig?: string; context?: string } = spec.managedClusters[0]!;
@@ -293,7 +293,7 @@ describe('provider existing: clusters the user already has, named by kubeconfig'
     expect(spec.hub).toEqual({ name: 'hub', manage: false, kubeconfig: 'hub.yaml' });
     expect(spec.managedClusters[0]).toMatchObject({ name: 'c1', kubeconfig: 'c1.yaml' });
     expect(spec.managedClusters[0]!.context).toBeUndefined();
-    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false });
+    expect(spec.existing).toEqual({ forceInternalEndpointLookup: false, ocmRuntime: 'pods' });
   });
 
   it('needs a kubeconfig for the hub and every managed cluster, each reported at its cluster', () => {
@@ -320,8 +320,8 @@ describe('provider existing: clusters the user already has, named by kubeconfig'
   });
 
   it('takes an existing section that sets nothing on any provider (the default when it is left out)', () => {
-    expect(parse('provider: kind\nmanagedClusters: [{name: c1}]\nexisting: {}\n').existing).toEqual({ forceInternalEndpointLookup: false });
-    expect(parse('managedClusters: [{name: c1}]\nexisting: {forceInternalEndpointLookup: false}\n').existing).toEqual({ forceInternalEndpointLookup: false });
+    expect(parse('provider: kind\nmanagedClusters: [{name: c1}]\nexisting: {}\n').existing).toEqual({ forceInternalEndpointLookup: false, ocmRuntime: 'pods' });
+    expect(parse('managedClusters: [{name: c1}]\nexisting: {forceInternalEndpointLookup: false}\n').existing).toEqual({ forceInternalEndpointLookup: false, ocmRuntime: 'pods' });
   });
 
   it('leaves an unknown provider to its own message', () => {
@@ -379,7 +379,18 @@ describe('provider existing: clusters the user already has, named by kubeconfig'
   it('refuses a forceInternalEndpointLookup that is not true or false, and unknown existing settings', () => {
     expect(issuesOf(lab('existing:\n  forceInternalEndpointLookup: "yes"\n  hubServer: x\n'))).toEqual([
       '6:32 existing.forceInternalEndpointLookup: must be true or false, got string "yes"',
-      '7:3 existing.hubServer: unknown key "hubServer" (allowed: hubServerForAgents, forceInternalEndpointLookup)',
+      '7:3 existing.hubServer: unknown key "hubServer" (allowed: hubServerForAgents, forceInternalEndpointLookup, ocmRuntime)',
+    ]);
+  });
+
+  it('takes ocmRuntime host-processes (kwokctl clusters), refuses an unknown runtime, and the endpoint lookup with host processes', () => {
+    expect(parse(lab('existing: {ocmRuntime: host-processes}\n')).existing.ocmRuntime).toBe('host-processes');
+    expect(issuesOf(lab('existing: {ocmRuntime: docker}\n'))).toEqual(['5:24 existing.ocmRuntime: must be one of pods, host-processes, got string "docker"']);
+    expect(issuesOf(lab('existing:\n  ocmRuntime: host-processes\n  forceInternalEndpointLookup: true\n'))).toEqual([
+      '7:32 existing.forceInternalEndpointLookup: only with ocmRuntime: pods (agents that run on this host reach the hub at its kubeconfig server, or at hubServerForAgents)',
+    ]);
+    expect(issuesOf('provider: local\nmanagedClusters: [{name: c1}]\nexisting: {ocmRuntime: host-processes}\n')).toEqual([
+      '3:11 existing: only with provider: existing (the lab makes its own clusters on local)',
     ]);
   });
 

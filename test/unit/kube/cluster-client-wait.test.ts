@@ -11,6 +11,7 @@ import { CancelledError } from '../../../src/process/abort.js';
 let server: Server;
 let dir: string;
 let client: ClusterClient;
+let busyAnswers = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -23,6 +24,14 @@ beforeAll(async () => {
     if (url.pathname === '/api/v1/namespaces/default/secrets') return send(403, { kind: 'Status', message: 'secrets is forbidden: User "tester" cannot list resource "secrets"', code: 403 });
     if (url.pathname === '/api/v1/namespaces/default/configmaps' && url.searchParams.get('watch')) return; // hangs
     if (url.pathname === '/api/v1/namespaces/default/configmaps') return send(200, { metadata: { resourceVersion: '1' }, items: [] });
+    if (url.pathname === '/api/v1/namespaces/default/configmaps/busy') {
+      busyAnswers += 1;
+      if (busyAnswers <= 2) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+        return res.end(JSON.stringify({ kind: 'Status', message: 'storage is (re)initializing', code: 429 }));
+      }
+      return send(200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'busy', namespace: 'default' } });
+    }
     send(404, { message: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,5 +80,15 @@ describe('ClusterClient.waitFor', () => {
     setTimeout(() => controller.abort(new Error('step timed out')), 300);
     await expect(wait).rejects.toThrow(CancelledError);
     expect(await seconds(wait)).toBeLessThan(5);
+  });
+});
+
+describe('ClusterClient requests', () => {
+  it('come back after Retry-After when the API server answers 429 (storage re-initialising), as client-go does', async () => {
+    const started = Date.now();
+    const found = await client.read({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'busy' });
+    expect(found?.metadata?.name).toBe('busy');
+    expect(busyAnswers).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
   });
 });

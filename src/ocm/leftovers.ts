@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ClusterClient, NamedRef } from '../../kube/cluster-client.js';
-import { OCM_NAMESPACES } from './operator-deployments.js';
+import type { ClusterClient, NamedRef, ObjectRef } from '../kube/cluster-client.js';
+import { OCM_NAMESPACES } from './clusteradm/operator-deployments.js';
+import { installedBy } from './install-marks.js';
 
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const;
@@ -13,7 +14,7 @@ const KLUSTERLET_NAMESPACES = ['open-cluster-management-agent', 'open-cluster-ma
 const KLUSTERLET_CRDS = ['appliedmanifestworks.work.open-cluster-management.io', 'clusterclaims.cluster.open-cluster-management.io'];
 
 interface Crd extends KubernetesObject {
-  spec?: { group?: string };
+  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; storage?: boolean }[] };
 }
 
 /** An API group of OCM's own (cluster., work., operator., addon.open-cluster-management.io and the like). */
@@ -25,10 +26,10 @@ const crds = (names: string[]): NamedRef[] => names.map((name) => ({ ...CRD, nam
 const namespaces = (names: string[]): NamedRef[] => names.map((name) => ({ ...NAMESPACE, name }));
 
 /** Deletes the objects (gone ones are fine), then watches each until the API server has removed it. */
-async function deleteAndWait(client: ClusterClient, refs: NamedRef[], signal?: AbortSignal): Promise<void> {
+export async function deleteAndWait(client: ClusterClient, refs: NamedRef[], signal?: AbortSignal): Promise<void> {
   await Promise.all(refs.map((ref) => client.delete(ref, signal)));
   for (const ref of refs) {
-    await client.waitFor(ref, (found) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `${ref.kind} ${ref.name} on ${client.cluster} to be deleted`, signal });
+    await client.waitFor(ref, (found: KubernetesObject[]) => (found.length ? undefined : true), { timeoutMs: GONE_TIMEOUT_MS, description: `${ref.kind} ${ref.name} on ${client.cluster} to be deleted`, signal });
   }
 }
 
@@ -51,6 +52,43 @@ export async function removeClusterNamespace(hub: ClusterClient, cluster: string
  * object of theirs) and its namespaces. Deleted, then waited for until they are gone.
  */
 export async function removeOcmLeftovers(client: ClusterClient, role: 'hub' | 'managed', signal?: AbortSignal): Promise<void> {
-  const ocmCrds = (await client.list<Crd>(CRD, undefined, signal)).filter((crd) => isOcmGroup(crd.spec?.group)).map((crd) => crd.metadata!.name!);
+  const ocmCrds = (await client.list<Crd>(CRD, undefined, signal)).filter((crd: Crd) => isOcmGroup(crd.spec?.group)).map((crd: Crd) => crd.metadata!.name!);
   await deleteAndWait(client, [...crds(ocmCrds), ...namespaces([...OCM_NAMESPACES[role], ...OTHER_OCM_NAMESPACES])], signal);
+}
+
+/**
+ * The finalizers of every object of this type (in `type.namespace`, or everywhere), removed: when OCM ran as host
+ * processes that are now stopped, no controller is left to clear them, and each would hold its object's deletion
+ * (its CRD's, its namespace's) forever.
+ */
+export async function dropFinalizers(client: ClusterClient, type: ObjectRef, signal?: AbortSignal): Promise<void> {
+  for (const object of await client.list<KubernetesObject>(type, undefined, signal)) {
+    if (!object.metadata?.finalizers?.length) continue;
+    const ref = { apiVersion: type.apiVersion, kind: type.kind, name: object.metadata.name!, ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}) };
+    await client.mergePatch(ref, { metadata: { finalizers: null } }, signal);
+  }
+}
+
+/** The type a CRD defines, at its storage version. */
+function definedType(crd: Crd): ObjectRef | undefined {
+  const version = crd.spec?.versions?.find((v) => v.storage)?.name;
+  if (!crd.spec?.group || !crd.spec.names?.kind || !version) return undefined;
+  return { apiVersion: `${crd.spec.group}/${version}`, kind: crd.spec.names.kind };
+}
+
+/** Those of `refs` that carry the lab's mark (see applyMarked), deleted and waited for; the others are someone else's. */
+export async function removeMarkedObjects(client: ClusterClient, owner: string, refs: readonly NamedRef[], signal?: AbortSignal): Promise<void> {
+  const ours = [];
+  for (const ref of refs) if (installedBy(await client.read(ref, signal), owner)) ours.push(ref);
+  await deleteAndWait(client, ours, signal);
+}
+
+/**
+ * The CRDs that carry the lab's mark, with every object of theirs: their finalizers are dropped first, since the
+ * lab's OCM ran as host processes that are now stopped.
+ */
+export async function removeMarkedCrds(client: ClusterClient, owner: string, signal?: AbortSignal): Promise<void> {
+  const marked = (await client.list<Crd>(CRD, undefined, signal)).filter((crd: Crd) => installedBy(crd, owner));
+  for (const type of marked.map(definedType)) if (type) await dropFinalizers(client, type, signal);
+  await deleteAndWait(client, crds(marked.map((crd) => crd.metadata!.name!)), signal);
 }
