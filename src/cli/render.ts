@@ -50,6 +50,15 @@ export function renderStatus(status: LabStatus): string {
       ]),
     );
   }
+  if (status.installs.length) {
+    lines.push(
+      '',
+      table([
+        ['INSTALL', 'CLUSTER', 'HEALTH', 'DETAIL'],
+        ...status.installs.map((i) => [i.name, i.cluster, i.health === 'ready' ? green(i.health) : red(i.health), i.detail ?? '-']),
+      ]),
+    );
+  }
   if (status.problems.length) lines.push('', ...status.problems.map((p) => `${red('problem:')} ${p}`));
   return lines.join('\n');
 }

@@ -186,6 +186,50 @@ export const hubSchema = z
 
 export type HubConfig = z.output<typeof hubSchema>;
 
+/** Which clusters an install goes to: a role, every cluster, or clusters by name. */
+export const INSTALL_TARGETS = ['hub', 'managed', 'all'] as const;
+const DEFAULT_INSTALL_TIMEOUT_SECONDS = 300;
+
+/** One component the lab installs on chosen clusters once OCM is ready (the user's add-on, controller, workload). */
+const installSchema = z
+  .strictObject({
+    name: labName('Name of this install: a DNS-1123 label, unique among installs. Its objects carry the label lab.ocm.io/install=<name>.'),
+    clusters: z
+      .union([z.enum(INSTALL_TARGETS), z.array(dnsLabelName()).min(1, { error: 'must list at least one cluster' })], {
+        error: whenPresent((input) => `must be hub, managed, all or a list of cluster names, got ${describeValue(input)}`),
+      })
+      .default('managed')
+      .meta({ description: 'Where it goes: hub, managed (every managed cluster), all, or a list of cluster names.' }),
+    manifests: refuse(nonEmptyString(''), oneLineProblem('path')).meta({
+      description:
+        'A YAML/JSON file, a folder of them (*.yaml, *.yml, *.json, not its subfolders), or a folder with a kustomization.yaml (rendered with kubectl kustomize). Relative to this config file.',
+      pattern: ONE_LINE,
+    }),
+    timeoutSeconds: integerBetween(1, 3600, `How long up waits for what it applied to be ready (default ${DEFAULT_INSTALL_TIMEOUT_SECONDS}).`).default(DEFAULT_INSTALL_TIMEOUT_SECONDS),
+  })
+  .meta({ description: 'A component installed by up on chosen clusters, once OCM is ready; removed by up when its entry goes, and by down.' });
+
+export type InstallSpec = z.output<typeof installSchema>;
+
+/** Install names are unique, and an install names only clusters of this lab. */
+const installTargets = crossFieldCheck((config, report) => {
+  if (!Array.isArray(config.install)) return;
+  const hubName = isMapping(config.hub) && typeof config.hub.name === 'string' ? config.hub.name : 'hub';
+  const clusters = new Set([hubName, ...(Array.isArray(config.managedClusters) ? (config.managedClusters as unknown[]).map((c) => (isMapping(c) ? c.name : undefined)) : [])]);
+  const seen = new Set<unknown>();
+  (config.install as unknown[]).forEach((entry, index) => {
+    if (!isMapping(entry)) return;
+    if (typeof entry.name === 'string') {
+      if (seen.has(entry.name)) report(['install', index, 'name'], `duplicate install name "${entry.name}"`);
+      seen.add(entry.name);
+    }
+    if (!Array.isArray(entry.clusters)) return;
+    entry.clusters.forEach((name, i) => {
+      if (typeof name === 'string' && !clusters.has(name)) report(['install', index, 'clusters', i], `"${name}" is not a cluster of this lab (${[...clusters].join(', ')})`);
+    });
+  });
+});
+
 /** Settings of the existing provider. */
 export const existingSchema = z
   .strictObject({
@@ -368,11 +412,13 @@ export function labConfigSchema(pins: ToolchainPins) {
         .prefault({})
         .meta({ description: 'Settings of the kind provider.' }),
       existing: existingSchema,
+      install: z.array(installSchema).default([]).meta({ description: 'Components up installs on chosen clusters once OCM is ready (see README "Your component in the lab").' }),
     })
     .check(uniqueClusterNames)
     .check(kindClustersFit)
     .check(kindHostNames)
     .check(existingClusters)
     .check(lookupNeedsPods)
+    .check(installTargets)
     .meta({ title: 'ocm-lab config', description: 'A lab: a hub and managed clusters, OCM installed, joined and accepted. See README "Config reference".' });
 }

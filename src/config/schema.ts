@@ -1,8 +1,9 @@
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { LOCAL_CLUSTER } from './local-cluster.js';
-import type { ACCEPT_MODES, labConfigSchema, managedClusterSchema, PROVIDERS } from './schema-lab-config.js';
+import type { ACCEPT_MODES, InstallSpec, labConfigSchema, managedClusterSchema, PROVIDERS } from './schema-lab-config.js';
 
-export { ACCEPT_MODES, OCM_RUNTIMES, PROVIDERS, type OcmRuntime } from './schema-lab-config.js';
+export { ACCEPT_MODES, INSTALL_TARGETS, OCM_RUNTIMES, PROVIDERS, type InstallSpec, type OcmRuntime } from './schema-lab-config.js';
 
 export type ProviderName = (typeof PROVIDERS)[number];
 export type AcceptMode = (typeof ACCEPT_MODES)[number];
@@ -34,4 +35,18 @@ export type ClusterRole = 'hub' | 'managed';
 
 export function clusterNames(spec: LabSpec): string[] {
   return [spec.hub.name, ...spec.managedClusters.map((c) => c.name)];
+}
+
+/** An install's manifests, resolved against the config file's folder. */
+export function installPath(spec: Pick<LabSpec, 'configPath'>, entry: { manifests: string }): string {
+  return resolve(dirname(spec.configPath), entry.manifests);
+}
+
+/** The clusters an install goes to, by name, in the order the lab lists them (local-cluster is the hub: not again). */
+export function installClusters(spec: LabSpec, entry: { clusters: InstallSpec['clusters'] }): string[] {
+  const managed = spec.managedClusters.map((c) => c.name);
+  if (entry.clusters === 'hub') return [spec.hub.name];
+  if (entry.clusters === 'managed') return managed;
+  if (entry.clusters === 'all') return [spec.hub.name, ...managed];
+  return [spec.hub.name, ...managed].filter((name) => (entry.clusters as string[]).includes(name));
 }

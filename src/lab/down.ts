@@ -4,6 +4,8 @@ import { removeLabClusterChanges } from '../ocm/cluster-sets.js';
 import { MANAGED_CLUSTER } from '../ocm/resources.js';
 import { clusterNames, LOCAL_CLUSTER, type LabSpec } from '../config/schema.js';
 import { localClusterHandle } from './local-cluster.js';
+import { removeInstall } from '../install/apply-install.js';
+import { InstallRecord } from '../install/install-record.js';
 import { errorMessage, LabError } from '../errors.js';
 import { terminate } from '../process/host-process.js';
 import { OWNER_ENV, processesOwnedBy } from '../process/ownership.js';
@@ -140,6 +142,13 @@ async function uninstallOcm(spec: LabSpec, owner: string, parts: LabParts, signa
   const connect = provider.connect!.bind(provider);
   const hub = await connect({ name: spec.hub.name, role: 'hub' }, { signal });
   const managed = await Promise.all(spec.managedClusters.map((c) => connect({ name: c.name, role: 'managed' }, { signal })));
+  // The installs first: what they applied may need OCM's API (an add-on's objects) while it is still there.
+  const byName = new Map([hub, ...managed].map((h) => [h.name, h]));
+  const installs = new InstallRecord(owner);
+  for (const [name, applied] of Object.entries(installs.read())) {
+    await Promise.all(Object.entries(applied.clusters).map(([cluster, refs]) => (byName.has(cluster) ? removeInstall(ClusterClient.of(byName.get(cluster)!), refs, owner, signal) : undefined)));
+    installs.set(name, undefined);
+  }
   if (spec.hub.manage) managed.push(localClusterHandle(hub));
   const hubClient = ClusterClient.of(hub);
   if (await hubClient.serves(MANAGED_CLUSTER.apiVersion, MANAGED_CLUSTER.kind, signal)) await removeLabClusterChanges(hubClient, spec, owner, signal);

@@ -1,4 +1,6 @@
-import { joinedClusters, type LabSpec } from '../config/schema.js';
+import { installClusters, joinedClusters, type LabSpec } from '../config/schema.js';
+import { installHealth } from '../install/apply-install.js';
+import { InstallRecord } from '../install/install-record.js';
 import { errorMessage } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import type { ComponentStatus } from '../ocm/installer.js';
@@ -29,6 +31,15 @@ export interface ManagedClusterStatus {
   labels: Record<string, string>;
 }
 
+/** One install on one cluster, judged by its objects' readiness now. */
+export interface InstallStatus {
+  name: string;
+  cluster: string;
+  health: 'ready' | 'pending' | 'failed';
+  /** The objects that are not ready, with where each stands. */
+  detail?: string;
+}
+
 export interface LabStatus {
   name: string;
   provider: string;
@@ -36,6 +47,7 @@ export interface LabStatus {
   clusters: ClusterStatus[];
   managedClusters: ManagedClusterStatus[];
   components: ComponentStatus[];
+  installs: InstallStatus[];
   healthy: boolean;
   problems: string[];
 }
@@ -94,6 +106,9 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
   const components = await parts.installer.components(Object.values(recorded?.clusters ?? {}), { signal });
   for (const c of components) if (c.health !== 'healthy') problems.push(`OCM component ${c.id} is ${c.health}`);
 
+  const installs = await collectInstalls(spec, state, signal);
+  for (const i of installs) if (i.health !== 'ready') problems.push(`install ${i.name} on ${i.cluster} is ${i.health}${i.detail ? `: ${i.detail}` : ''}`);
+
   return {
     name: spec.name,
     provider: parts.provider.name,
@@ -101,7 +116,37 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     clusters,
     managedClusters,
     components,
+    installs,
     healthy: problems.length === 0,
     problems,
   };
+}
+
+/** Each install of the config on each of its clusters (one not applied yet is pending), and what is recorded but no longer in the config. */
+async function collectInstalls(spec: LabSpec, state: StateStore, signal?: AbortSignal): Promise<InstallStatus[]> {
+  const recorded = new InstallRecord(state.root).read();
+  const handles = state.tryRead()?.clusters ?? {};
+  const names = [...new Set([...spec.install.map((i) => i.name), ...Object.keys(recorded)])];
+  const rows = names.flatMap((name) => {
+    const entry = spec.install.find((i) => i.name === name);
+    const clusters = entry ? installClusters(spec, entry) : Object.keys(recorded[name]?.clusters ?? {});
+    return clusters.map((cluster) => ({ name, cluster, refs: recorded[name]?.clusters[cluster] }));
+  });
+  return Promise.all(
+    rows.map(async ({ name, cluster, refs }): Promise<InstallStatus> => {
+      const handle = handles[cluster];
+      if (!refs || !handle) return { name, cluster, health: 'pending', detail: 'not applied yet: ./lab up applies it' };
+      try {
+        const health = await installHealth(ClusterClient.of(handle), refs, signal);
+        const failed = health.filter((h) => h.readiness.state === 'failed');
+        const pending = health.filter((h) => h.readiness.state === 'pending');
+        const describe = (list: typeof health) => list.map(({ ref, readiness }) => `${ref.kind} ${ref.name} ${'detail' in readiness ? readiness.detail : ''}`.trim()).join(', ');
+        if (failed.length) return { name, cluster, health: 'failed', detail: describe(failed) };
+        if (pending.length) return { name, cluster, health: 'pending', detail: describe(pending) };
+        return { name, cluster, health: 'ready' };
+      } catch (error) {
+        return { name, cluster, health: 'failed', detail: `cannot read its objects: ${errorMessage(error)}` };
+      }
+    }),
+  );
 }

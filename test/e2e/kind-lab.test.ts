@@ -15,7 +15,9 @@ import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
 const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
   .replace(/^name: .*$/m, 'name: kindlab')
   .replace(/^provider: .*$/m, 'provider: kind')
-  .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n');
+  .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n')
+  // The user's component: a manifests folder whose Deployment runs the lab's workload image on the managed clusters.
+  .concat('install:\n  - {name: app, clusters: managed, manifests: fixtures/installs/app}\n');
 const SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
 
 // A space in the checkout's path: kind nodes are recognised by their owner mount's path (docker inspect JSON), which
@@ -90,6 +92,15 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
       expect((await running(cluster, 'open-cluster-management')).join(' ')).toMatch(/klusterlet/);
       expect((await running(cluster, 'open-cluster-management-agent')).join(' ')).toMatch(/klusterlet/);
     }
+  });
+
+  it('install: up applied the manifests folder on the managed clusters, and its Deployment runs real pods there', async () => {
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const pods = (await client(kubeconfigOf(cluster), CoreV1Api).listNamespacedPod({ namespace: 'lab-app', labelSelector: 'app=web' })).items;
+      expect(pods.map((p) => `${p.status?.phase}/${p.status?.containerStatuses?.[0]?.ready}`), cluster).toEqual(['Running/true', 'Running/true']);
+    }
+    const status = JSON.parse((await lab('status', '--json')).stdout) as { installs: { name: string; cluster: string; health: string }[] };
+    expect(status.installs.map((i) => `${i.name}@${i.cluster}=${i.health}`)).toEqual(['app@cluster1=ready', 'app@cluster2=ready']);
   });
 
   it('kind.extraImages are loaded into every cluster', async () => {

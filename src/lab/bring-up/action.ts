@@ -2,6 +2,7 @@ import { joinedClusters, type LabSpec } from '../../config/schema.js';
 import { LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import type { HubInfo } from '../../ocm/installer.js';
+import type { RenderedInstall } from '../../install/render.js';
 import type { ProviderKind, ClusterHandle } from '../../providers/provider.js';
 import type { Progress, PlanStep } from '../../core/progress.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
@@ -29,6 +30,8 @@ export class BringUpContext {
   provider?: { name: ProviderKind; reason: string };
   /** KUBECONFIG values: the hub's, and every cluster's (see lab/kubeconfigs.ts). */
   kubeconfigEnv?: { hub: string; all: string };
+  /** The config's installs, rendered (set by the render action, before anything is made). */
+  installs?: RenderedInstall[];
   /** True when the lab was already healthy: the actions that change it are skipped. */
   unchanged = false;
   /** Settles when a cluster exists (create resolves it, or rejects it when creating fails). */

@@ -3,6 +3,8 @@ import { acceptAction } from './accept.js';
 import { checkAction } from './check.js';
 import { createClustersAction } from './create-clusters.js';
 import { installHubAction } from './install-hub.js';
+import { installsAction } from './installs.js';
+import { renderInstallsAction } from './render-installs.js';
 import { joinAction } from './join.js';
 import { kubeconfigsAction } from './kubeconfigs.js';
 import { labelsAction } from './labels.js';
@@ -18,6 +20,7 @@ import { verifyComponentsAction } from './verify-components.js';
  */
 export const BRING_UP: readonly BringUpAction[] = [
   toolchainAction,
+  renderInstallsAction,
   providerAction,
   checkAction,
   createClustersAction,
@@ -27,5 +30,6 @@ export const BRING_UP: readonly BringUpAction[] = [
   labelsAction,
   verifyClustersAction,
   verifyComponentsAction,
+  installsAction,
   kubeconfigsAction,
 ];

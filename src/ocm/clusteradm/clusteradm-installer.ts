@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import type { ManagedClusterSpec } from '../../config/schema.js';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
+import { deploymentRolledOut } from '../../kube/readiness.js';
 import { forgetManagedCluster } from '../forget-cluster.js';
 import { writePrivateFile } from '../../fs/private-files.js';
 import { pollUntil } from '../../process/poll.js';
@@ -212,7 +213,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     for (const namespace of OCM_NAMESPACES[cluster.role]) {
       await client.waitFor<Deployment, true>(
         { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
-        (deployments) => (deployments.every(rolledOut) ? true : undefined),
+        (deployments) => (deployments.every(deploymentRolledOut) ? true : undefined),
         { timeoutMs: SCALE_TIMEOUT_MS, description: `the OCM Deployments in ${namespace} on ${cluster.name} to roll out the new settings`, signal },
       );
     }
@@ -455,18 +456,6 @@ function readBootstrap(path: string): { server: string; token: string } {
   const token = kc.getCurrentUser()?.token;
   if (!server || !token) throw new LabError(`the bootstrap kubeconfig ${path} lacks a server or token`, { hint: 'run ./lab up again' });
   return { server, token };
-}
-
-/** A Deployment whose every replica runs its current template and is available, with no old pod left. */
-function rolledOut(deployment: Deployment): boolean {
-  const wanted = deployment.spec?.replicas ?? 1;
-  const status = deployment.status ?? {};
-  return (
-    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) &&
-    (status.updatedReplicas ?? 0) === wanted &&
-    (status.availableReplicas ?? 0) === wanted &&
-    (status.replicas ?? 0) === wanted
-  );
 }
 
 /** Scales a Deployment and waits until it has that many available replicas (and no pods left, for 0). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/load.js';
-import { clusterNames, joinedClusters } from '../../../src/config/schema.js';
+import { clusterNames, installClusters, joinedClusters } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/errors.js';
 import { loadVersions } from '../../../src/toolchain/versions.js';
 import { configIssues, expectIssueAt } from '../config-issues.js';
@@ -423,5 +423,39 @@ describe('hub.manage: the hub as a managed cluster of itself (local-cluster)', (
       '1:13 hub.name: "local-cluster" is the hub\'s name as a managed cluster when hub.manage is on: name the hub otherwise',
     ]);
     expect(issuesOf('hub: {manage: yes}\nmanagedClusters:\n  - name: c1\n')).toEqual(['1:15 hub.manage: must be true or false, got string "yes"']);
+  });
+});
+
+describe('install: components up installs on chosen clusters', () => {
+  const issuesOf = (text: string) => configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml').map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  const parse = (text: string) => parseConfig(text, join(process.cwd(), 'x.yaml'));
+  const lab = (install: string) => `managedClusters: [{name: c1}, {name: c2}]\ninstall:\n${install}`;
+
+  it('defaults to the managed clusters and a five-minute wait; installClusters resolves hub, managed, all and lists', () => {
+    const spec = parse(lab('  - {name: app, manifests: fixtures/installs/app}\n  - {name: tools, clusters: [c2, hub], manifests: fixtures/installs/kustomized}\n'));
+    expect(spec.install[0]).toEqual({ name: 'app', clusters: 'managed', manifests: 'fixtures/installs/app', timeoutSeconds: 300 });
+    expect(installClusters(spec, spec.install[0]!)).toEqual(['c1', 'c2']);
+    expect(installClusters(spec, spec.install[1]!)).toEqual(['hub', 'c2']);
+    expect(installClusters(spec, { clusters: 'hub' })).toEqual(['hub']);
+    expect(installClusters(spec, { clusters: 'all' })).toEqual(['hub', 'c1', 'c2']);
+    expect(spec.install).toHaveLength(2);
+    expect(parse('managedClusters: [{name: c1}]\n').install).toEqual([]);
+  });
+
+  it('refuses a duplicate name, a cluster the lab does not have, a bad target and a path that does not exist, each at its line', () => {
+    expect(
+      issuesOf(
+        lab(
+          '  - {name: app, manifests: fixtures/installs/app}\n' +
+            '  - {name: app, clusters: [c3], manifests: fixtures/installs/app}\n' +
+            '  - {name: x, clusters: everywhere, manifests: fixtures/installs/app}\n',
+        ),
+      ),
+    ).toEqual([
+      '4:12 install[1].name: duplicate install name "app"',
+      '4:28 install[1].clusters[0]: "c3" is not a cluster of this lab (hub, c1, c2)',
+      '5:25 install[2].clusters: must be one of hub, managed, all, got string "everywhere"',
+    ]);
+    expect(issuesOf(lab('  - {name: app, manifests: no/such/dir}\n'))).toEqual([`3:28 install[0].manifests: no such file or folder: ${join(process.cwd(), 'no/such/dir')}`]);
   });
 });

@@ -136,7 +136,7 @@ describe('the bring-up (fake provider and installer)', () => {
 describe('BRING_UP', () => {
   it('is the plan the CLI shows: every action once, per-cluster ones with a child per cluster', () => {
     const plan = planOf(BRING_UP, spec);
-    expect(plan.map((s) => s.id)).toEqual(['toolchain', 'provider', 'check', 'create', 'hub', 'join', 'accept', 'labels', 'verify', 'components', 'kubeconfigs']);
+    expect(plan.map((s) => s.id)).toEqual(['toolchain', 'render-installs', 'provider', 'check', 'create', 'hub', 'join', 'accept', 'labels', 'verify', 'components', 'installs', 'kubeconfigs']);
     expect(plan.find((s) => s.id === 'create')?.children?.map((c) => c.id)).toEqual(['create/hub', 'create/c1', 'create/c2']);
     expect(plan.find((s) => s.id === 'join')?.children?.map((c) => c.id)).toEqual(['join/c1', 'join/c2']);
   });

@@ -1,0 +1,50 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors.js';
+import { renderInstalls } from '../../../src/install/render.js';
+import type { LabSpec } from '../../../src/config/schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-render-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const spec = (manifests: string) =>
+  ({ configPath: join(dir, 'lab.config.yaml'), install: [{ name: 'app', clusters: 'managed', manifests, timeoutSeconds: 300 }] }) as unknown as LabSpec;
+// No kustomization here: kubectl is never run.
+const render = (manifests: string) => renderInstalls(spec(manifests), '/nonexistent/kubectl');
+
+describe('renderInstalls', () => {
+  it("reads a folder's manifest files in name order (not its subfolders), a List's items in its place", async () => {
+    mkdirSync(join(dir, 'folder/sub'), { recursive: true });
+    writeFileSync(join(dir, 'folder/b.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\n# only a comment\n');
+    writeFileSync(join(dir, 'folder/a.json'), '{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "a1"}}, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "a2"}}]}');
+    writeFileSync(join(dir, 'folder/notes.txt'), 'not a manifest');
+    writeFileSync(join(dir, 'folder/sub/c.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    const [install] = await render('folder');
+    expect(install!.objects.map((o) => `${o.kind}/${o.metadata!.name}`)).toEqual(['Secret/a1', 'Secret/a2', 'ConfigMap/b']);
+  });
+
+  it('hashes what it renders: the same input gives the same hash, a change another', async () => {
+    writeFileSync(join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {x: "1"}\n');
+    const first = (await render('one.yaml'))[0]!.hash;
+    expect((await render('one.yaml'))[0]!.hash).toBe(first);
+    writeFileSync(join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {x: "2"}\n');
+    expect((await render('one.yaml'))[0]!.hash).not.toBe(first);
+  });
+
+  it('reports invalid YAML and documents that are not objects at their file and line, as a usage error', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\nkind: ConfigMap\nmetadata: {name: no-api-version}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: oops\n');
+    const error = await render('bad.yaml').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.map((i) => `${i.line}: ${i.message}`);
+    expect(issues[0]).toBe('5: not a Kubernetes object: it needs apiVersion, kind and metadata.name');
+    expect(issues[1]).toMatch(/^12: invalid YAML: All mapping items must start at the same column/);
+    expect((error as ConfigError).exitCode).toBe(2);
+  });
+
+  it('refuses a folder with no Kubernetes object in it', async () => {
+    mkdirSync(join(dir, 'empty'));
+    await expect(render('empty')).rejects.toThrow(/install app: no Kubernetes object in it/);
+  });
+});
