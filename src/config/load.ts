@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { isMap } from 'yaml';
 import { ConfigError, errorMessage } from '../errors.js';
-import { installPath, type LabSpec } from './schema.js';
+import type { LabSpec } from './schema.js';
 import { validate } from './schema-issues.js';
 import { labConfigSchema, pinnedToolchain } from './schema-lab-config.js';
 import { MAX_YAML_BYTES, tooLarge, YamlSource } from './yaml-source.js';
@@ -49,13 +49,7 @@ export function parseConfig(text: string, file: string): LabSpec {
   }
   const config = validate(schema, source.data(), source);
   if (!config) throw new ConfigError(source.issues, 'fix the fields above; see README "Config reference"');
-  const spec = { ...config, configPath: file };
-  spec.install.forEach((entry, index) => {
-    const path = installPath(spec, entry);
-    if (!existsSync(path)) source.report(['install', index, 'manifests'], `no such file or folder: ${path}`);
-  });
-  source.throwIfIssues('paths in the config are relative to the config file');
-  return spec;
+  return { ...config, configPath: file };
 }
 
 export { ConfigError };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { displayPath } from '../config/load.js';
+import { YamlSource, type FieldPath } from '../config/yaml-source.js';
 import { installPath, type InstallSpec, type LabSpec } from '../config/schema.js';
 import { CommandError, ConfigError, type ConfigIssue } from '../errors.js';
 import { run } from '../process/run.js';
@@ -71,14 +72,26 @@ async function manifestsOf(path: string, kubectl: string, issues: ConfigIssue[],
 export async function renderInstalls(spec: LabSpec, kubectl: string, signal?: AbortSignal): Promise<RenderedInstall[]> {
   const issues: ConfigIssue[] = [];
   const rendered = [];
-  for (const entry of spec.install) {
+  for (const [index, entry] of spec.install.entries()) {
     const path = installPath(spec, entry);
+    // Checked here, not when the config loads: `down` must work with an install's folder gone.
+    if (!existsSync(path)) {
+      issues.push(...configIssue(spec, ['install', index, 'manifests'], `no such file or folder: ${path} (paths are relative to the config file)`));
+      continue;
+    }
     const objects = await manifestsOf(path, kubectl, issues, signal);
     if (!objects.length && !issues.length) issues.push({ file: displayPath(path), line: 0, column: 0, field: '', message: `install ${entry.name}: no Kubernetes object in it` });
     rendered.push({ name: entry.name, objects, hash: hashOf(entry, objects) });
   }
   if (issues.length) throw new ConfigError(issues, 'fix the manifests above (install: in the config names them)');
   return rendered;
+}
+
+/** A problem with a field of the config file, at its line. */
+function configIssue(spec: LabSpec, field: FieldPath, message: string): ConfigIssue[] {
+  const source = new YamlSource(displayPath(spec.configPath), readFileSync(spec.configPath, 'utf8'));
+  source.report(field, message);
+  return source.issues;
 }
 
 function hashOf(entry: InstallSpec, objects: KubernetesObject[]): string {

@@ -35,12 +35,14 @@ describe('install: the user\'s components in the lab (provider local)', { timeou
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
-  it('a missing path is a config error at its line, and nothing is made', async () => {
+  it('a missing path stops up at its line in the config (exit 2), and nothing is made; down still works', async () => {
     writeFileSync(join(dir, 'lab.config.yaml'), config('  - {name: app, manifests: installs/nothing-here}\n'));
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(2);
     expect(up.stderr).toMatch(/lab\.config\.yaml:7:\d+: install\[0\]\.manifests: no such file or folder: .*installs\/nothing-here/);
-    expect(existsSync(join(dir, '.lab', 'installs'))).toBe(false);
+    expect(existsSync(join(dir, '.lab', 'installs', 'state.json'))).toBe(false);
+    const down = await lab('down');
+    expect(down.exitCode, down.all).toBe(0);
   });
 
   it('a manifest that is not YAML stops up at its file and line (exit 2), before any cluster is made', async () => {

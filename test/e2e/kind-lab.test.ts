@@ -151,6 +151,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     const other = mkdtempSync(join(tmpdir(), 'ocm-lab-kind-other-'));
     const otherConfig = join(other, 'lab.config.yaml');
     writeFileSync(otherConfig, CONFIG);
+    cpSync(join(REPO, 'fixtures'), join(other, 'fixtures'), { recursive: true });
     const otherLab = (...args: string[]) => labCli([...args, '--config', otherConfig], { timeoutMs: 600_000 });
     try {
       // Exit 2: nothing was attempted and nothing will change on a retry; the config (or the other lab) must change.

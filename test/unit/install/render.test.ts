@@ -43,6 +43,14 @@ describe('renderInstalls', () => {
     expect((error as ConfigError).exitCode).toBe(2);
   });
 
+  it('reports a path that does not exist at its line in the config file', async () => {
+    writeFileSync(join(dir, 'lab.config.yaml'), 'managedClusters: [{name: c1}]\ninstall:\n  - {name: app, manifests: no/such/dir}\n');
+    const error = await render('no/such/dir').catch((e: unknown) => e);
+    expect((error as ConfigError).issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`)).toEqual([
+      `3:28 install[0].manifests: no such file or folder: ${join(dir, 'no/such/dir')} (paths are relative to the config file)`,
+    ]);
+  });
+
   it('refuses a folder with no Kubernetes object in it', async () => {
     mkdirSync(join(dir, 'empty'));
     await expect(render('empty')).rejects.toThrow(/install app: no Kubernetes object in it/);
