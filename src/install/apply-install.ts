@@ -80,11 +80,12 @@ export async function applyInstall(
   const labelled = install.objects.map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata?.labels, [INSTALL_LABEL]: install.name } } }));
   const applied: NamedRef[] = [];
   for (const group of inApplyOrder(labelled)) {
-    for (const object of group) {
+    for (const written of group) {
+      // A namespaced object written without a namespace goes to "default" (as with kubectl): the mark is read there too.
+      const namespace = written.metadata?.namespace ?? (await client.defaultNamespaceFor(refOf(written), signal));
+      const object = namespace ? { ...written, metadata: { ...written.metadata, namespace } } : written;
       await applyMarked(client, object, owner, { fieldManager: FIELD_MANAGER, signal });
-      // The API server defaults a namespaced object's namespace: record where it went.
-      const ref = refOf(object);
-      applied.push(ref.namespace || !(await client.defaultNamespaceFor(ref, signal)) ? ref : { ...ref, namespace: 'default' });
+      applied.push(refOf(object));
     }
     if (group[0] && kindOf(group[0]) === CRD_KIND) {
       for (const ref of group.map(refOf)) await waitReady(client, install.name, ref, deadline, signal);
@@ -96,7 +97,7 @@ export async function applyInstall(
   return applied;
 }
 
-/** Removes what an install applied to a cluster (only what carries the lab's mark), last applied first. */
+/** Removes what an install applied to a cluster (only what carries the lab's mark), and waits until it is gone. */
 export async function removeInstall(client: ClusterClient, refs: NamedRef[], owner: string, signal?: AbortSignal): Promise<void> {
   await removeMarkedObjects(client, owner, [...refs].reverse(), signal);
 }

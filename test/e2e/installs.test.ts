@@ -96,13 +96,28 @@ describe('install: the user\'s components in the lab (provider local)', { timeou
     expect(status.installs.find((i) => i.cluster === 'cluster1')).toMatchObject({ name: 'app', health: 'pending', detail: expect.stringContaining('Deployment web') });
   });
 
-  it('an entry removed from the config is uninstalled by up; down removes the lab', async () => {
+  it('an entry removed from the config is uninstalled by up', async () => {
     writeFileSync(join(dir, 'lab.config.yaml'), config(TOOLS));
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toMatch(/app removed/);
     for (const cluster of ['cluster1', 'cluster2']) expect(await kubectl(cluster, 'get', 'namespace', 'lab-app', '-o', 'name')).toEqual([expect.stringContaining('NotFound')]);
     expect(await kubectl('hub', 'get', 'widget', 'demo', '-n', 'lab-tools', '-o', 'name')).toEqual(['widget.lab.example.com/demo']);
+  });
+
+  it('an object that was there before is applied over but never taken: removing its install leaves it', async () => {
+    await kubectl('cluster1', 'create', 'configmap', 'users-own', '--from-literal=owner=user');
+    writeFileSync(join(dir, 'users-own.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: users-own}\ndata: {lab: applied}\n');
+    writeFileSync(join(dir, 'lab.config.yaml'), config(TOOLS + '  - {name: mine, clusters: [cluster1], manifests: users-own.yaml}\n'));
+    expect((await lab('up')).exitCode).toBe(0);
+    expect(await kubectl('cluster1', 'get', 'configmap', 'users-own', '-n', 'default', '-o', 'jsonpath={.data.lab}/{.metadata.annotations.lab\\.ocm\\.io/installed-by}')).toEqual(['applied/']);
+    writeFileSync(join(dir, 'lab.config.yaml'), config(TOOLS));
+    const up = await lab('up');
+    expect(up.stdout).toMatch(/mine removed/);
+    expect(await kubectl('cluster1', 'get', 'configmap', 'users-own', '-n', 'default', '-o', 'name')).toEqual(['configmap/users-own']);
+  });
+
+  it('down removes the lab', async () => {
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);
   });
