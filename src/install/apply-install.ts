@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LabError, TimeoutError } from '../errors.js';
-import type { ClusterClient, NamedRef } from '../kube/cluster-client.js';
+import { namedRefOf, type ClusterClient, type NamedRef } from '../kube/cluster-client.js';
 import { readinessOf, type Readiness } from '../kube/readiness.js';
 import { applyMarked } from '../ocm/install-marks.js';
 import { removeMarkedObjects } from '../ocm/leftovers.js';
@@ -11,10 +11,6 @@ export const INSTALL_LABEL = 'lab.ocm.io/install';
 const FIELD_MANAGER = 'ocm-lab-install';
 const CRD_KIND = 'apiextensions.k8s.io/v1/CustomResourceDefinition';
 const DISCOVERY_LAG_MS = 30_000;
-
-export function refOf(object: KubernetesObject): NamedRef {
-  return { apiVersion: object.apiVersion!, kind: object.kind!, name: object.metadata!.name!, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}) };
-}
 
 const sameRef = (a: NamedRef, b: NamedRef) => a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
 const kindOf = (object: KubernetesObject) => `${object.apiVersion}/${object.kind}`;
@@ -82,13 +78,13 @@ export async function applyInstall(
   for (const group of inApplyOrder(labelled)) {
     for (const written of group) {
       // A namespaced object written without a namespace goes to "default" (as with kubectl): the mark is read there too.
-      const namespace = written.metadata?.namespace ?? (await client.defaultNamespaceFor(refOf(written), signal));
+      const namespace = written.metadata?.namespace ?? (await client.defaultNamespaceFor(namedRefOf(written), signal));
       const object = namespace ? { ...written, metadata: { ...written.metadata, namespace } } : written;
       await applyMarked(client, object, owner, { fieldManager: FIELD_MANAGER, signal });
-      applied.push(refOf(object));
+      applied.push(namedRefOf(object));
     }
     if (group[0] && kindOf(group[0]) === CRD_KIND) {
-      for (const ref of group.map(refOf)) await waitReady(client, install.name, ref, deadline, signal);
+      for (const ref of group.map(namedRefOf)) await waitReady(client, install.name, ref, deadline, signal);
       await waitServed(client, group, signal);
     }
   }

@@ -18,6 +18,11 @@ export interface ObjectRef {
 
 export type NamedRef = ObjectRef & { name: string };
 
+/** The reference of a whole object (it has apiVersion, kind and metadata.name). */
+export function namedRefOf(object: KubernetesObject): NamedRef {
+  return { apiVersion: object.apiVersion!, kind: object.kind!, name: object.metadata!.name!, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}) };
+}
+
 /** The API server does not serve this kind: no wait will change that. */
 export class NotServedError extends LabError {}
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { writePrivateFile } from '../fs/private-files.js';
-import type { ClusterClient, NamedRef } from '../kube/cluster-client.js';
+import { namedRefOf, type ClusterClient, type NamedRef } from '../kube/cluster-client.js';
 
 /**
  * Which OCM the lab installed, as opposed to an OCM it found and adopted: the operator CR it made
@@ -56,16 +56,12 @@ export async function markInstalled(client: ClusterClient, ref: NamedRef, owner:
   await client.mergePatch(ref, { metadata: { annotations: { [INSTALLED_BY]: owner } } }, signal);
 }
 
-function refOf(object: KubernetesObject): NamedRef {
-  return { apiVersion: object.apiVersion!, kind: object.kind!, name: object.metadata!.name!, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}) };
-}
-
 /**
  * Applies the object carrying the lab's mark, unless an object of that name is there without it: that one is
  * someone else's, so it is applied over but not marked, and `down` leaves it.
  */
 export async function applyMarked(client: ClusterClient, object: KubernetesObject, owner: string, options: { fieldManager?: string; signal?: AbortSignal } = {}): Promise<void> {
-  const found = await client.read(refOf(object), options.signal);
+  const found = await client.read(namedRefOf(object), options.signal);
   const ours = !found || installedBy(found, owner);
   const marked = ours ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [INSTALLED_BY]: owner } } } : object;
   await client.apply(marked, options);

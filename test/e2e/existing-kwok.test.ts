@@ -30,7 +30,9 @@ const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
   .replace(/^hub:\n  name: hub\n/m, `hub:\n  name: hub\n  kubeconfig: kube/config.yaml\n  context: kwok-${KWOK_NAMES.hub}\n`)
   .replace(/^  - name: (cluster[12])\n/gm, (_line, name: 'cluster1' | 'cluster2') => `  - name: ${name}\n    kubeconfig: kube/config.yaml\n    context: kwok-${KWOK_NAMES[name]}\n`)
   .replace(/^local:\n(  .*\n)*/m, '')
-  .replace(/^kind:\n(  .*\n)*/m, 'existing:\n  ocmRuntime: host-processes\n');
+  .replace(/^kind:\n(  .*\n)*/m, 'existing:\n  ocmRuntime: host-processes\n')
+  // The user's component: down removes it from clusters the lab does not own.
+  .concat('install:\n  - {name: app, clusters: managed, manifests: fixtures/installs/app}\n');
 
 function bin(name: string): string {
   const toolchain = findToolchain();
@@ -161,6 +163,10 @@ describe('an existing lab on clusters made with plain kwokctl (provider existing
     }
     const status = await lab('status', '--json');
     expect(status.exitCode, status.all).toBe(0);
+    expect((JSON.parse(status.stdout) as { installs: { name: string; cluster: string; health: string }[] }).installs.map((i) => `${i.name}@${i.cluster}=${i.health}`)).toEqual([
+      'app@cluster1=ready',
+      'app@cluster2=ready',
+    ]);
     const again = await lab('up');
     expect(again.exitCode, again.all).toBe(0);
     expect(processesOwnedBy({ root: owner }).map((p) => p.pid).sort()).toEqual(processes.map((p) => p.pid).sort());
@@ -177,6 +183,7 @@ describe('an existing lab on clusters made with plain kwokctl (provider existing
     for (const cluster of CLUSTERS) {
       expect(await nodesReady(cluster), cluster).toEqual(['True']);
       expect(await ocmTraces(cluster), cluster).toEqual([]);
+      expect((await kubectl(cluster, 'get', 'namespaces', '-o', 'name')).filter((n) => n === 'namespace/lab-app'), cluster).toEqual([]);
     }
     const again = await lab('down');
     expect(again.exitCode, again.all).toBe(0);
