@@ -147,6 +147,10 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     }
     // accept --wait waits for both clusters' CSRs, then accepts them.
     await clusteradm('hub', 'accept', '--clusters', 'cluster1,cluster2', '--wait');
+    // accept returns once the clusters are accepted; the hub makes their namespaces after that. Take the picture of
+    // this OCM when it is whole (CI once took it before the hub had made cluster2's namespace).
+    await kubectl('hub', 'wait', '--for=condition=ManagedClusterConditionAvailable', 'managedcluster/cluster1', 'managedcluster/cluster2', '--timeout=180s');
+    await kubectl('hub', 'wait', '--for=create', 'namespace/cluster1', 'namespace/cluster2', '--timeout=60s');
     const byHand = { hub: await ocmTraces('hub'), cluster1: await ocmTraces('cluster1') };
 
     // The hub as its own managed cluster: the lab joins local-cluster to a hub it did not install.
