@@ -78,11 +78,11 @@ async function moduleRequiring(name: string, module: string, version: string, fi
  * (`go install pkg@version` would also work, but it asks the proxy for the module's version
  * list to check deprecations, and the proxy here refuses that list for some modules.)
  */
-async function buildFromModule(module: string, version: string, pkgs: string[], replaces: Record<string, string> = {}): Promise<void> {
+async function buildFromModule(module: string, version: string, pkgs: string[], replaces: Record<string, string> = {}, extraLdflags = ''): Promise<void> {
   const imports = pkgs.map((p) => `\t_ "${p}"`).join('\n');
   const tools = `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`;
   const dir = await moduleRequiring(module.replaceAll('/', '_'), module, version, { 'tools.go': tools }, replaces);
-  await $({ cwd: dir })`go build -ldflags=${ldflags} -o ${binDir + '/'} ${pkgs}`;
+  await $({ cwd: dir })`go build -ldflags=${`${ldflags} ${extraLdflags}`.trim()} -o ${binDir + '/'} ${pkgs}`;
 }
 
 /** Our own command (ops/toolchain/wrappers/<name>) built against a published module it imports. */
@@ -141,6 +141,11 @@ async function main(): Promise<void> {
   );
 
   await step(`kind ${versions.kind}`, bins(['kind']), () => buildFromModule('sigs.k8s.io/kind', versions.kind, ['sigs.k8s.io/kind']));
+
+  // Renders install: charts (helm template); `helm version` reports the pinned version.
+  await step(`helm ${versions.helm}`, bins(['helm']), () =>
+    buildFromModule('helm.sh/helm/v4', versions.helm, ['helm.sh/helm/v4/cmd/helm'], {}, `-X helm.sh/helm/v4/internal/version.version=${versions.helm}`),
+  );
 
   const crdDir = path.join(outDir, 'crds');
   const crdModules = { 'ocm-api': `open-cluster-management.io/api@${versions.ocmApi}`, ocm: `open-cluster-management.io/ocm@${versions.ocm}` };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from './ocm-feature-gates.js';
 import { loadVersions } from '../toolchain/versions.js';
-import { crossFieldCheck, integerBetween, isMapping, nonEmptyString, refuse, scalarString, whenPresent } from './schema-fields.js';
+import { crossFieldCheck, evenIfFieldsFailed, hasExactlyOne, integerBetween, isMapping, nonEmptyString, oneKeyOf, refuse, scalarString, whenPresent } from './schema-fields.js';
 import { describeValue, quoted, quotedValue } from './schema-issues.js';
 import {
   clusterNameProblem,
@@ -190,6 +190,37 @@ export type HubConfig = z.output<typeof hubSchema>;
 export const INSTALL_TARGETS = ['hub', 'managed', 'all'] as const;
 const DEFAULT_INSTALL_TIMEOUT_SECONDS = 300;
 
+/** Where an install's objects come from: manifests, or a Helm chart rendered with `helm template`. */
+export const INSTALL_SOURCES = ['manifests', 'helm'] as const;
+
+const helmSchema = z
+  .strictObject({
+    chart: refuse(nonEmptyString(''), oneLineProblem('chart')).meta({
+      description:
+        'A chart folder or packaged chart (.tgz), relative to this config file; with repo, a chart name in that repository; or an oci:// reference.',
+      pattern: ONE_LINE,
+    }),
+    repo: refuse(nonEmptyString(''), oneLineProblem('URL'))
+      .meta({ description: 'A chart repository URL (helm template --repo); chart is then a chart name in it.', pattern: ONE_LINE })
+      .optional(),
+    version: scalarString(refuse(nonEmptyString(''), oneLineProblem('version')), 'Chart version (a repository or OCI chart); default: the newest.').optional(),
+    release: labName('Release name (default: the install name).').optional(),
+    namespace: dnsLabelName()
+      .meta({ description: "Release namespace: objects the chart writes without a namespace go there; up creates it when it is missing (and down deletes it only if up created it). Default: default." })
+      .default('default'),
+    values: z
+      .record(z.string(), z.unknown(), { error: whenPresent((input) => `must be a mapping of chart values, got ${describeValue(input)}`) })
+      .meta({ description: 'Chart values (helm template --values), applied after valuesFiles.' })
+      .optional(),
+    valuesFiles: z
+      .array(refuse(nonEmptyString(''), oneLineProblem('path')))
+      .meta({ description: 'Values files, relative to this config file, in order.' })
+      .default([]),
+  })
+  .meta({ description: 'A Helm chart, rendered by the toolchain\'s helm (helm template, tests left out, hooks applied as plain objects) and applied like manifests.' });
+
+export type HelmSpec = z.output<typeof helmSchema>;
+
 /** One component the lab installs on chosen clusters once OCM is ready (the user's add-on, controller, workload). */
 const installSchema = z
   .strictObject({
@@ -200,14 +231,21 @@ const installSchema = z
       })
       .default('managed')
       .meta({ description: 'Where it goes: hub, managed (every managed cluster), all, or a list of cluster names.' }),
-    manifests: refuse(nonEmptyString(''), oneLineProblem('path')).meta({
-      description:
-        'A YAML/JSON file, a folder of them (*.yaml, *.yml, *.json, not its subfolders), or a folder with a kustomization.yaml (rendered with kubectl kustomize). Relative to this config file.',
-      pattern: ONE_LINE,
-    }),
+    manifests: refuse(nonEmptyString(''), oneLineProblem('path'))
+      .meta({
+        description:
+          'A YAML/JSON file, a folder of them (*.yaml, *.yml, *.json, not its subfolders), or a folder with a kustomization.yaml (rendered with kubectl kustomize). Relative to this config file.',
+        pattern: ONE_LINE,
+      })
+      .optional(),
+    helm: helmSchema.optional(),
     timeoutSeconds: integerBetween(1, 3600, `How long up waits for what it applied to be ready (default ${DEFAULT_INSTALL_TIMEOUT_SECONDS}).`).default(DEFAULT_INSTALL_TIMEOUT_SECONDS),
   })
-  .meta({ description: 'A component installed by up on chosen clusters, once OCM is ready; removed by up when its entry goes, and by down.' });
+  .refine(hasExactlyOne(INSTALL_SOURCES), { error: 'needs exactly one of "manifests" (a file, folder or kustomization) or "helm" (a chart)', ...evenIfFieldsFailed })
+  .meta({
+    description: 'A component installed by up on chosen clusters, once OCM is ready; removed by up when its entry goes, and by down.',
+    ...oneKeyOf(INSTALL_SOURCES),
+  });
 
 export type InstallSpec = z.output<typeof installSchema>;
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { LOCAL_CLUSTER } from './local-cluster.js';
 import type { ACCEPT_MODES, InstallSpec, labConfigSchema, managedClusterSchema, PROVIDERS } from './schema-lab-config.js';
 
-export { ACCEPT_MODES, INSTALL_TARGETS, OCM_RUNTIMES, PROVIDERS, type InstallSpec, type OcmRuntime } from './schema-lab-config.js';
+export { ACCEPT_MODES, INSTALL_TARGETS, OCM_RUNTIMES, PROVIDERS, type HelmSpec, type InstallSpec, type OcmRuntime } from './schema-lab-config.js';
 
 export type ProviderName = (typeof PROVIDERS)[number];
 export type AcceptMode = (typeof ACCEPT_MODES)[number];
@@ -37,9 +37,9 @@ export function clusterNames(spec: LabSpec): string[] {
   return [spec.hub.name, ...spec.managedClusters.map((c) => c.name)];
 }
 
-/** An install's manifests, resolved against the config file's folder. */
-export function installPath(spec: Pick<LabSpec, 'configPath'>, entry: { manifests: string }): string {
-  return resolve(dirname(spec.configPath), entry.manifests);
+/** A path the config names (an install's manifests, chart, values file), resolved against the config file's folder. */
+export function configRelativePath(spec: Pick<LabSpec, 'configPath'>, path: string): string {
+  return resolve(dirname(spec.configPath), path);
 }
 
 /** The clusters an install goes to, by name, in the order the lab lists them (local-cluster is the hub: not again). */

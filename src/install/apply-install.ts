@@ -68,7 +68,7 @@ async function waitReady(client: ClusterClient, install: string, ref: NamedRef, 
  */
 export async function applyInstall(
   client: ClusterClient,
-  install: { name: string; objects: KubernetesObject[]; timeoutMs: number; previous: NamedRef[] },
+  install: { name: string; objects: KubernetesObject[]; namespace?: string; timeoutMs: number; previous: NamedRef[] },
   owner: string,
   signal?: AbortSignal,
 ): Promise<NamedRef[]> {
@@ -77,8 +77,9 @@ export async function applyInstall(
   const applied: NamedRef[] = [];
   for (const group of inApplyOrder(labelled)) {
     for (const written of group) {
-      // A namespaced object written without a namespace goes to "default" (as with kubectl): the mark is read there too.
-      const namespace = written.metadata?.namespace ?? (await client.defaultNamespaceFor(namedRefOf(written), signal));
+      // A namespaced object written without a namespace goes to the install's namespace (a Helm release's), else to
+      // "default" as with kubectl: the mark is read there too.
+      const namespace = written.metadata?.namespace ?? (await client.defaultNamespaceFor(namedRefOf(written), signal, install.namespace));
       const object = namespace ? { ...written, metadata: { ...written.metadata, namespace } } : written;
       await applyMarked(client, object, owner, { fieldManager: FIELD_MANAGER, signal });
       applied.push(namedRefOf(object));

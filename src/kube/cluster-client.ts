@@ -88,9 +88,9 @@ export class ClusterClient {
     return (await this.request('PATCH', path, { body: JSON.stringify(body), contentType: 'application/apply-patch+yaml', signal: options.signal })) as T;
   }
 
-  /** "default" for a namespaced kind (as kubectl does), undefined for a cluster-scoped one. */
-  async defaultNamespaceFor(ref: ObjectRef, signal?: AbortSignal): Promise<string | undefined> {
-    return (await this.resource(ref.apiVersion, ref.kind, signal)).namespaced ? 'default' : undefined;
+  /** `fallback` ("default", as kubectl does) for a namespaced kind, undefined for a cluster-scoped one. */
+  async defaultNamespaceFor(ref: ObjectRef, signal?: AbortSignal, fallback = 'default'): Promise<string | undefined> {
+    return (await this.resource(ref.apiVersion, ref.kind, signal)).namespaced ? fallback : undefined;
   }
 
   /** POST to the kind's collection: for kinds that are only ever created, such as reviews (SelfSubjectAccessReview). */

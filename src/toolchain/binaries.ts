@@ -13,6 +13,7 @@ export const ALL_BINARIES = [
   OCM_WEBHOOK_SERVER,
   'clusteradm',
   'kind',
+  'helm',
 ] as const;
 
 export type BinaryName = (typeof ALL_BINARIES)[number];

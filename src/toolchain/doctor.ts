@@ -20,6 +20,7 @@ const VERSION_PROBES: Partial<Record<BinaryName, { args: string[]; expect: (v: T
   kwokctl: { args: ['--version'], expect: (v) => v.kwok },
   clusteradm: { args: ['version'], expect: (v) => v.clusteradm },
   kind: { args: ['version'], expect: (v) => v.kind },
+  helm: { args: ['version', '--short'], expect: (v) => v.helm },
 };
 
 function versionAtLeast(actual: string, minimum: [number, number]): boolean {

@@ -14,6 +14,7 @@ export interface ToolchainVersions {
   ocmApi: string;
   clusteradm: string;
   kind: string;
+  helm: string;
   kindNodeImage: string;
 }
 

@@ -16,8 +16,10 @@ const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
   .replace(/^name: .*$/m, 'name: kindlab')
   .replace(/^provider: .*$/m, 'provider: kind')
   .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n')
-  // The user's component: a manifests folder whose Deployment runs the lab's workload image on the managed clusters.
-  .concat('install:\n  - {name: app, clusters: managed, manifests: fixtures/installs/app}\n');
+  // The user's components: a manifests folder whose Deployment runs the lab's workload image on the managed clusters,
+  // and a local Helm chart of that workload on the hub.
+  .concat('install:\n  - {name: app, clusters: managed, manifests: fixtures/installs/app}\n')
+  .concat('  - {name: web, clusters: hub, helm: {chart: fixtures/installs/chart-web, namespace: lab-web, values: {greeting: hi}}}\n');
 const SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory'];
 
 // A space in the checkout's path: kind nodes are recognised by their owner mount's path (docker inspect JSON), which
@@ -94,13 +96,17 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     }
   });
 
-  it('install: up applied the manifests folder on the managed clusters, and its Deployment runs real pods there', async () => {
+  it('install: up applied the manifests folder on the managed clusters and the Helm chart on the hub, and their Deployments run real pods', async () => {
     for (const cluster of ['cluster1', 'cluster2']) {
       const pods = (await client(kubeconfigOf(cluster), CoreV1Api).listNamespacedPod({ namespace: 'lab-app', labelSelector: 'app=web' })).items;
       expect(pods.map((p) => `${p.status?.phase}/${p.status?.containerStatuses?.[0]?.ready}`), cluster).toEqual(['Running/true', 'Running/true']);
     }
+    const chartPods = (await client(kubeconfigOf('hub'), CoreV1Api).listNamespacedPod({ namespace: 'lab-web', labelSelector: 'app.kubernetes.io/instance=web' })).items;
+    expect(chartPods.map((p) => `${p.status?.phase}/${p.status?.containerStatuses?.[0]?.ready}`)).toEqual(['Running/true']);
+    // The chart's values reach the pod: its environment comes from the ConfigMap the chart rendered.
+    expect(chartPods[0]!.spec?.containers[0]?.envFrom?.[0]?.configMapRef?.name).toBe('web-settings');
     const status = JSON.parse((await lab('status', '--json')).stdout) as { installs: { name: string; cluster: string; health: string }[] };
-    expect(status.installs.map((i) => `${i.name}@${i.cluster}=${i.health}`)).toEqual(['app@cluster1=ready', 'app@cluster2=ready']);
+    expect(status.installs.map((i) => `${i.name}@${i.cluster}=${i.health}`)).toEqual(['app@cluster1=ready', 'app@cluster2=ready', 'web@hub=ready']);
   });
 
   it('kind.extraImages are loaded into every cluster', async () => {

@@ -33,7 +33,7 @@ export const installsAction: StepAction = {
         const applied: Record<string, Awaited<ReturnType<typeof applyInstall>>> = {};
         await Promise.all(
           targets.map(async (cluster) => {
-            applied[cluster] = await applyInstall(client(cluster), { name: install.name, objects: install.objects, timeoutMs: entry.timeoutSeconds * 1000, previous: previous?.clusters[cluster] ?? [] }, owner, ctx.signal);
+            applied[cluster] = await applyInstall(client(cluster), { name: install.name, objects: install.objects, namespace: install.namespace, timeoutMs: entry.timeoutSeconds * 1000, previous: previous?.clusters[cluster] ?? [] }, owner, ctx.signal);
           }),
         );
         // Clusters the install no longer goes to lose what it put there.

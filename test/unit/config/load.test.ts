@@ -458,4 +458,27 @@ describe('install: components up installs on chosen clusters', () => {
     ]);
     expect(parse(lab('  - {name: app, manifests: no/such/dir}\n')).install[0]!.manifests).toBe('no/such/dir');
   });
+
+  it('takes a Helm chart with its release namespace (default: default), values and values files', () => {
+    const spec = parse(lab('  - name: web\n    helm: {chart: charts/web, namespace: web, values: {replicaCount: 2, image: {tag: "1"}}, valuesFiles: [prod.yaml]}\n  - {name: plain, helm: {chart: charts/web}}\n'));
+    expect(spec.install[0]!.helm).toEqual({ chart: 'charts/web', namespace: 'web', values: { replicaCount: 2, image: { tag: '1' } }, valuesFiles: ['prod.yaml'] });
+    expect(spec.install[1]!.helm).toEqual({ chart: 'charts/web', namespace: 'default', valuesFiles: [] });
+  });
+
+  it('needs exactly one of manifests and helm, and refuses values that are not a mapping, each at its line', () => {
+    expect(
+      issuesOf(
+        lab(
+          '  - {name: both, manifests: app, helm: {chart: web}}\n' +
+            '  - {name: neither}\n' +
+            '  - {name: web, helm: {chart: web, values: [1], namespace: Web}}\n',
+        ),
+      ),
+    ).toEqual([
+      '3:5 install[0]: needs exactly one of "manifests" (a file, folder or kustomization) or "helm" (a chart)',
+      '4:5 install[1]: needs exactly one of "manifests" (a file, folder or kustomization) or "helm" (a chart)',
+      '5:44 install[2].helm.values: must be a mapping of chart values, got a list',
+      expect.stringMatching(/^5:\d+ install\[2\]\.helm\.namespace: "Web" is not a valid name/),
+    ]);
+  });
 });
