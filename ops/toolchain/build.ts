@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // Builds every pinned binary from the Go module proxy into the toolchain cache.
-// Usage: npx tsx ops/toolchain/build.ts [--force]   (normally run by `./lab setup` or `./lab up`)
+// Usage: npx tsx ops/toolchain/build.ts [--force] [--ocm <version>]   (normally run by `./lab setup` or `./lab up`)
+// --ocm builds only that OCM release (binaries, webhook server, CRDs) into ocm/<version>/, beside the pinned one.
 // Each group is skipped when its outputs already exist, so an interrupted build resumes.
 import { $, fs, path } from 'zx';
 import { kubernetesGoMod, kubernetesLdflags, moduleInfo } from '../kubernetes-module.js';
@@ -8,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { ALL_BINARIES, KUBERNETES_BINARIES, KWOK_BINARIES, OCM_BINARIES } from '../../src/toolchain/binaries.js';
 import { CRD_FILES_BY_MODULE } from '../../src/toolchain/crds.js';
 import { loadVersions, toolchainDir, toolchainSourceDir } from '../../src/toolchain/versions.js';
+import { OCM_RELEASE_MARKER, ocmReleaseDir, releaseCrdDir } from '../../src/toolchain/ocm-release.js';
 
 const versions = loadVersions();
 const outDir = toolchainDir();
@@ -78,17 +80,51 @@ async function moduleRequiring(name: string, module: string, version: string, fi
  * (`go install pkg@version` would also work, but it asks the proxy for the module's version
  * list to check deprecations, and the proxy here refuses that list for some modules.)
  */
-async function buildFromModule(module: string, version: string, pkgs: string[], replaces: Record<string, string> = {}, extraLdflags = ''): Promise<void> {
+async function buildFromModule(module: string, version: string, pkgs: string[], replaces: Record<string, string> = {}, extraLdflags = '', out = binDir): Promise<void> {
   const imports = pkgs.map((p) => `\t_ "${p}"`).join('\n');
   const tools = `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`;
-  const dir = await moduleRequiring(module.replaceAll('/', '_'), module, version, { 'tools.go': tools }, replaces);
-  await $({ cwd: dir })`go build -ldflags=${`${ldflags} ${extraLdflags}`.trim()} -o ${binDir + '/'} ${pkgs}`;
+  const dir = await moduleRequiring(`${module.replaceAll('/', '_')}-${version}`, module, version, { 'tools.go': tools }, replaces);
+  await $({ cwd: dir })`go build -ldflags=${`${ldflags} ${extraLdflags}`.trim()} -o ${out + '/'} ${pkgs}`;
 }
 
 /** Our own command (ops/toolchain/wrappers/<name>) built against a published module it imports. */
-async function buildWrapperOf(name: string, module: string, version: string, binary: string): Promise<void> {
-  const dir = await moduleRequiring(name, module, version, await wrapperFiles(name));
-  await $({ cwd: dir })`go build -ldflags=${ldflags} -o ${path.join(binDir, binary)} .`;
+async function buildWrapperOf(name: string, module: string, version: string, output: string, tags: string[] = []): Promise<void> {
+  const dir = await moduleRequiring(`${name}-${version}`, module, version, await wrapperFiles(name));
+  await $({ cwd: dir })`go build -tags=${tags.join(',')} -ldflags=${ldflags} -o ${output} .`;
+}
+
+/**
+ * An OCM release other than the pinned one, for labs that run it or upgrade from it: its binaries, the webhook
+ * server built against it, and the CRDs its operators install (from the ocm module's own manifests), under
+ * ocm/<version>/. A release the module proxy refuses fails here with the proxy's answer.
+ */
+async function buildOcmRelease(version: string): Promise<void> {
+  const dir = ocmReleaseDir(outDir, version);
+  const releaseBin = path.join(dir, 'bin');
+  const source = await moduleInfo(`open-cluster-management.io/ocm@${version}`).catch((error: unknown) => {
+    throw new Error(`the Go module proxy does not serve open-cluster-management.io/ocm@${version}: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`);
+  });
+  await step(`ocm ${version}`, OCM_BINARIES.map((b) => path.join(releaseBin, b)), () =>
+    buildFromModule('open-cluster-management.io/ocm', version, OCM_BINARIES.map((b) => `open-cluster-management.io/ocm/cmd/${b}`), {}, '', releaseBin),
+  );
+  // Releases without add-on webhooks (v1.0.0) have no pkg/addon/webhook: the wrapper leaves that server out.
+  const addonWebhooks = existsSync(path.join(source.Dir, 'pkg', 'addon', 'webhook'));
+  await step(`ocm ${version} hub webhooks`, [path.join(releaseBin, 'ocm-webhook-server')], () =>
+    buildWrapperOf('ocm-webhooks', 'open-cluster-management.io/ocm', version, path.join(releaseBin, 'ocm-webhook-server'), addonWebhooks ? [] : ['ocm_no_addon_webhooks']),
+  );
+  const marker = path.join(dir, OCM_RELEASE_MARKER);
+  await step(`ocm ${version} CRDs`, [marker], async () => {
+    const crdsUnder = async (folder: string) =>
+      ((await fs.readdir(path.join(source.Dir, folder), { recursive: true })) as string[]).filter((f) => f.endsWith('.crd.yaml')).map((f) => path.join(source.Dir, folder, f));
+    const sides = { hub: await crdsUnder('manifests/cluster-manager/hub'), managed: await crdsUnder('manifests/klusterlet/managed') };
+    for (const [side, files] of Object.entries(sides)) {
+      const crdDir = releaseCrdDir(dir, side as keyof typeof sides);
+      await fs.rm(crdDir, { recursive: true, force: true });
+      await fs.mkdirp(crdDir);
+      for (const file of files) await fs.copyFile(file, path.join(crdDir, path.basename(file)));
+    }
+    await fs.writeJson(marker, { version, webhookServers: ['registration', 'work', ...(addonWebhooks ? ['addon'] : [])], builtAt: new Date().toISOString() }, { spaces: 2 });
+  });
 }
 
 async function generatedModule(name: string, files: Record<string, string>): Promise<string> {
@@ -105,6 +141,13 @@ async function main(): Promise<void> {
   log(`Go ${goVersion}; output ${outDir}`);
   await fs.mkdirp(binDir);
   const started = Date.now();
+  const release = process.argv.includes('--ocm') ? process.argv[process.argv.indexOf('--ocm') + 1] : undefined;
+  if (release) {
+    await buildOcmRelease(release);
+    await fs.rm(workDir, { recursive: true, force: true });
+    log(`ocm ${release} complete in ${Math.round((Date.now() - started) / 1000)}s`);
+    return;
+  }
 
   await step(`etcd ${versions.etcd}`, bins(['etcd']), async () => {
     const dir = await wrapperModule(
@@ -129,7 +172,7 @@ async function main(): Promise<void> {
   );
 
   await step(`ocm ${versions.ocm} hub webhooks`, bins(['ocm-webhook-server']), () =>
-    buildWrapperOf('ocm-webhooks', 'open-cluster-management.io/ocm', versions.ocm, 'ocm-webhook-server'),
+    buildWrapperOf('ocm-webhooks', 'open-cluster-management.io/ocm', versions.ocm, path.join(binDir, 'ocm-webhook-server')),
   );
 
   await step(`clusteradm ${versions.clusteradm}`, bins(['clusteradm']), () =>

@@ -22,6 +22,7 @@ export function renderStatus(status: LabStatus): string {
   const lines = [
     `${bold(`Lab ${status.name}`)} (provider ${status.provider}) — ${status.healthy ? green('healthy') : red('unhealthy')}`,
     `state: ${status.stateDir}`,
+    `OCM: hub ${status.ocm.hub ?? 'not installed'}, agents ${status.ocm.agents ?? 'not installed'}`,
     '',
     table([
       ['CLUSTER', 'ROLE', 'RUNNING', 'WORKING', 'SERVER'],
@@ -44,7 +45,7 @@ export function renderStatus(status: LabStatus): string {
       table([
         ['OCM COMPONENT', 'HEALTH', 'WHERE'],
         ...status.components.flatMap((c) => [
-          [c.id, c.health === 'healthy' ? green(c.health) : red(c.health), c.detail ?? ([c.pid && `pid ${c.pid}`, c.log].filter(Boolean).join(', ') || '-')],
+          [c.id, c.health === 'healthy' ? green(c.health) : red(c.health), c.detail ?? ([c.version, c.pid && `pid ${c.pid}`, c.log].filter(Boolean).join(', ') || '-')],
           ...(c.pods ?? []).map((p) => [`  pod ${p.name}`, p.phase === 'Running' ? p.phase : red(p.phase), `${p.ready} ready, ${p.restarts} restarts`]),
         ]),
       ]),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_GATE_NAMES, HUB_GATE_NAMES } from './ocm-feature-gates.js';
+import { AGENT_GATE_NAMES, GATES_UNKNOWN_TO, HUB_GATE_NAMES } from './ocm-feature-gates.js';
 import { loadVersions } from '../toolchain/versions.js';
 import { crossFieldCheck, evenIfFieldsFailed, hasExactlyOne, integerBetween, isMapping, nonEmptyString, oneKeyOf, refuse, scalarString, whenPresent } from './schema-fields.js';
 import { describeValue, quoted, quotedValue } from './schema-issues.js';
@@ -46,15 +46,16 @@ const MAX_NAME_LENGTH = 40;
 const MAX_DNS_LABEL_LENGTH = 63;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-/** What this toolchain pins (ops/toolchain/versions.json): the only OCM version it can install, and kind's default node image. */
+/** What this toolchain pins (ops/toolchain/versions.json): its OCM version (the default), the others it can build, and kind's default node image. */
 export interface ToolchainPins {
   ocmVersion: string;
+  ocmVersions: string[];
   kindNodeImage: string;
 }
 
 export function pinnedToolchain(): ToolchainPins {
   const versions = loadVersions();
-  return { ocmVersion: versions.ocm, kindNodeImage: versions.kindNodeImage };
+  return { ocmVersion: versions.ocm, ocmVersions: versions.ocmVersions, kindNodeImage: versions.kindNodeImage };
 }
 
 function dnsLabelName() {
@@ -382,6 +383,18 @@ const existingClusters = crossFieldCheck((config, report) => {
   if (existing.hubServerForAgents !== undefined || (existing.forceInternalEndpointLookup ?? false) !== false || (existing.ocmRuntime ?? 'pods') !== 'pods') report(['existing'], notHere);
 });
 
+/** A feature gate the chosen OCM release does not know is an error at its key. */
+const gatesOfVersion = crossFieldCheck((config, report) => {
+  const ocm = config.ocm;
+  if (!isMapping(ocm) || typeof ocm.version !== 'string') return;
+  const unknown = GATES_UNKNOWN_TO[ocm.version] ?? [];
+  for (const field of ['featureGates', 'agentFeatureGates'] as const) {
+    const gates = ocm[field];
+    if (!isMapping(gates)) continue;
+    for (const gate of Object.keys(gates)) if (unknown.includes(gate)) report(['ocm', field, gate], `OCM ${ocm.version} has no feature gate ${gate} (it came in a later release)`);
+  }
+});
+
 /** The endpoint lookup is clusteradm's: agents that run on this host reach the hub where this host does. */
 const lookupNeedsPods = crossFieldCheck((config, report) => {
   const existing = config.existing;
@@ -393,7 +406,9 @@ const lookupNeedsPods = crossFieldCheck((config, report) => {
 
 /** The lab config (lab.config.yaml); the result has every default applied. */
 export function labConfigSchema(pins: ToolchainPins) {
-  const notPinned = whenPresent((input) => `${quotedValue(input)} is not available: this toolchain pins OCM ${pins.ocmVersion} (ops/toolchain/versions.json)`);
+  const unsupported = whenPresent(
+    (input) => `${quotedValue(input)} is not available: this toolchain builds OCM ${pins.ocmVersions.join(' and ')} (ops/toolchain/versions.json ocmVersions; the Go module proxy here refuses the others)`,
+  );
   return z
     .strictObject({
       name: labName('Lab name: a DNS-1123 label of at most 40 characters. State goes to .lab/<name>/ next to this file.').default('ocm-lab'),
@@ -409,9 +424,9 @@ export function labConfigSchema(pins: ToolchainPins) {
       ocm: z
         .strictObject({
           version: z
-            .literal(pins.ocmVersion, { error: notPinned })
+            .enum(pins.ocmVersions as [string, ...string[]], { error: unsupported })
             .default(pins.ocmVersion)
-            .meta({ description: 'OCM version: must be the one this toolchain pins (ops/toolchain/versions.json).' }),
+            .meta({ description: `OCM version the lab installs: ${pins.ocmVersions.join(' or ')} (default ${pins.ocmVersion}, the toolchain's pin; the others are built on demand).` }),
           featureGates: featureGates(HUB_GATE_NAMES, 'hub', pins.ocmVersion),
           agentFeatureGates: featureGates(AGENT_GATE_NAMES, 'klusterlet', pins.ocmVersion),
         })
@@ -457,6 +472,7 @@ export function labConfigSchema(pins: ToolchainPins) {
     .check(kindHostNames)
     .check(existingClusters)
     .check(lookupNeedsPods)
+    .check(gatesOfVersion)
     .check(installTargets)
     .meta({ title: 'ocm-lab config', description: 'A lab: a hub and managed clusters, OCM installed, joined and accepted. See README "Config reference".' });
 }

@@ -55,5 +55,5 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
 /** What a lab of this provider and config can do: its provider's and its installer's capabilities, and its hub gates. */
 export function capabilitiesOf(provider: ProviderKind, spec: LabSpec): LabCapabilities {
   const entry = providerEntry(provider);
-  return { provider, ...entry.capabilities, ...INSTALLERS[entry.ocmRuntime(spec)].capabilities, hubFeatureGates: spec.ocm.featureGates };
+  return { provider, ...entry.capabilities, ...INSTALLERS[entry.ocmRuntime(spec)].capabilities, hubFeatureGates: spec.ocm.featureGates, ocmVersion: spec.ocm.version };
 }

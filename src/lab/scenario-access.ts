@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
+import type { OcmPart, OcmVersions } from '../ocm/ocm-versions.js';
+import { ensureOcmRelease } from '../toolchain/ocm-release.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { labelManagedCluster } from '../ocm/cluster-sets.js';
 import type { ClusterHandle } from '../providers/provider.js';
@@ -91,6 +93,28 @@ export class LabScenarioAccess implements ScenarioLab {
     } else {
       await installer.startAgent(this.handle(cluster), await installer.hubInfo(this.handle(this.hubName), { signal }), { signal });
     }
+  }
+
+  ocmVersions(): OcmVersions {
+    return this.lab.parts.installer.versions();
+  }
+
+  /**
+   * Moves one part of OCM to `version` (built first if the toolchain lacks it) and says which components restarted:
+   * a host process with a new pid, a pod with a new name or more restarts.
+   */
+  async upgradeOcm(part: OcmPart, version: string, signal?: AbortSignal): Promise<{ restarted: string[] }> {
+    const { installer } = this.lab.parts;
+    if (!installer.upgrade) throw new LabError(`the ${this.lab.parts.provider.name} lab cannot upgrade OCM`);
+    await ensureOcmRelease(this.lab.toolchain, version, () => undefined, signal);
+    const handles = Object.values(this.lab.state.read()?.clusters ?? {});
+    const identities = async () =>
+      new Map((await installer.components(handles, { signal })).map((c) => [c.id, `${c.pid ?? ''}/${(c.pods ?? []).map((p) => `${p.name}:${p.restarts}`).join(',')}`]));
+    const before = await identities();
+    const managed = handles.filter((h) => h.role === 'managed' && this.managedClusters.includes(h.name));
+    await installer.upgrade(part, version, { hub: this.handle(this.hubName), managed }, { signal });
+    const after = await identities();
+    return { restarted: [...after].filter(([id, identity]) => before.has(id) && before.get(id) !== identity).map(([id]) => id) };
   }
 
   async rejoin(cluster: string, signal?: AbortSignal): Promise<void> {

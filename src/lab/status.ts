@@ -4,6 +4,7 @@ import { InstallRecord } from '../install/install-record.js';
 import { errorMessage } from '../errors.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import type { ComponentStatus } from '../ocm/installer.js';
+import type { OcmVersions } from '../ocm/ocm-versions.js';
 import { conditionStatus, CONDITION_ACCEPTED, CONDITION_AVAILABLE, CONDITION_JOINED, managedClusterRef, type ManagedCluster } from '../ocm/resources.js';
 import type { LabParts } from './lab-parts.js';
 import { openLab } from './open-lab.js';
@@ -46,6 +47,8 @@ export interface LabStatus {
   stateDir: string;
   clusters: ClusterStatus[];
   managedClusters: ManagedClusterStatus[];
+  /** The OCM release the hub and the agents run (they differ between the two steps of an upgrade). */
+  ocm: OcmVersions;
   components: ComponentStatus[];
   installs: InstallStatus[];
   healthy: boolean;
@@ -113,6 +116,7 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     name: spec.name,
     provider: parts.provider.name,
     stateDir: state.root,
+    ocm: parts.installer.versions(),
     clusters,
     managedClusters,
     components,

@@ -1,4 +1,5 @@
 import type { ManagedClusterSpec } from '../config/schema.js';
+import type { OcmPart, OcmVersions } from './ocm-versions.js';
 import type { Health } from '../process/host-process.js';
 import type { CallOptions, ClusterHandle } from '../providers/provider.js';
 
@@ -16,6 +17,8 @@ export interface ComponentStatus {
   pid?: number;
   health: Health;
   log?: string;
+  /** The OCM release it runs, where the installer knows it. */
+  version?: string;
   /** What its health rests on, where it has no process of its own (e.g. "1/1 available" for a Deployment). */
   detail?: string;
   /** The pods it runs as, where it runs in pods (operator-installed OCM). */
@@ -37,6 +40,8 @@ export interface InstallerCapabilities {
   agentFaults: boolean;
   /** Make a joined cluster join again as a new one would. */
   freshJoin: boolean;
+  /** Move the hub or the agents to a newer OCM release (the `upgrade` scenario operation). */
+  upgrade: boolean;
 }
 
 /** Where an installer keeps its files, and the lab everything it starts is marked with. */
@@ -86,4 +91,8 @@ export interface OcmInstaller {
   rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options?: CallOptions): Promise<void>;
   /** HubInfo of an initialised hub, with a bootstrap token renewed when it is close to expiring. */
   hubInfo(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
+  /** The OCM release each part runs, as this installer installed or upgraded it (empty before the first install). */
+  versions(): OcmVersions;
+  /** Moves the hub or the agents to a newer release and waits until its components run it (capabilities.upgrade). */
+  upgrade?(part: OcmPart, version: string, clusters: { hub: ClusterHandle; managed: ClusterHandle[] }, options?: CallOptions): Promise<void>;
 }

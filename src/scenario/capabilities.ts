@@ -10,6 +10,10 @@ export interface LabCapabilities {
   controlPlaneFaults: boolean;
   agentFaults: boolean;
   freshJoin: boolean;
+  /** Moving the hub or the agents to a newer OCM release. */
+  upgrade: boolean;
+  /** The OCM release the lab's config installs. */
+  ocmVersion: string;
   /** The hub feature gates the lab's config sets (OCM's defaults for the rest). */
   hubFeatureGates: FeatureGates;
 }

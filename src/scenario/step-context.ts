@@ -1,3 +1,4 @@
+import type { OcmPart, OcmVersions } from '../ocm/ocm-versions.js';
 import { LabError } from '../errors.js';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import type { LabCapabilities } from './capabilities.js';
@@ -35,6 +36,10 @@ export interface ScenarioLab {
   fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void>;
   /** The cluster leaves and joins again as a new cluster would; afterwards its CSR waits for acceptance. */
   rejoin(cluster: string, signal?: AbortSignal): Promise<void>;
+  /** The OCM release the hub and the agents run. */
+  ocmVersions(): OcmVersions;
+  /** Moves the hub or the agents to a newer OCM release (capabilities.upgrade); says which components restarted. */
+  upgradeOcm(part: OcmPart, version: string, signal?: AbortSignal): Promise<{ restarted: string[] }>;
   /** Where a diagnostics bundle finds the lab's logs. */
   diagnosticSources(): DiagnosticSources;
 }

@@ -5,9 +5,9 @@ import { throwIfAborted } from '../process/abort.js';
  * Runs one of the zx build scripts (toolchain, kind images) with the tsx that ships with ocm-lab,
  * passing its `[prefix] ` progress lines to `onLine` and keeping the last lines for an error message.
  */
-export async function runBuildScript(script: string, prefix: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<{ exitCode: number; tail: string[] }> {
+export async function runBuildScript(script: string, prefix: string, onLine: (line: string) => void, signal?: AbortSignal, args: string[] = []): Promise<{ exitCode: number; tail: string[] }> {
   // tsx resolved from here, not from the caller's folder.
-  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script], { all: true, reject: false, buffer: { all: true }, cancelSignal: signal });
+  const child = execa(process.execPath, ['--import', import.meta.resolve('tsx'), script, ...args], { all: true, reject: false, buffer: { all: true }, cancelSignal: signal });
   const tail: string[] = [];
   const marker = `[${prefix}] `;
   child.all?.setEncoding('utf8');

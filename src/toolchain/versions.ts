@@ -11,6 +11,8 @@ export interface ToolchainVersions {
   etcd: string;
   kwok: string;
   ocm: string;
+  /** Every OCM release a lab can run or upgrade between; `ocm` is built with the toolchain, the others on demand. */
+  ocmVersions: string[];
   ocmApi: string;
   clusteradm: string;
   kind: string;

@@ -12,6 +12,7 @@ import { run } from '../../process/run.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bootstrapNeedsRenewal } from '../bootstrap-token.js';
+import type { OcmVersions } from '../ocm-versions.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
@@ -89,7 +90,7 @@ function differs(actual: ComponentSettings | undefined, wanted: ComponentSetting
  * so deleting the clusters removes OCM.
  */
 export class ClusteradmInstaller implements OcmInstaller {
-  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true, upgrade: false };
   readonly capabilities = ClusteradmInstaller.capabilities;
   readonly podNamespaces = { hub: [...OCM_NAMESPACES.hub], managed: [...OCM_NAMESPACES.managed] };
 
@@ -97,6 +98,11 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   constructor(private readonly options: ClusteradmInstallerOptions) {
     this.intents = new InstallIntents(options.dirs.work);
+  }
+
+  /** clusteradm installs the configured release on both parts, and adopts only an OCM of that release. */
+  versions(): OcmVersions {
+    return { hub: this.options.ocmVersion, agents: this.options.ocmVersion };
   }
 
   /** Whether the lab installed the operator CR on this cluster (else it adopted an OCM it found there). */

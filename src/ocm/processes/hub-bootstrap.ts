@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterClient, NamedRef } from '../../kube/cluster-client.js';
 import { applyMarked } from '../install-marks.js';
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT } from '../bootstrap-token.js';
-import { HUB_CRD_FILES, MANAGED_CRD_FILES } from '../../toolchain/crds.js';
 
 export const HUB_NAMESPACE = 'open-cluster-management-hub';
 export const AGENT_NAMESPACE = 'open-cluster-management-agent';
@@ -21,11 +19,11 @@ function namespace(name: string): KubernetesObject {
   return { ...NAMESPACE, metadata: { name } };
 }
 
-/** Applies the given CRD files from the toolchain, marked as the lab's (see applyMarked), and waits until each is Established. */
-async function applyCrds(client: ClusterClient, crdDir: string, files: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
+/** Applies the CRD files of the release, marked as the lab's (see applyMarked), and waits until each is Established. */
+async function applyCrds(client: ClusterClient, files: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
   const names: string[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(join(crdDir, basename(file)), 'utf8'))) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
       const crd = doc.toJS() as KubernetesObject | null;
       if (!crd?.metadata?.name) continue;
       names.push(crd.metadata.name);
@@ -53,8 +51,8 @@ export const HUB_OBJECTS: readonly NamedRef[] = [
 ];
 
 /** What clusteradm init would leave on the hub for the processes to use: CRDs, namespaces, the bootstrap identity; marked as the lab's. */
-export async function prepareHub(hub: ClusterClient, crdDir: string, owner: string, signal?: AbortSignal): Promise<void> {
-  await applyCrds(hub, crdDir, HUB_CRD_FILES, owner, signal);
+export async function prepareHub(hub: ClusterClient, crdFiles: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(hub, crdFiles, owner, signal);
   await applyMarked(hub, namespace(BOOTSTRAP_NAMESPACE), owner, { signal });
   await applyMarked(hub, namespace(HUB_NAMESPACE), owner, { signal });
   await hub.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: BOOTSTRAP_SERVICE_ACCOUNT, namespace: BOOTSTRAP_NAMESPACE } }, { signal });
@@ -77,7 +75,7 @@ export async function prepareHub(hub: ClusterClient, crdDir: string, owner: stri
 export const AGENT_OBJECTS: readonly NamedRef[] = [{ ...NAMESPACE, name: AGENT_NAMESPACE }];
 
 /** What the klusterlet needs on a managed cluster before its agent starts; marked as the lab's. */
-export async function prepareManagedCluster(cluster: ClusterClient, crdDir: string, owner: string, signal?: AbortSignal): Promise<void> {
-  await applyCrds(cluster, crdDir, MANAGED_CRD_FILES, owner, signal);
+export async function prepareManagedCluster(cluster: ClusterClient, crdFiles: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
+  await applyCrds(cluster, crdFiles, owner, signal);
   await applyMarked(cluster, namespace(AGENT_NAMESPACE), owner, { signal });
 }

@@ -6,6 +6,8 @@ import { containedPath } from '../../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
 import { ClusterClient, type NamedRef } from '../../kube/cluster-client.js';
 import { OCM_WEBHOOK_SERVER } from '../../toolchain/binaries.js';
+import { findOcmRelease, OCM_PROCESS_BINARIES, requireOcmRelease, supportedOcmVersions, type OcmProcessBinary, type OcmRelease } from '../../toolchain/ocm-release.js';
+import { compareVersions, OcmVersionRecord, type OcmPart, type OcmVersions } from '../ocm-versions.js';
 import { agentFeatureGatesFlag, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES, type FeatureGates, type HubComponent } from '../feature-gates.js';
 import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
 import { ADMISSION_WEBHOOK_REFS, admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
@@ -31,8 +33,6 @@ const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
 const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 
-const OCM_PROCESS_BINARIES = ['registration', 'placement', 'work', 'addon', 'registration-operator', OCM_WEBHOOK_SERVER] as const;
-const WEBHOOK_SERVERS: readonly WebhookServerName[] = ['registration', 'work', 'addon'];
 const WEBHOOKS_FIELD_MANAGER = 'ocm-lab-webhooks';
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
 /** A CRD each side of OCM installs: found on a cluster the lab did not install, it means someone else's OCM is there. */
@@ -54,7 +54,9 @@ function registrationRbac(clusters: string[]): NamedRef[] {
 export interface ProcessDefinition {
   id: string;
   cluster: string;
-  binary: (typeof OCM_PROCESS_BINARIES)[number];
+  /** Which part of OCM it is, so which release's binary it runs. */
+  part: OcmPart;
+  binary: OcmProcessBinary;
   args: (listen: string) => string[];
 }
 
@@ -64,6 +66,8 @@ export interface HubProcessOptions {
   featureGates: FeatureGates;
   /** tls.crt/tls.key the webhook servers serve with. */
   webhookCertDir: string;
+  /** The webhook servers of the hub's release (v1.0.0 has no add-on webhooks). */
+  webhookServers?: readonly WebhookServerName[];
 }
 
 export const webhookServerId = (hubName: string, server: WebhookServerName) => `${hubName}/${server}-webhook`;
@@ -78,22 +82,23 @@ export function hubProcesses(options: HubProcessOptions): ProcessDefinition[] {
   const { hubName, hubKubeconfig, featureGates } = options;
   const gates = (component: HubComponent) => featureGatesFlag(HUB_FEATURE_GATES, component, featureGates);
   const controller = (listen: string) => [`--kubeconfig=${hubKubeconfig}`, `--namespace=${HUB_NAMESPACE}`, '--disable-leader-election', `--listen=${listen}`];
-  const webhooks = WEBHOOK_SERVERS.map((server): ProcessDefinition => ({
+  const webhooks = (options.webhookServers ?? ['registration', 'work', 'addon']).map((server): ProcessDefinition => ({
     id: webhookServerId(hubName, server),
     cluster: hubName,
+    part: 'hub',
     binary: OCM_WEBHOOK_SERVER,
     args: (listen) => [server, `--kubeconfig=${hubKubeconfig}`, `--listen=${listen}`, `--cert-dir=${options.webhookCertDir}`, ...(server === 'addon' ? [] : gates(server))],
   }));
   const enabled = (component: HubComponent, gate: string) => gateEnabled(HUB_FEATURE_GATES, component, gate, featureGates);
   return [
     ...webhooks,
-    { id: `${hubName}/registration`, cluster: hubName, binary: 'registration', args: (listen) => ['controller', ...controller(listen), ...gates('registration')] },
-    { id: `${hubName}/placement`, cluster: hubName, binary: 'placement', args: (listen) => ['controller', ...controller(listen)] },
+    { id: `${hubName}/registration`, cluster: hubName, part: 'hub', binary: 'registration', args: (listen) => ['controller', ...controller(listen), ...gates('registration')] },
+    { id: `${hubName}/placement`, cluster: hubName, part: 'hub', binary: 'placement', args: (listen) => ['controller', ...controller(listen)] },
     ...(enabled('addon', 'AddonManagement')
-      ? [{ id: `${hubName}/addon-manager`, cluster: hubName, binary: 'addon' as const, args: (listen: string) => ['manager', ...controller(listen)] }]
+      ? [{ id: `${hubName}/addon-manager`, cluster: hubName, part: 'hub' as const, binary: 'addon' as const, args: (listen: string) => ['manager', ...controller(listen)] }]
       : []),
     ...(enabled('work', 'ManifestWorkReplicaSet') || enabled('work', 'CleanUpCompletedManifestWork')
-      ? [{ id: `${hubName}/work-manager`, cluster: hubName, binary: 'work' as const, args: (listen: string) => ['manager', ...controller(listen), ...gates('work')] }]
+      ? [{ id: `${hubName}/work-manager`, cluster: hubName, part: 'hub' as const, binary: 'work' as const, args: (listen: string) => ['manager', ...controller(listen), ...gates('work')] }]
       : []),
   ];
 }
@@ -110,6 +115,7 @@ export function klusterletProcess(options: {
   return {
     id: klusterletId(options.cluster),
     cluster: options.cluster,
+    part: 'agents',
     binary: 'registration-operator',
     args: (listen) => [
       'agent',
@@ -132,10 +138,10 @@ export function klusterletProcess(options: {
   };
 }
 
-/** Whether a recorded process was started as the definition would start it now (same binary, same flags). */
-export function startedAsDefined(record: HostProcessRecord, definition: ProcessDefinition, bin: (name: ProcessDefinition['binary']) => string): boolean {
+/** Whether a recorded process was started as the definition would start it now (same binary of the same release, same flags). */
+export function startedAsDefined(record: HostProcessRecord, definition: ProcessDefinition, bin: (definition: ProcessDefinition) => string): boolean {
   const wanted = definition.args(record.listen);
-  return record.command === bin(definition.binary) && record.args.length === wanted.length && record.args.every((arg, i) => arg === wanted[i]);
+  return record.command === bin(definition) && record.args.length === wanted.length && record.args.every((arg, i) => arg === wanted[i]);
 }
 
 /**
@@ -145,22 +151,38 @@ export function startedAsDefined(record: HostProcessRecord, definition: ProcessD
  * processes.json so `status`, `up` and `down` find it.
  */
 export class ProcessesInstaller implements OcmInstaller {
-  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true };
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true, upgrade: true };
   readonly capabilities = ProcessesInstaller.capabilities;
   readonly podNamespaces = { hub: [], managed: [] };
   private readonly intents: InstallIntents;
+  private readonly versionRecord: OcmVersionRecord;
 
   constructor(
     private readonly options: {
       labName: string;
       dirs: InstallerDirs;
       toolchain: Toolchain;
+      /** The release the config asks for: what a new lab installs (see OcmVersionRecord for a lab upgraded since). */
+      ocmVersion: string;
       /** The lab's OCM feature gates: hub components', and the klusterlet agents'. */
       featureGates: { hub: FeatureGates; agent: FeatureGates };
     },
   ) {
     this.intents = new InstallIntents(options.dirs.work);
+    this.versionRecord = new OcmVersionRecord(options.dirs.work);
   }
+
+  /** The release each part runs, as last installed or upgraded. */
+  versions(): OcmVersions {
+    return this.versionRecord.read();
+  }
+
+  /** The release a part is to run now (never older than what it runs). */
+  private release(part: OcmPart): OcmRelease {
+    return requireOcmRelease(this.options.toolchain, this.versionRecord.wanted(part, this.options.ocmVersion));
+  }
+
+  private readonly binOf = (definition: ProcessDefinition): string => this.release(definition.part).bin(definition.binary);
 
   private get dirs(): InstallerDirs {
     return this.options.dirs;
@@ -227,6 +249,7 @@ export class ProcessesInstaller implements OcmInstaller {
       hubKubeconfig: this.processKubeconfig(hub),
       featureGates: this.options.featureGates.hub,
       webhookCertDir: servingCertDir(this.webhookDir),
+      webhookServers: this.release('hub').webhookServers,
     });
   }
 
@@ -242,9 +265,10 @@ export class ProcessesInstaller implements OcmInstaller {
   async initHub(hub: ClusterHandle, options: CallOptions = {}): Promise<HubInfo> {
     const { signal } = options;
     const client = ClusterClient.of(hub);
+    const release = this.release('hub');
     await this.claim(hub, signal);
     this.writeProcessKubeconfig(hub);
-    await prepareHub(client, this.options.toolchain.crdDir, this.dirs.owner, signal);
+    await prepareHub(client, release.crdFiles.hub, this.dirs.owner, signal);
     const info = await this.hubInfo(hub, options);
     const certs = ensureWebhookCerts(this.webhookDir);
     const definitions = this.hubProcesses(hub);
@@ -252,15 +276,35 @@ export class ProcessesInstaller implements OcmInstaller {
     for (const record of Object.values(this.records())) {
       if (record.cluster === hub.name && !wanted.has(record.id)) await this.forget(record);
     }
-    const listen = {} as Record<WebhookServerName, string>;
-    for (const server of WEBHOOK_SERVERS) {
+    const listen: Partial<Record<WebhookServerName, string>> = {};
+    for (const server of release.webhookServers) {
       listen[server] = (await this.ensureRunning(definitions.find((d) => d.id === webhookServerId(hub.name, server))!, signal)).listen;
     }
     // A field manager of their own: the CRDs' conversion is a part of objects that prepareHub applies whole.
     for (const object of admissionWebhookObjects(listen, certs.caBundle)) await applyMarked(client, object, this.dirs.owner, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
-    for (const object of conversionPatches(listen.addon, certs.caBundle)) await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
+    // Releases with add-on webhooks serve add-ons at v1alpha1 and v1beta1, converted by that server.
+    if (listen.addon) for (const object of conversionPatches(listen.addon, certs.caBundle)) await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
     for (const definition of definitions.filter((d) => d.binary !== OCM_WEBHOOK_SERVER)) await this.ensureRunning(definition, signal);
+    this.versionRecord.set('hub', release.version);
     return info;
+  }
+
+  /**
+   * Moves one part to a newer release, as OCM documents it (the hub before the agents): its CRDs applied, then each
+   * of its processes restarted on the new release's binary (ensureRunning sees the binary changed). Objects OCM
+   * made stay; the agents keep their hub credentials, so the clusters stay joined.
+   */
+  async upgrade(part: OcmPart, version: string, clusters: { hub: ClusterHandle; managed: ClusterHandle[] }, options: CallOptions = {}): Promise<void> {
+    const from = this.versionRecord.wanted(part, this.options.ocmVersion);
+    if (compareVersions(version, from) < 0) throw new LabError(`the ${part} runs OCM ${from}: it cannot go back to ${version}`, { hint: 'OCM supports upgrades only; make a new lab (./lab down, set ocm.version, ./lab up) for an older release' });
+    requireOcmRelease(this.options.toolchain, version);
+    this.versionRecord.set(part, version);
+    if (part === 'hub') {
+      await this.initHub(clusters.hub, options);
+      return;
+    }
+    const hubInfo = await this.hubInfo(clusters.hub, options);
+    for (const cluster of clusters.managed) await this.join(cluster, undefined, hubInfo, options);
   }
 
   private async forget(record: HostProcessRecord): Promise<void> {
@@ -277,10 +321,12 @@ export class ProcessesInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec | undefined, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+    const release = this.release('agents');
     await this.claim(cluster, options.signal);
-    await prepareManagedCluster(ClusterClient.of(cluster), this.options.toolchain.crdDir, this.dirs.owner, options.signal);
+    await prepareManagedCluster(ClusterClient.of(cluster), release.crdFiles.managed, this.dirs.owner, options.signal);
     await this.startAgent(cluster, hub, options);
+    this.versionRecord.set('agents', release.version);
   }
 
   private klusterlet(cluster: ClusterHandle, hub: HubInfo): ProcessDefinition {
@@ -323,7 +369,7 @@ export class ProcessesInstaller implements OcmInstaller {
   /** Starts the process unless the recorded one runs as defined and is healthy; waits for its /healthz. */
   private async ensureRunning(definition: ProcessDefinition, signal?: AbortSignal): Promise<HostProcessRecord> {
     const recorded = this.records()[definition.id];
-    if (recorded && startedAsDefined(recorded, definition, this.options.toolchain.bin) && (await probeHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
+    if (recorded && startedAsDefined(recorded, definition, this.binOf) && (await probeHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
     if (recorded) await stopHostProcess(recorded, this.dirs.owner);
     await this.stopUnrecorded(definition);
     throwIfAborted(signal);
@@ -334,7 +380,7 @@ export class ProcessesInstaller implements OcmInstaller {
       {
         id: definition.id,
         cluster: definition.cluster,
-        command: this.options.toolchain.bin(definition.binary),
+        command: this.binOf(definition),
         args: definition.args(listen),
         log: join(mkdirPrivate(this.dirs.logs), `${definition.id.replaceAll('/', '-')}.log`),
         listen,
@@ -351,7 +397,7 @@ export class ProcessesInstaller implements OcmInstaller {
    * between start and record, or when a record was lost or tampered with, so a component never runs twice.
    */
   private async stopUnrecorded(definition: ProcessDefinition): Promise<void> {
-    const command = this.options.toolchain.bin(definition.binary);
+    const command = this.binOf(definition);
     const runsIt = ({ args }: { args: string[] }) => {
       const listen = args.find((a) => a.startsWith('--listen='))?.slice('--listen='.length) ?? '';
       const wanted = definition.args(listen);
@@ -376,8 +422,17 @@ export class ProcessesInstaller implements OcmInstaller {
       const record = records[definition.id];
       if (!record) return { id: definition.id, cluster: definition.cluster, health: 'stopped', detail: 'not started' };
       const health = await probeHealth(record, this.dirs.owner);
-      const outdated = health !== 'stopped' && !startedAsDefined(record, definition, this.options.toolchain.bin);
-      return { id: record.id, cluster: record.cluster, pid: record.pid, log: record.log, health: outdated ? 'outdated' : health, ...(outdated && { detail: 'runs with other flags than the config asks for (feature gates)' }) };
+      const outdated = health !== 'stopped' && !startedAsDefined(record, definition, this.binOf);
+      const version = this.release(definition.part).version;
+      return {
+        id: record.id,
+        cluster: record.cluster,
+        pid: record.pid,
+        log: record.log,
+        version,
+        health: outdated ? 'outdated' : health,
+        ...(outdated && { detail: `runs another release or other flags than the lab asks for (OCM ${version}, feature gates)` }),
+      };
     });
     const unwanted = Object.values(records)
       .filter((r) => !wanted.has(r.id) && isRunning(r, this.dirs.owner))
@@ -439,7 +494,8 @@ export class ProcessesInstaller implements OcmInstaller {
   async teardown(): Promise<void> {
     const owner = this.dirs.owner;
     await Promise.all(Object.values(this.records()).map((record) => stopHostProcess(record, owner)));
-    const binaries = new Set(OCM_PROCESS_BINARIES.map((b) => this.options.toolchain.bin(b)));
+    const releases = supportedOcmVersions().flatMap((version) => findOcmRelease(this.options.toolchain, version) ?? []);
+    const binaries = new Set(releases.flatMap((release) => OCM_PROCESS_BINARIES.map((b) => release.bin(b))));
     const strays = processesOwnedBy({ root: owner }).filter((p) => binaries.has(p.args[0]!));
     if (strays.length) await terminate(strays.map((p) => p.pid));
     rmSync(this.recordsPath, { force: true });

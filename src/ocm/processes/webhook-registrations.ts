@@ -65,15 +65,15 @@ export const CONVERTED_CRDS = ['clustermanagementaddons.addon.open-cluster-manag
 export const ADMISSION_WEBHOOK_REFS = ADMISSION_WEBHOOKS.map((webhook) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: webhook.kind, name: webhook.name }));
 
 /** The webhook configuration objects for the servers listening at `listen` (127.0.0.1:port, by server). */
-export function admissionWebhookObjects(listen: Record<WebhookServerName, string>, caBundle: string): KubernetesObject[] {
-  return ADMISSION_WEBHOOKS.map((webhook) => ({
+export function admissionWebhookObjects(listen: Partial<Record<WebhookServerName, string>>, caBundle: string): KubernetesObject[] {
+  return ADMISSION_WEBHOOKS.filter((webhook) => listen[webhook.server]).map((webhook) => ({
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: webhook.kind,
     metadata: { name: webhook.name },
     webhooks: [
       {
         name: webhook.name,
-        clientConfig: { url: `https://${listen[webhook.server]}${webhook.path}`, caBundle },
+        clientConfig: { url: `https://${listen[webhook.server]!}${webhook.path}`, caBundle },
         rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [webhook.apiGroup], apiVersions: webhook.apiVersions, resources: [webhook.resource] }],
         failurePolicy: 'Fail',
         sideEffects: 'None',

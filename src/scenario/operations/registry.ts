@@ -12,6 +12,7 @@ import { labelOperation } from './label.js';
 import type { Operation, OperationStep } from './operation.js';
 import { scriptOperation } from './script.js';
 import { sleepOperation } from './sleep.js';
+import { upgradeOperation } from './upgrade.js';
 import { workOperation } from './work.js';
 
 /** Every operation a scenario step can use, in the order the JSON Schema and messages list them. */
@@ -26,6 +27,7 @@ export const OPERATIONS = [
   acceptOperation,
   joinOperation,
   faultOperation,
+  upgradeOperation,
   scriptOperation,
   sleepOperation,
 ] as const;

@@ -117,7 +117,7 @@ describe('loadConfig', () => {
     ['managedClusters:\n  - labels: {}\n', 'managedClusters[0].name', 2, 'is required'],
     ['managedClusters: [{name: c1}]\n---\nname: two\n', '', 3, 'the config must be a single YAML mapping'],
     ['managedClusters: [{name: c1}]\nlocal: {fakeNodes: 51}\n', 'local.fakeNodes', 2, 'must be an integer from 1 to 50, got number 51'],
-    ['managedClusters: [{name: c1}]\nocm: {version: 2}\n', 'ocm.version', 2, 'number 2 is not available: this toolchain pins OCM'],
+    ['managedClusters: [{name: c1}]\nocm: {version: 2}\n', 'ocm.version', 2, 'number 2 is not available: this toolchain builds OCM v1.0.0 and v1.2.0'],
     [
       `name: a-rather-long-lab-name-for-kind\nmanagedClusters:\n  - name: a-rather-long-cluster-name\n`,
       'managedClusters[0].name',

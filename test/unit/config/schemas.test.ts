@@ -81,12 +81,12 @@ describe('published JSON Schemas', () => {
     expect(undescribed.map(([path]) => path)).toEqual([]);
   });
 
-  it('the lab config schema requires managed clusters, and lists providers, accept modes and the pinned OCM version', () => {
+  it('the lab config schema requires managed clusters, and lists providers, accept modes and the OCM versions the toolchain builds (its pin the default)', () => {
     const schema = published(LAB_CONFIG_SCHEMA);
     const props = schema.properties as Record<string, JsonSchema & { properties: Record<string, JsonSchema> }>;
     expect(schema).toMatchObject({ type: 'object', required: ['managedClusters'], additionalProperties: false });
     expect(props.provider).toMatchObject({ enum: [...PROVIDERS], default: 'auto' });
-    expect(props.ocm!.properties.version).toMatchObject({ const: pinnedToolchain().ocmVersion });
+    expect(props.ocm!.properties.version).toMatchObject({ enum: pinnedToolchain().ocmVersions, default: pinnedToolchain().ocmVersion });
     expect(props.managedClusters).toMatchObject({ type: 'array', minItems: 1, items: { required: ['name'], additionalProperties: false } });
     expect(props.managedClusters!.items).toMatchObject({ properties: { accept: { enum: [...ACCEPT_MODES] } } });
   });

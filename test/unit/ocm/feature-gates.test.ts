@@ -40,9 +40,9 @@ describe('hub processes of a local lab', () => {
   });
 
   it('knows a process started with other gates than the config now asks for', () => {
-    const bin = (name: string) => `/tc/bin/${name}`;
+    const bin = (definition: { binary: string }) => `/tc/bin/${definition.binary}`;
     const definition = hub().find((p) => p.id === 'hub/registration')!;
-    const record = { id: definition.id, cluster: 'hub', command: bin('registration'), args: definition.args('127.0.0.1:5000'), log: '/l', listen: '127.0.0.1:5000', pid: 1, startedAt: '', identity: 'boot/1' };
+    const record = { id: definition.id, cluster: 'hub', command: bin(definition), args: definition.args('127.0.0.1:5000'), log: '/l', listen: '127.0.0.1:5000', pid: 1, startedAt: '', identity: 'boot/1' };
     expect(startedAsDefined(record, definition, bin)).toBe(true);
     const changed = hub({ ResourceCleanup: false }).find((p) => p.id === 'hub/registration')!;
     expect(startedAsDefined(record, changed, bin)).toBe(false);

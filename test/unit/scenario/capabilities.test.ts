@@ -5,7 +5,7 @@ import { checkCapabilities, type LabCapabilities } from '../../../src/scenario/c
 import { loadScenarios } from '../../../src/scenario/load.js';
 
 const REPO = join(import.meta.dirname, '../../..');
-const everything: LabCapabilities = { provider: 'test', controlPlaneFaults: true, agentFaults: true, freshJoin: true, hubFeatureGates: { ManifestWorkReplicaSet: true } };
+const everything: LabCapabilities = { provider: 'test', controlPlaneFaults: true, agentFaults: true, freshJoin: true, upgrade: true, ocmVersion: 'v1.0.0', hubFeatureGates: { ManifestWorkReplicaSet: true } };
 
 // A made-up lab's capabilities: both real providers can do every step today, so only this tests the refusal.
 describe('a scenario step the lab cannot do', () => {

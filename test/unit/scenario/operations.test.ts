@@ -22,6 +22,7 @@ const SAMPLES: { [Op in StepOp]: unknown } = {
   accept: { cluster: 'cluster1' },
   join: { cluster: 'cluster1' },
   fault: { cluster: 'cluster1', stop: 'agent' },
+  upgrade: { to: 'v1.2.0', parts: ['hub'] },
   script: { run: 'true' },
   sleep: '1s',
 };
@@ -65,8 +66,8 @@ describe('the operation registry', () => {
 });
 
 describe('the capability check', () => {
-  const nothing: LabCapabilities = { provider: 'bare', controlPlaneFaults: false, agentFaults: false, freshJoin: false, hubFeatureGates: {} };
-  const everything: LabCapabilities = { provider: 'full', controlPlaneFaults: true, agentFaults: true, freshJoin: true, hubFeatureGates: { ManifestWorkReplicaSet: true } };
+  const nothing: LabCapabilities = { provider: 'bare', controlPlaneFaults: false, agentFaults: false, freshJoin: false, upgrade: false, ocmVersion: 'v1.2.0', hubFeatureGates: {} };
+  const everything: LabCapabilities = { provider: 'full', controlPlaneFaults: true, agentFaults: true, freshJoin: true, upgrade: true, ocmVersion: 'v1.0.0', hubFeatureGates: { ManifestWorkReplicaSet: true } };
 
   it('asks each step\'s operation what it needs: a lab that can do nothing refuses exactly the steps that need something', () => {
     const scenario = everyOperation();
@@ -82,6 +83,7 @@ describe('the capability check', () => {
       expect.stringMatching(/^apply: step "apply #1" applies a ManifestWorkReplicaSet, which the hub acts on only with the feature gate ManifestWorkReplicaSet/),
       'join: step "join #9" needs a fresh join, which the bare provider cannot do',
       'fault: step "fault #10" needs stopping and starting a klusterlet agent, which the bare provider cannot do',
+      'upgrade: step "upgrade #11" upgrades OCM, which the bare lab cannot do yet',
     ]);
   });
 });

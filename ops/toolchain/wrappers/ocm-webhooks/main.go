@@ -18,7 +18,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -33,8 +35,6 @@ import (
 	ocmfeature "open-cluster-management.io/api/feature"
 	workv1 "open-cluster-management.io/api/work/v1"
 	workv1alpha1 "open-cluster-management.io/api/work/v1alpha1"
-	addonwebhookv1alpha1 "open-cluster-management.io/ocm/pkg/addon/webhook/v1alpha1"
-	addonwebhookv1beta1 "open-cluster-management.io/ocm/pkg/addon/webhook/v1beta1"
 	"open-cluster-management.io/ocm/pkg/features"
 	registrationwebhookv1 "open-cluster-management.io/ocm/pkg/registration/webhook/v1"
 	registrationwebhookv1beta2 "open-cluster-management.io/ocm/pkg/registration/webhook/v1beta2"
@@ -53,11 +53,16 @@ type component struct {
 	handlers func() []initializer
 }
 
+// extraComponents are the servers only some OCM releases have (addon.go: the add-on webhooks, which v1.2.0 has and v1.0.0 does not).
+var extraComponents = map[string]component{}
+
 func components(manifestLimit *int) map[string]component {
-	return map[string]component{
+	all := map[string]component{
 		"registration": {
-			schemes:  []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, clusterv1.Install, registrationwebhookv1beta2.Install},
-			handlers: func() []initializer { return []initializer{&registrationwebhookv1.ManagedClusterWebhook{}, &registrationwebhookv1beta2.ManagedClusterSetBindingWebhook{}} },
+			schemes: []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, clusterv1.Install, registrationwebhookv1beta2.Install},
+			handlers: func() []initializer {
+				return []initializer{&registrationwebhookv1.ManagedClusterWebhook{}, &registrationwebhookv1beta2.ManagedClusterSetBindingWebhook{}}
+			},
 		},
 		"work": {
 			schemes: []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, workv1.Install, workv1alpha1.Install},
@@ -70,16 +75,20 @@ func components(manifestLimit *int) map[string]component {
 				return handlers
 			},
 		},
-		"addon": {
-			schemes: []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, addonwebhookv1alpha1.Install, addonwebhookv1beta1.Install},
-			handlers: func() []initializer {
-				return []initializer{
-					&addonwebhookv1alpha1.ManagedClusterAddOnWebhook{}, &addonwebhookv1beta1.ManagedClusterAddOnWebhook{},
-					&addonwebhookv1alpha1.ClusterManagementAddOnWebhook{}, &addonwebhookv1beta1.ClusterManagementAddOnWebhook{},
-				}
-			},
-		},
 	}
+	for name, c := range extraComponents {
+		all[name] = c
+	}
+	return all
+}
+
+func names(all map[string]component) []string {
+	list := make([]string, 0, len(all))
+	for name := range all {
+		list = append(list, name)
+	}
+	sort.Strings(list)
+	return list
 }
 
 func main() {
@@ -108,7 +117,7 @@ func run() error {
 	name := os.Args[1]
 	selected, ok := components(manifestLimit)[name]
 	if !ok {
-		return fmt.Errorf("unknown webhook server %q: want registration, work or addon", name)
+		return fmt.Errorf("unknown webhook server %q: this OCM release has %s", name, strings.Join(names(components(manifestLimit)), ", "))
 	}
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		return err
