@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writePrivateFile } from '../fs/private-files.js';
+import { readRecordFile, writeRecordFile } from '../fs/record-file.js';
 import type { NamedRef } from '../kube/cluster-client.js';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -35,17 +34,11 @@ export class InstallRecord {
   }
 
   read(): InstallRecords {
-    if (!existsSync(this.file)) return {};
-    try {
-      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      return parsed.success ? parsed.data : {};
-    } catch {
-      return {};
-    }
+    return readRecordFile(this.file, recordSchema, {});
   }
 
   set(name: string, applied: AppliedInstall | undefined): void {
     const { [name]: _old, ...rest } = this.read();
-    writePrivateFile(this.file, `${JSON.stringify(applied ? { ...rest, [name]: applied } : rest, null, 2)}\n`);
+    writeRecordFile(this.file, applied ? { ...rest, [name]: applied } : rest);
   }
 }

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { writePrivateFile } from '../fs/private-files.js';
+import { readRecordFile, writeRecordFile } from '../fs/record-file.js';
 import { namedRefOf, type ClusterClient, type NamedRef } from '../kube/cluster-client.js';
 
 /**
@@ -27,15 +26,7 @@ export class InstallIntents {
   }
 
   private read(): string[] {
-    if (!existsSync(this.file)) return [];
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(this.file, 'utf8'));
-    } catch {
-      return [];
-    }
-    const parsed = intentsSchema.safeParse(data);
-    return parsed.success ? parsed.data.clusters : [];
+    return readRecordFile(this.file, intentsSchema, { clusters: [] }).clusters;
   }
 
   has(cluster: string): boolean {
@@ -43,7 +34,7 @@ export class InstallIntents {
   }
 
   add(cluster: string): void {
-    writePrivateFile(this.file, JSON.stringify({ clusters: [...new Set([...this.read(), cluster])] }));
+    writeRecordFile(this.file, { clusters: [...new Set([...this.read(), cluster])] });
   }
 }
 

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writePrivateFile } from '../fs/private-files.js';
+import { readRecordFile, writeRecordFile } from '../fs/record-file.js';
 
 /** The two parts of OCM that move between releases on their own: the hub's components, and the klusterlet agents. */
 export const OCM_PARTS = ['hub', 'agents'] as const;
@@ -32,17 +31,11 @@ export class OcmVersionRecord {
   }
 
   read(): OcmVersions {
-    if (!existsSync(this.file)) return {};
-    try {
-      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      return parsed.success ? parsed.data : {};
-    } catch {
-      return {};
-    }
+    return readRecordFile(this.file, recordSchema, {});
   }
 
   set(part: OcmPart, version: string): void {
-    writePrivateFile(this.file, `${JSON.stringify({ ...this.read(), [part]: version }, null, 2)}\n`);
+    writeRecordFile(this.file, { ...this.read(), [part]: version });
   }
 
   /** The release a part should run: the newer of what it runs and what the config asks for. */

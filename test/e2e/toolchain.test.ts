@@ -10,9 +10,19 @@ describe('the toolchain', { timeout: 120_000 }, () => {
     const build = await labCli(['--import', 'tsx', join(REPO, 'ops/toolchain/build.ts')], { command: process.execPath });
     expect(build.exitCode, build.all).toBe(0);
     const groups = build.stdout.split('\n').filter((l) => /^\[toolchain\] \S.*: (cached|building…)$/.test(l));
-    expect(groups.length).toBe(8);
+    // etcd, kubernetes, kwok, ocm, ocm webhooks, clusteradm, kind, helm, ocm CRDs.
+    expect(groups.length).toBe(9);
     expect(groups.every((l) => l.endsWith(': cached')), groups.join('\n')).toBe(true);
     expect(build.stdout).toMatch(/\[toolchain\] complete in \d+s/);
+  });
+
+  it('setup --ocm builds (or finds) another OCM release beside the pinned one, and refuses one the toolchain cannot build (exit 2)', async () => {
+    const setup = await labCli(['setup', '--ocm', 'v1.0.0'], { timeoutMs: 900_000 });
+    expect(setup.exitCode, setup.all).toBe(0);
+    expect(setup.stdout).toMatch(/OCM v1\.0\.0: \S+\/ocm\/v1\.0\.0/);
+    const refused = await labCli(['setup', '--ocm', 'v1.1.0']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--ocm v1.1.0: this toolchain builds OCM v1.0.0 and v1.2.0');
   });
 
   it('doctor reports every pinned binary with its version', async () => {
