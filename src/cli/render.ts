@@ -1,4 +1,5 @@
 import { delimiter } from 'node:path';
+import type { PhaseTiming } from '../lab/bring-up/action.js';
 import type { LabStatus } from '../lab/status.js';
 import type { RunResult } from '../report/types.js';
 
@@ -70,6 +71,16 @@ function shellQuote(word: string): string {
 }
 
 /** What to do next with a fresh lab: the commands people actually type. */
+/** Where `up`'s time went: each action's start and duration (they overlap where the bring-up allows it). */
+export function renderPhases(phases: PhaseTiming[], totalMs: number): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+  return table([
+    ['PHASE', 'START', 'TOOK'],
+    ...phases.map((p) => [p.title, `+${seconds(p.startedMs)}`, p.outcome === 'skipped' ? 'skipped (healthy)' : seconds(p.durationMs)]),
+    ['total', '', seconds(totalMs)],
+  ]);
+}
+
 export function renderUsage(name: string, hubKubeconfig: string, merged: string, managed: string[]): string {
   // A KUBECONFIG list (the users' own kubeconfigs) goes in the environment; a single file also works as a flag.
   const isList = merged.includes(delimiter);

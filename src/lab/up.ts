@@ -1,7 +1,7 @@
 import { clusterNames, type LabSpec } from '../config/schema.js';
 import { Progress, type CoreOptions } from '../core/progress.js';
 import type { ProviderKind } from '../providers/provider.js';
-import { BringUpContext, planOf, runBringUp } from './bring-up/action.js';
+import { BringUpContext, planOf, runBringUp, type PhaseTiming } from './bring-up/action.js';
 import { BRING_UP } from './bring-up/index.js';
 import { mergedKubeconfigPath } from './kubeconfigs.js';
 import { withLabLock } from './lock.js';
@@ -21,6 +21,9 @@ export interface UpResult {
   hubKubeconfigEnv: string;
   /** KUBECONFIG with every cluster: kubeconfigs/all.yaml, or a list of the users' files. */
   mergedKubeconfig: string;
+  /** How long each action took, in the bring-up's order, and the whole `up`. */
+  phases: PhaseTiming[];
+  totalMs: number;
 }
 
 /** `./lab up`: takes the lab's lock and brings the lab up (see upLocked). */
@@ -48,5 +51,7 @@ export async function upLocked(spec: LabSpec, state: StateStore, options: CoreOp
     kubeconfigs: Object.fromEntries(clusterNames(spec).map((n) => [n, recorded.clusters[n]?.kubeconfig ?? ''])),
     hubKubeconfigEnv: ctx.kubeconfigEnv?.hub ?? recorded.clusters[spec.hub.name]!.kubeconfig,
     mergedKubeconfig: ctx.kubeconfigEnv?.all ?? mergedKubeconfigPath(state),
+    phases: BRING_UP.flatMap((action) => ctx.phases.filter((p) => p.id === action.id)),
+    totalMs: Math.round(performance.now() - ctx.startedAt),
   };
 }

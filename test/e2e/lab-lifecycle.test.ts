@@ -70,6 +70,10 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     expect(up.exitCode, up.all).toBe(0);
     expect(up.stdout).toContain('Lab e2e is ready');
     upOutput = up.all;
+    // Where the time went: one row per phase of the bring-up, in its order, and the total.
+    const phases = up.stdout.split('\n').filter((l) => /^(PHASE|Create clusters|Install OCM hub|Join managed clusters|total) /.test(l));
+    expect(phases.map((l) => l.split(/\s{2,}/)[0])).toEqual(['PHASE', 'Create clusters', 'Install OCM hub', 'Join managed clusters', 'total']);
+    expect(phases.at(-1)).toMatch(/^total\s+\d+\.\ds$/);
 
     const kubeconfig = await lab('kubeconfig', 'hub');
     expect(kubeconfig.exitCode).toBe(0);
@@ -174,9 +178,14 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     const before = labProcesses(stateDir).map((p) => p.pid).sort();
     const recordedBefore = recordedProcesses(stateDir);
     expect(Object.keys(recordedBefore)).toHaveLength(8);
-    const up = await lab('up');
+    const up = await lab('up', '--json');
     expect(up.exitCode, up.all).toBe(0);
-    expect(up.stdout).toContain('healthy, nothing to do');
+    expect(up.stderr).toContain('healthy, nothing to do');
+    // --json carries the same timings: every action of the bring-up, the ones that change the lab skipped.
+    const result = JSON.parse(up.stdout.trim().split('\n').at(-1)!) as { unchanged: boolean; totalMs: number; phases: { id: string; outcome: string; durationMs: number }[] };
+    expect(result.unchanged).toBe(true);
+    expect(result.phases.find((p) => p.id === 'create')).toMatchObject({ outcome: 'skipped' });
+    expect(result.phases.every((p) => p.durationMs <= result.totalMs)).toBe(true);
     expect(recordedProcesses(stateDir)).toEqual(recordedBefore);
     expect(labProcesses(stateDir).map((p) => p.pid).sort()).toEqual(before);
   });

@@ -23,8 +23,20 @@ export class Settled<T> {
   }
 }
 
+/** How long one action of the bring-up took, from when `up` started (actions overlap where the list says so). */
+export interface PhaseTiming {
+  id: string;
+  title: string;
+  startedMs: number;
+  durationMs: number;
+  outcome: 'done' | 'skipped' | 'failed';
+}
+
 /** What the bring-up's actions share: the lab, and what earlier actions found or made. */
 export class BringUpContext {
+  readonly startedAt = performance.now();
+  /** Each action's timing, in the order the actions ended. */
+  readonly phases: PhaseTiming[] = [];
   toolchain?: Toolchain;
   parts?: LabParts;
   provider?: { name: ProviderKind; reason: string };
@@ -104,12 +116,21 @@ export function planOf(actions: readonly BringUpAction[], spec: LabSpec): PlanSt
 
 async function runAction(action: BringUpAction, ctx: BringUpContext): Promise<void> {
   const { progress } = ctx;
-  if (ctx.unchanged && action.changesLab) return progress.skip(action.id, 'the lab is healthy');
-  if (!perCluster(action)) {
-    await progress.run(action.id, () => action.run(ctx), (title) => title || undefined);
-    return;
+  const started = performance.now();
+  const record = (outcome: PhaseTiming['outcome']) =>
+    ctx.phases.push({ id: action.id, title: action.title, startedMs: Math.round(started - ctx.startedAt), durationMs: Math.round(performance.now() - started), outcome });
+  if (ctx.unchanged && action.changesLab) {
+    record('skipped');
+    return progress.skip(action.id, 'the lab is healthy');
   }
-  await progress.each(action.id, action.clusters(ctx.spec), (name) => `${action.id}/${name}`, (name) => action.runFor(name, ctx));
+  try {
+    if (!perCluster(action)) await progress.run(action.id, () => action.run(ctx), (title) => title || undefined);
+    else await progress.each(action.id, action.clusters(ctx.spec), (name) => `${action.id}/${name}`, (name) => action.runFor(name, ctx));
+    record('done');
+  } catch (error) {
+    record('failed');
+    throw error;
+  }
 }
 
 /**
