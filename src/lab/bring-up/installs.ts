@@ -20,7 +20,8 @@ export const installsAction: StepAction = {
     const recorded = record.read();
     const client = (cluster: string) => ClusterClient.of(ctx.handle(cluster));
     const owner = ctx.state.root;
-    const removed = Object.keys(recorded).filter((name) => !installs.some((i) => i.name === name));
+    // By name: the record's key order follows which install was written last.
+    const removed = Object.keys(recorded).filter((name) => !installs.some((i) => i.name === name)).sort();
     for (const name of removed) {
       await Promise.all(Object.entries(recorded[name]!.clusters).map(([cluster, refs]) => removeInstall(client(cluster), refs, owner, ctx.signal)));
       record.set(name, undefined);

@@ -276,15 +276,19 @@ export class ProcessesInstaller implements OcmInstaller {
     for (const record of Object.values(this.records())) {
       if (record.cluster === hub.name && !wanted.has(record.id)) await this.forget(record);
     }
+    // The webhook servers start together, then the controllers together: the controllers' writes go through the
+    // webhooks, and neither group's members wait on each other.
     const listen: Partial<Record<WebhookServerName, string>> = {};
-    for (const server of release.webhookServers) {
-      listen[server] = (await this.ensureRunning(definitions.find((d) => d.id === webhookServerId(hub.name, server))!, signal)).listen;
-    }
+    await Promise.all(
+      release.webhookServers.map(async (server) => {
+        listen[server] = (await this.ensureRunning(definitions.find((d) => d.id === webhookServerId(hub.name, server))!, signal)).listen;
+      }),
+    );
     // A field manager of their own: the CRDs' conversion is a part of objects that prepareHub applies whole.
     for (const object of admissionWebhookObjects(listen, certs.caBundle)) await applyMarked(client, object, this.dirs.owner, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
     // Releases with add-on webhooks serve add-ons at v1alpha1 and v1beta1, converted by that server.
     if (listen.addon) for (const object of conversionPatches(listen.addon, certs.caBundle)) await client.apply(object, { signal, fieldManager: WEBHOOKS_FIELD_MANAGER });
-    for (const definition of definitions.filter((d) => d.binary !== OCM_WEBHOOK_SERVER)) await this.ensureRunning(definition, signal);
+    await Promise.all(definitions.filter((d) => d.binary !== OCM_WEBHOOK_SERVER).map((definition) => this.ensureRunning(definition, signal)));
     this.versionRecord.set('hub', release.version);
     return info;
   }
