@@ -70,7 +70,6 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-/** What to do next with a fresh lab: the commands people actually type. */
 /** Where `up`'s time went: each action's start and duration (they overlap where the bring-up allows it). */
 export function renderPhases(phases: PhaseTiming[], totalMs: number): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -81,6 +80,7 @@ export function renderPhases(phases: PhaseTiming[], totalMs: number): string {
   ]);
 }
 
+/** What to do next with a fresh lab: the commands people actually type. */
 export function renderUsage(name: string, hubKubeconfig: string, merged: string, managed: string[]): string {
   // A KUBECONFIG list (the users' own kubeconfigs) goes in the environment; a single file also works as a flag.
   const isList = merged.includes(delimiter);

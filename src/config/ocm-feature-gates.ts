@@ -38,13 +38,13 @@ export type FeatureGates = Partial<Record<string, boolean>>;
 const namesOf = (catalog: GateCatalog) => [...new Set(Object.values(catalog).flatMap(Object.keys))].sort();
 
 export const HUB_GATE_NAMES: readonly string[] = namesOf(HUB_FEATURE_GATES);
+export const AGENT_GATE_NAMES: readonly string[] = namesOf(AGENT_FEATURE_GATES);
 
 /**
  * Gates of the catalogs above that an older supported release does not know (open-cluster-management.io/api
  * v1.0.0 feature/feature.go has every other one, with the same defaults).
  */
 export const GATES_UNKNOWN_TO: Readonly<Record<string, readonly string[]>> = { 'v1.0.0': ['CleanUpCompletedManifestWork'] };
-export const AGENT_GATE_NAMES: readonly string[] = namesOf(AGENT_FEATURE_GATES);
 
 /** Whether a gate is on for a component: the lab's choice, else OCM's default. */
 export function gateEnabled(catalog: GateCatalog, component: string, gate: string, chosen: FeatureGates): boolean {
