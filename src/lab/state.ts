@@ -65,10 +65,14 @@ const labStateSchema = z.strictObject({
   ready: z.array(name),
 });
 
-/** Everything wrong with a parsed state: schema problems, then names and paths that do not fit this lab. */
-function stateProblems(data: unknown, root: string, spec?: LabSpec): string[] {
+/**
+ * Everything wrong with a parsed state: schema problems, then names and paths that do not fit this lab; `moved` when
+ * a cluster the lab did not make is named by another kubeconfig in the config now than when the lab was made.
+ */
+function stateProblems(data: unknown, root: string, spec?: LabSpec): { problems: string[]; moved: boolean } {
   const parsed = labStateSchema.safeParse(data);
-  if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`), moved: false };
+  let moved = false;
   const state = parsed.data;
   const problems: string[] = [];
   const record = providerEntry(state.provider).recordSchema.safeParse(state.providerRecord);
@@ -83,11 +87,13 @@ function stateProblems(data: unknown, root: string, spec?: LabSpec): string[] {
     if (!expected) problems.push(`clusters.${key}: not a cluster of this config`);
     else if (resolve(handle.kubeconfig) !== expected.kubeconfig || handle.context !== expected.context) {
       const context = (c?: string) => (c === undefined ? '' : ` (context ${c})`);
-      problems.push(`clusters.${key}.kubeconfig: ${handle.kubeconfig}${context(handle.context)} is not the kubeconfig of ${key} (${expected.kubeconfig}${context(expected.context)})`);
+      const because = userAccess ? ': the config names another cluster than the lab was made on, or state.json was edited' : '';
+      problems.push(`clusters.${key}.kubeconfig: ${handle.kubeconfig}${context(handle.context)} is not the kubeconfig of ${key} (${expected.kubeconfig}${context(expected.context)})${because}`);
+      moved ||= Boolean(userAccess);
     }
   }
   for (const ready of state.ready) if (!state.clusters[ready]) problems.push(`ready: "${ready}" is not a recorded cluster`);
-  return problems;
+  return { problems, moved };
 }
 
 /**
@@ -125,17 +131,19 @@ export class StateStore {
    */
   read(): LabState | undefined {
     if (!existsSync(this.stateFile)) return undefined;
-    let problems: string[];
+    let found: { problems: string[]; moved: boolean };
     let data: unknown;
     try {
       data = JSON.parse(readFileSync(this.stateFile, 'utf8'));
-      problems = stateProblems(data, this.root, this.spec);
+      found = stateProblems(data, this.root, this.spec);
     } catch (error) {
-      problems = [(error as Error).message];
+      found = { problems: [(error as Error).message], moved: false };
     }
-    if (problems.length) {
-      throw new LabError(`lab state ${this.stateFile} is invalid or was changed by hand:\n  ${problems.slice(0, 10).join('\n  ')}`, {
-        hint: './lab down still removes the lab, found by its marks (processes, clusters, folders) instead of this file; then ./lab up',
+    if (found.problems.length) {
+      throw new LabError(`lab state ${this.stateFile} is invalid or was changed by hand:\n  ${found.problems.slice(0, 10).join('\n  ')}`, {
+        hint: found.moved
+          ? 'to move the lab to other clusters: put the config back as it was, ./lab down (it removes what the lab installed on those clusters), then change the config and ./lab up'
+          : './lab down still removes the lab, found by its marks (processes, clusters, folders) instead of this file; then ./lab up',
         exitCode: EXIT_USAGE,
       });
     }

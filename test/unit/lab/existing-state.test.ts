@@ -55,7 +55,9 @@ describe('a lab on clusters it did not make (provider existing)', () => {
     expect(store.read()?.clusters.c1?.context).toBe('admin@c1');
     for (const tamper of [{ kubeconfig: '/etc/shadow' }, { context: 'someone-else' }]) {
       writeFileSync(store.stateFile, JSON.stringify({ ...state, clusters: { ...state.clusters, c1: { ...state.clusters.c1, ...tamper } } }));
-      expect(() => store.read()).toThrow(/clusters\.c1\.kubeconfig: .* is not the kubeconfig of c1 \(\/abs\/c1\.yaml \(context admin@c1\)\)/);
+      expect(() => store.read()).toThrow(/clusters\.c1\.kubeconfig: .* is not the kubeconfig of c1 \(\/abs\/c1\.yaml \(context admin@c1\)\): the config names another cluster than the lab was made on, or state\.json was edited/);
+      // The way out of a config that moved: down with the config as it was, then up with the new one.
+      expect(() => store.read()).toThrow(expect.objectContaining({ exitCode: 2, hint: expect.stringMatching(/^to move the lab to other clusters: put the config back as it was, \.\/lab down/) }));
     }
   });
 
