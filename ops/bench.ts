@@ -111,6 +111,32 @@ async function coldBuild(): Promise<number> {
   }
 }
 
+/**
+ * The floor under a local `up` + `down`: the same three control planes made and deleted by bare kwokctl (the
+ * toolchain's binaries, one fake node each), as a user would run it offline, with no OCM.
+ */
+async function kwokctlFloor(bin: (name: string) => string): Promise<number> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-bench-kwok-'));
+  const env = { ...process.env, KWOK_WORKDIR: work, PATH: `${path.dirname(bin('kubectl'))}:${process.env.PATH}` };
+  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
+  const names = ['bench-floor-hub', 'bench-floor-c1', 'bench-floor-c2'];
+  const kubeconfig = path.join(work, 'kubeconfig.yaml');
+  try {
+    return await seconds(async () => {
+      await Promise.all(
+        names.map(async (name) => {
+          await $({ env })`${bin('kwokctl')} create cluster --name ${name} --runtime binary ${binaries} --kwok-controller-binary ${bin('kwok')} --kubeconfig ${kubeconfig} --wait 2m`;
+          await $({ env })`${bin('kwokctl')} scale node --name ${name} --replicas 1`;
+        }),
+      );
+      await Promise.all(names.map((name) => $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig}`));
+    });
+  } finally {
+    await Promise.all(names.map((name) => $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig}`.nothrow()));
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const cliRows = await cliStart();
   if (cliOnly) {
@@ -129,11 +155,15 @@ async function main(): Promise<void> {
 
   const ups: number[] = [];
   const downs: number[] = [];
+  const floors: number[] = [];
+  const toolchainBin = (name: string) => findToolchain()!.bin(name as Parameters<NonNullable<ReturnType<typeof findToolchain>>['bin']>[0]);
   try {
+    // Interleaved with the floor, so load on the machine hits both alike.
     for (let round = 1; round <= rounds; round++) {
       ups.push(await seconds(() => lab('up')));
       downs.push(await seconds(() => lab('down')));
-      process.stderr.write(`round ${round}: up ${fmt(ups.at(-1)!)}s, down ${fmt(downs.at(-1)!)}s\n`);
+      floors.push(await kwokctlFloor(toolchainBin));
+      process.stderr.write(`round ${round}: up ${fmt(ups.at(-1)!)}s, down ${fmt(downs.at(-1)!)}s, bare kwokctl create + delete ${fmt(floors.at(-1)!)}s\n`);
     }
   } finally {
     await lab('down').nothrow();
@@ -147,6 +177,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     ['warm up (hub + 2, all Available)', fmt(median(ups)), `median of ${rounds}: ${ups.map(fmt).join(', ')}; target <= 60`],
     ['down', fmt(median(downs)), `median of ${rounds}: ${downs.map(fmt).join(', ')}; target <= 10`],
+    [
+      'bare kwokctl create + delete (hub + 2)',
+      fmt(median(floors)),
+      `median of ${rounds}: ${floors.map(fmt).join(', ')}; up + down is ${(median(ups.map((u, i) => (u + downs[i]!) / floors[i]!))).toFixed(2)}x this floor (median of per-round ratios; target <= 1.6)`,
+    ],
     coldSeconds !== undefined
       ? ['cold toolchain build', fmt(coldSeconds), 'measured now: empty Go build cache, modules already downloaded']
       : ['cold toolchain build', recordedTotal ? fmt(recordedTotal) : 'n/a', 'as recorded per group by the last build of this cache (npm run bench -- --cold measures it now)'],

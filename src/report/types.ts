@@ -5,6 +5,8 @@ export interface StepResult {
   name: string;
   op: string;
   phase: 'step' | 'cleanup';
+  /** Its line in the scenario file. */
+  line: number;
   outcome: Outcome;
   durationMs: number;
   /** On failure: what differs, expected vs actual, cluster, elapsed time. */

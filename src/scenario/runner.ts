@@ -68,7 +68,7 @@ async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, prog
   const id = scenarioId(i);
   if (skip) {
     result.outcome = 'skipped';
-    scenario.steps.forEach((s) => result.steps.push({ name: s.name, op: s.op, phase: 'step', outcome: 'skipped', durationMs: 0 }));
+    scenario.steps.forEach((s) => result.steps.push({ name: s.name, op: s.op, phase: 'step', line: s.source.line, outcome: 'skipped', durationMs: 0 }));
     progress.skip(id, '--fail-fast after an earlier failure');
     return result;
   }
@@ -78,7 +78,7 @@ async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, prog
   for (const [j, step] of scenario.steps.entries()) {
     const stepIdentifier = stepId(i, 'step', j);
     if (result.outcome === 'failed') {
-      result.steps.push({ name: step.name, op: step.op, phase: 'step', outcome: 'skipped', durationMs: 0 });
+      result.steps.push({ name: step.name, op: step.op, phase: 'step', line: step.source.line, outcome: 'skipped', durationMs: 0 });
       progress.skip(stepIdentifier, 'an earlier step failed');
       continue;
     }
@@ -115,7 +115,7 @@ async function runStep(
   parent?: AbortSignal,
   scenarioTimedOutAfter?: number,
 ): Promise<StepResult> {
-  const record: StepResult = { name: step.name, op: step.op, phase, outcome: 'passed', durationMs: 0 };
+  const record: StepResult = { name: step.name, op: step.op, phase, line: step.source.line, outcome: 'passed', durationMs: 0 };
   const started = Date.now();
   progress.start(id);
   // Loaded scenarios are validated within MAX_DURATION_MS; the clamp keeps timers in range for any other caller.

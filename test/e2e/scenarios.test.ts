@@ -49,6 +49,34 @@ describe('scenarios on a real local lab', { timeout: 900_000 }, () => {
     expect(outcomes).toEqual(['core-ops=passed', 'false-expectation=failed']);
   });
 
+  it('in a GitHub Actions job: an error annotation at the failing step\'s file and line, a group per scenario, and a job summary', async () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const run = await labCli(['run', 'fixtures/scenarios/good', '--config', config, '--diagnostics', join(dir, 'diag-github')], {
+      cwd: REPO,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+      timeoutMs: 600_000,
+    });
+    expect(run.exitCode, run.all).toBe(1);
+    const commands = run.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(commands.filter((l) => /^::(group|endgroup)::/.test(l)).map((l) => l.replace(/ \(.*$/, ''))).toEqual([
+      '::group::PASS core-ops',
+      '::endgroup::',
+      '::group::FAIL false-expectation',
+      '::endgroup::',
+    ]);
+    const errors = commands.filter((l) => l.startsWith('::error '));
+    expect(errors).toHaveLength(1);
+    // Properties escape ':' and ','; the message keeps its lines as %0A, so the closest candidate's diff shows whole.
+    expect(errors[0]).toMatch(/^::error file=fixtures\/scenarios\/good\/false-expectation\.yaml,line=8,title=false-expectation%3A step "cluster1 is in region mars \(it is not\)" failed::assert failed on cluster hub after /);
+    expect(errors[0]).toContain('%0Ametadata.labels.region: expected "mars", got "east"%0A');
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown.startsWith('# earlier step\n## ocm-lab run on lab `ocm-lab`: 1 passed, 1 failed, 0 skipped')).toBe(true);
+    expect(markdown).toMatch(/\| false-expectation \| ❌ failed \| [\d.]+s \| 0\/2 \| `fixtures\/scenarios\/good\/false-expectation\.yaml` \|/);
+    expect(markdown).toContain('### ❌ false-expectation: step "cluster1 is in region mars (it is not)" (`fixtures/scenarios/good/false-expectation.yaml:8`');
+    expect(markdown).toContain('metadata.labels.region: expected "mars", got "east"');
+  });
+
   it('a step that outlives its timeout is cancelled: none of its work happens afterwards', async () => {
     const cancel = join(REPO, 'fixtures/scenarios/cancel');
     const run = await lab('run', join(cancel, 'step-timeout.yaml'), join(cancel, 'nothing-late.yaml'), '--json', '--diagnostics', join(dir, 'diag-cancel'));

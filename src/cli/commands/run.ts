@@ -22,7 +22,7 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
     for (const selector of argv.select) {
       if (!/^[^=]+=[^=]*$/.test(selector)) throw new UsageError(`--select "${selector}" is not key=value`, 'e.g. --select area=work');
     }
-    const [spec, { run }, { parseReportTargets }, { writeReports }, { selectScenarios }, { ListrProgress }, { renderRunSummary }, { scenariosFrom }] = await Promise.all([
+    const [spec, { run }, { parseReportTargets }, { writeReports }, { selectScenarios }, { ListrProgress }, { renderRunSummary }, { scenariosFrom }, { reportToGitHub }] = await Promise.all([
       loadSpec(argv),
       import('../../lab/run.js'),
       import('../../report/json.js'),
@@ -31,6 +31,7 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
       import('../listr-progress.js'),
       import('../render.js'),
       import('../scenario-lab.js'),
+      import('../../report/github.js'),
     ]);
     const targets = parseReportTargets(argv.report);
     const scenarios = selectScenarios(scenariosFrom(argv.paths, spec), argv.select);
@@ -40,6 +41,10 @@ export const runCommand: CommandModule<GlobalOptions, Options> = {
       run(spec, scenarios, { ...events, signal, failFast: argv.failFast, diagnosticsDir: argv.diagnostics }),
     );
     const written = writeReports(result, targets);
+    // In a GitHub Actions job: groups, annotations at each failed step's line, and the job summary. With --json,
+    // stdout is the result alone, so the workflow commands go to stderr (the runner reads both).
+    const github = reportToGitHub(result);
+    if (github.length) (argv.json ? process.stderr : process.stdout).write(`${github.join('\n')}\n`);
     if (argv.json) process.stdout.write(`${JSON.stringify({ ok: result.failed === 0, ...result, reports: written })}\n`);
     else process.stdout.write(`${renderRunSummary(result, written)}\n`);
     if (result.failed > 0) process.exitCode = EXIT_FAILURE;

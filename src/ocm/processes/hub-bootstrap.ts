@@ -21,15 +21,10 @@ function namespace(name: string): KubernetesObject {
 
 /** Applies the CRD files of the release, marked as the lab's (see applyMarked), and waits until each is Established. */
 async function applyCrds(client: ClusterClient, files: readonly string[], owner: string, signal?: AbortSignal): Promise<void> {
-  const names: string[] = [];
-  for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const crd = doc.toJS() as KubernetesObject | null;
-      if (!crd?.metadata?.name) continue;
-      names.push(crd.metadata.name);
-      await applyMarked(client, crd, owner, { signal });
-    }
-  }
+  const crds = files.flatMap((file) => parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as KubernetesObject | null));
+  const names = crds.flatMap((crd) => crd?.metadata?.name ?? []);
+  // Independent objects: applied together, not one request after another.
+  await Promise.all(crds.flatMap((crd) => (crd?.metadata?.name ? [applyMarked(client, crd, owner, { signal })] : [])));
   await client.waitFor<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }, true>(
     CRD,
     (crds) => {

@@ -23,7 +23,7 @@ const result: RunResult = {
       labels: { area: 'registration' },
       outcome: 'passed',
       durationMs: 1000,
-      steps: [{ name: 'apply', op: 'apply', phase: 'step', outcome: 'passed', durationMs: 1000 }],
+      steps: [{ name: 'apply', op: 'apply', phase: 'step', line: 7, outcome: 'passed', durationMs: 1000 }],
     },
     {
       name: 'work',
@@ -33,8 +33,8 @@ const result: RunResult = {
       durationMs: 3000,
       diagnostics: 'lab-diagnostics/work',
       steps: [
-        { name: 'work applied', op: 'assert', phase: 'step', outcome: 'failed', durationMs: 3000, message: FAILURE },
-        { name: 'check', op: 'assert', phase: 'step', outcome: 'skipped', durationMs: 0 },
+        { name: 'work applied', op: 'assert', phase: 'step', line: 9, outcome: 'failed', durationMs: 3000, message: FAILURE },
+        { name: 'check', op: 'assert', phase: 'step', line: 11, outcome: 'skipped', durationMs: 0 },
       ],
     },
   ],

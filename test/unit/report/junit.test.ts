@@ -20,8 +20,8 @@ function runResult(): RunResult {
         outcome: 'passed',
         durationMs: 1500,
         steps: [
-          { name: 'apply', op: 'apply', phase: 'step', outcome: 'passed', durationMs: 1000 },
-          { name: 'assert joined', op: 'assert', phase: 'step', outcome: 'passed', durationMs: 500 },
+          { name: 'apply', op: 'apply', phase: 'step', line: 7, outcome: 'passed', durationMs: 1000 },
+          { name: 'assert joined', op: 'assert', phase: 'step', line: 9, outcome: 'passed', durationMs: 500 },
         ],
       },
       {
@@ -32,10 +32,10 @@ function runResult(): RunResult {
         durationMs: 9876,
         diagnostics: 'lab-diagnostics/2024-05-01-work',
         steps: [
-          { name: 'create work', op: 'apply', phase: 'step', outcome: 'passed', durationMs: 200 },
-          { name: 'work applied', op: 'assert', phase: 'step', outcome: 'failed', durationMs: 9000, message: FAILURE },
-          { name: 'check deployment', op: 'assert', phase: 'step', outcome: 'skipped', durationMs: 0 },
-          { name: 'delete work', op: 'delete', phase: 'cleanup', outcome: 'passed', durationMs: 676 },
+          { name: 'create work', op: 'apply', phase: 'step', line: 11, outcome: 'passed', durationMs: 200 },
+          { name: 'work applied', op: 'assert', phase: 'step', line: 13, outcome: 'failed', durationMs: 9000, message: FAILURE },
+          { name: 'check deployment', op: 'assert', phase: 'step', line: 15, outcome: 'skipped', durationMs: 0 },
+          { name: 'delete work', op: 'delete', phase: 'cleanup', line: 17, outcome: 'passed', durationMs: 676 },
         ],
       },
     ],
