@@ -113,26 +113,25 @@ async function coldBuild(): Promise<number> {
 
 /**
  * The floor under a local `up` + `down`: the same three control planes made and deleted by bare kwokctl (the
- * toolchain's binaries, one fake node each), as a user would run it offline, with no OCM.
+ * toolchain's binaries, one fake node each), as a user would run it offline, with no OCM. One after another: bare
+ * kwokctl run in parallel picks the same free ports now and then (the lab claims its ports host-wide).
  */
 async function kwokctlFloor(bin: (name: string) => string): Promise<number> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-bench-kwok-'));
   const env = { ...process.env, KWOK_WORKDIR: work, PATH: `${path.dirname(bin('kubectl'))}:${process.env.PATH}` };
   const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
   const names = ['bench-floor-hub', 'bench-floor-c1', 'bench-floor-c2'];
-  const kubeconfig = path.join(work, 'kubeconfig.yaml');
+  const kubeconfig = (name: string) => path.join(work, `${name}.kubeconfig`);
   try {
     return await seconds(async () => {
-      await Promise.all(
-        names.map(async (name) => {
-          await $({ env })`${bin('kwokctl')} create cluster --name ${name} --runtime binary ${binaries} --kwok-controller-binary ${bin('kwok')} --kubeconfig ${kubeconfig} --wait 2m`;
-          await $({ env })`${bin('kwokctl')} scale node --name ${name} --replicas 1`;
-        }),
-      );
-      await Promise.all(names.map((name) => $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig}`));
+      for (const name of names) {
+        await $({ env })`${bin('kwokctl')} create cluster --name ${name} --runtime binary ${binaries} --kwok-controller-binary ${bin('kwok')} --kubeconfig ${kubeconfig(name)} --wait 2m`;
+        await $({ env })`${bin('kwokctl')} scale node --name ${name} --replicas 1`;
+      }
+      for (const name of names) await $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig(name)}`;
     });
   } finally {
-    await Promise.all(names.map((name) => $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig}`.nothrow()));
+    for (const name of names) await $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig(name)}`.nothrow().quiet();
     await fs.rm(work, { recursive: true, force: true });
   }
 }
