@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -88,6 +88,16 @@ describe('OCM versions and upgrades (provider local)', { timeout: 1_800_000 }, (
     expect(status.ocm).toEqual({ hub: 'v1.2.0', agents: 'v1.0.0' });
     expect(status.components.find((c) => c.id === 'hub/registration')?.version).toBe('v1.2.0');
     expect(status.components.find((c) => c.id === 'cluster1/klusterlet')?.version).toBe('v1.0.0');
+    expect(status.healthy).toBe(true);
+  });
+
+  it('raising ocm.version in the config upgrades the part still behind on the next up', async () => {
+    writeFileSync(join(dir, 'lab.config.yaml'), readFileSync(join(dir, 'lab.config.yaml'), 'utf8').replace('version: v1.0.0', 'version: v1.2.0'));
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    const status = await statusNow();
+    expect(status.ocm).toEqual({ hub: 'v1.2.0', agents: 'v1.2.0' });
+    expect(status.components.find((c) => c.id === 'cluster1/klusterlet')?.version).toBe('v1.2.0');
     expect(status.healthy).toBe(true);
   });
 

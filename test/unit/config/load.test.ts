@@ -482,3 +482,19 @@ describe('install: components up installs on chosen clusters', () => {
     ]);
   });
 });
+
+describe('ocm.version: the releases the toolchain builds', () => {
+  const issuesOf = (text: string) => configIssues(() => parseConfig(text, join(process.cwd(), 'x.yaml')), 'x.yaml').map((i) => `${i.line}:${i.column} ${i.field}: ${i.message}`);
+  const parse = (text: string) => parseConfig(text, join(process.cwd(), 'x.yaml'));
+
+  it('takes v1.0.0 beside the pinned v1.2.0, and checks feature gates against the chosen release', () => {
+    expect(parse('ocm: {version: v1.0.0, featureGates: {ManifestWorkReplicaSet: true}}\nmanagedClusters: [{name: c1}]\n').ocm.version).toBe('v1.0.0');
+    expect(parse('ocm: {featureGates: {CleanUpCompletedManifestWork: true}}\nmanagedClusters: [{name: c1}]\n').ocm.featureGates).toEqual({ CleanUpCompletedManifestWork: true });
+    expect(issuesOf('ocm:\n  version: v1.0.0\n  featureGates: {CleanUpCompletedManifestWork: true}\nmanagedClusters: [{name: c1}]\n')).toEqual([
+      '3:48 ocm.featureGates.CleanUpCompletedManifestWork: OCM v1.0.0 has no feature gate CleanUpCompletedManifestWork (it came in a later release)',
+    ]);
+    expect(issuesOf('ocm: {version: v1.1.0}\nmanagedClusters: [{name: c1}]\n')).toEqual([
+      expect.stringMatching(/^1:16 ocm\.version: "v1\.1\.0" is not available: this toolchain builds OCM v1\.0\.0 and v1\.2\.0/),
+    ]);
+  });
+});

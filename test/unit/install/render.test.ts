@@ -102,6 +102,17 @@ describe('renderInstalls', () => {
     expect(broken.issues.map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([
       expect.stringMatching(/^3 install\[0\]\.helm\.chart: helm cannot render chart broken: .*parse error at \(broken\/templates\/broken\.yaml:5\)/),
     ]);
+    // A values file the config names and that is not there: at its own line.
+    writeFileSync(join(dir, 'lab.config.yaml'), 'install:\n  - name: web\n    helm:\n      chart: broken\n      valuesFiles: [prod.yaml]\n');
+    const noValues = await renderInstalls(
+      { configPath: join(dir, 'lab.config.yaml'), install: [{ name: 'web', clusters: 'managed', helm: { chart: 'broken', namespace: 'default', valuesFiles: ['prod.yaml'] }, timeoutSeconds: 300 }] } as unknown as LabSpec,
+      helmTools(),
+    ).then(
+      () => expect.fail('rendered'),
+      (e: unknown) => e as ConfigError,
+    );
+    expect(noValues.issues.map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([`5 install[0].helm.valuesFiles[0]: no such values file: ${join(dir, 'prod.yaml')}`]);
+    writeFileSync(join(dir, 'lab.config.yaml'), 'install:\n  - name: web\n    helm: {chart: broken}\n');
     rmSync(join(dir, 'broken'), { recursive: true });
     const missing = await at('broken');
     expect(missing.issues.map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([`3 install[0].helm.chart: no such chart: ${join(dir, 'broken')} (paths are relative to the config file)`]);
