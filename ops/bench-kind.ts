@@ -13,17 +13,11 @@ import { OCM_NAMESPACES } from '../src/ocm/clusteradm/operator-deployments.js';
 import { NODE_IMAGE } from '../src/toolchain/images.js';
 import { findToolchain } from '../src/toolchain/toolchain.js';
 import { loadVersions } from '../src/toolchain/versions.js';
+import { median, seconds } from './bench/measure.js';
 
 export type Row = [measure: string, seconds: string, note: string];
 
 const fmt = (x: number) => x.toFixed(1);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function seconds(run: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
 
 /** The local-up.sh way, timed from nothing to both managed clusters Available. */
 async function sequentialBaseline(work: string): Promise<number> {

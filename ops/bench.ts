@@ -8,11 +8,15 @@
 //   npm run bench -- --kind       also kind (ops/bench-kind.ts): warm image build, up/down of hub + 2 on kind,
 //                                 and the local-up.sh way on the same images as a baseline (needs Docker)
 //   npm run bench -- --kind-cold  as --kind, plus an image build into an empty images cache (~6 min)
+//   npm run bench -- --scale N    only the scale benchmark (ops/bench-scale.ts): hub + N managed clusters on local,
+//                                 up in steps of 10 (--step), sampled after each, 100 ManifestWorks a cluster
+//                                 (--works-per-cluster) timed until Available, down; CSV + SVG in bench-results/
 // Every run also measures CLI start: median of BENCH_CLI_RUNS (default 10) runs of `./lab --help` and of
 // `./lab status` with no lab up (exits 1), against the old start through the tsx loader in the same run.
 import { spawnSync } from 'node:child_process';
 import { $, fs, os, path } from 'zx';
 import type { Row } from './bench-kind.js';
+import { median, seconds } from './bench/measure.js';
 
 $.verbose = false;
 const repo = path.resolve(import.meta.dirname, '..');
@@ -24,13 +28,6 @@ const kindCold = process.argv.includes('--kind-cold');
 const kind = kindCold || process.argv.includes('--kind');
 const timeBin = '/usr/bin/time';
 
-async function seconds(run: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => x.toFixed(1);
 
 /** Wall seconds of one run; its exit code is not checked (status with no lab up exits 1). */
@@ -191,4 +188,7 @@ async function main(): Promise<void> {
   console.log(`\n${os.cpus().length} cores, Node ${process.version}, Kubernetes ${loadVersions().kubernetes}, OCM ${loadVersions().ocm}`);
 }
 
-await main();
+// Imported only when asked for, like the lab code below.
+const scale = process.argv.some((a) => a === '--scale' || a.startsWith('--scale='));
+if (scale) await (await import('./bench-scale.js')).main(process.argv.slice(2), repo);
+else await main();

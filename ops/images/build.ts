@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // Builds, offline, every container image a kind lab needs into the local Docker engine:
-// Kubernetes component images at kubeadm's tags, OCM images at clusteradm's tags, the workload
+// Kubernetes component images at kubeadm's tags, OCM images at clusteradm's tags (every release of
+// versions.json ocmVersions: the others must be built into the toolchain first, ./lab setup --ocm), the workload
 // image and the kind node image with all of them preloaded (ops/images/README.md).
 // Usage: npx tsx ops/images/build.ts [--force]   (needs root, Docker, Go, debootstrap)
 // The cache is ~/.cache/ocm-lab/images/<hash of versions.json + ops/images/>; each group is skipped
@@ -15,13 +16,16 @@ import {
   IMAGE_BUILD_LABEL,
   NODE_IMAGE,
   OCM_IMAGES,
+  OCM_IMAGE_BINARIES,
   WORKLOAD_IMAGE,
   imagesCacheRoot,
   imagesDir,
   imagesHash,
   imagesSourceDir,
+  ocmImagesOf,
   partKey,
 } from '../../src/toolchain/images.js';
+import { ocmReleaseDir } from '../../src/toolchain/ocm-release.js';
 import { loadVersions, toolchainDir } from '../../src/toolchain/versions.js';
 
 const versions = loadVersions();
@@ -246,18 +250,21 @@ async function buildComponentImages(bin: Record<string, string>, proxyBase: stri
   await importImage(COMPONENT_IMAGES.pause, [{ at: 'pause', from: bin.pause }], ['ENTRYPOINT ["/pause"]', 'USER 65535:65535']);
 }
 
+/** Where a release's binaries are: the pinned one's here and in the toolchain, the others' in the toolchain's ocm/<version>/. */
+function releaseBinary(bin: Record<string, string>, version: string, binary: string): string {
+  if (version === versions.ocm) return bin[binary]!;
+  const file = path.join(ocmReleaseDir(toolchainDir(), version), 'bin', binary);
+  if (!existsSync(file)) throw new Error(`OCM ${version} is not built in the toolchain (${file}): run ./lab setup --ocm ${version} first`);
+  return file;
+}
+
 async function buildOcmImages(bin: Record<string, string>): Promise<void> {
-  const binaryOf: Record<string, string> = {
-    'registration-operator': 'registration-operator',
-    registration: 'registration',
-    work: 'work',
-    placement: 'placement',
-    'addon-manager': 'addon',
-  };
-  for (const [image, binary] of Object.entries(binaryOf)) {
-    const tag = OCM_IMAGES.find((i) => i.includes(`/${image}:`));
-    if (!tag) throw new Error(`no OCM image named ${image}`);
-    await importImage(tag, [{ at: binary, from: bin[binary] }, CA_FILE, PASSWD, GROUP], [PATH_ENV, 'USER 10001', 'WORKDIR /tmp']);
+  for (const version of versions.ocmVersions) {
+    const tags = ocmImagesOf(version);
+    for (const [index, binary] of Object.values(OCM_IMAGE_BINARIES).entries()) {
+      const from = releaseBinary(bin, version, binary);
+      await importImage(tags[index]!, [{ at: binary, from }, CA_FILE, PASSWD, GROUP], [PATH_ENV, 'USER 10001', 'WORKDIR /tmp']);
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { ALL_BINARIES, KUBERNETES_BINARIES, KWOK_BINARIES, OCM_BINARIES } from '../../src/toolchain/binaries.js';
 import { CRD_FILES_BY_MODULE } from '../../src/toolchain/crds.js';
 import { loadVersions, toolchainDir, toolchainSourceDir } from '../../src/toolchain/versions.js';
-import { OCM_RELEASE_MARKER, ocmReleaseDir, releaseCrdDir } from '../../src/toolchain/ocm-release.js';
+import { OCM_RELEASE_MARKER, ocmReleaseDir, releaseChartDirs, releaseCrdDir } from '../../src/toolchain/ocm-release.js';
 
 const versions = loadVersions();
 const outDir = toolchainDir();
@@ -112,6 +112,15 @@ async function buildOcmRelease(version: string): Promise<void> {
   await step(`ocm ${version} hub webhooks`, [path.join(releaseBin, 'ocm-webhook-server')], () =>
     buildWrapperOf('ocm-webhooks', 'open-cluster-management.io/ocm', version, path.join(releaseBin, 'ocm-webhook-server'), addonWebhooks ? [] : ['ocm_no_addon_webhooks']),
   );
+  // The release's own charts, which its clusteradm renders for init and join (kind labs at a release other than the pin).
+  const charts = releaseChartDirs(dir);
+  await step(`ocm ${version} charts`, [path.join(charts.clusterManager, 'Chart.yaml'), path.join(charts.klusterlet, 'Chart.yaml')], async () => {
+    for (const [chart, to] of [['cluster-manager', charts.clusterManager], ['klusterlet', charts.klusterlet]] as const) {
+      await fs.rm(to, { recursive: true, force: true });
+      await fs.copy(path.join(source.Dir, 'deploy', chart, 'chart', chart), to);
+      await $`chmod -R u+w ${to}`;
+    }
+  });
   const marker = path.join(dir, OCM_RELEASE_MARKER);
   await step(`ocm ${version} CRDs`, [marker], async () => {
     const crdsUnder = async (folder: string) =>

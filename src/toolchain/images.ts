@@ -27,10 +27,16 @@ export const COMPONENT_IMAGES = {
   pause: 'registry.k8s.io/pause:3.10.2',
 } as const;
 
-/** The images `clusteradm init/join --bundle-version <pinned OCM>` deploys. */
-export const OCM_IMAGES = ['registration-operator', 'registration', 'work', 'placement', 'addon-manager'].map(
-  (name) => `quay.io/open-cluster-management/${name}:${pinned.ocm}`,
-);
+/** OCM's images and the binary each runs. */
+export const OCM_IMAGE_BINARIES = { 'registration-operator': 'registration-operator', registration: 'registration', work: 'work', placement: 'placement', 'addon-manager': 'addon' } as const;
+
+/** The images one OCM release deploys (its operators' defaults, and clusteradm's with `--bundle-version`). */
+export function ocmImagesOf(version: string): string[] {
+  return Object.keys(OCM_IMAGE_BINARIES).map((name) => `quay.io/open-cluster-management/${name}:${version}`);
+}
+
+/** The images of every release a lab can run or upgrade between: the node image holds them all. */
+export const OCM_IMAGES = pinned.ocmVersions.flatMap(ocmImagesOf);
 
 /** The scenarios' HTTP workload (200 "ok" on :8080, /healthz included). */
 export const WORKLOAD_IMAGE = 'ocm-lab/web:1';

@@ -23,10 +23,14 @@ export interface OcmRelease {
   crdFiles: { hub: string[]; managed: string[] };
   /** The hub webhook servers the release has (v1.0.0 has no add-on webhooks, so no add-on conversion either). */
   webhookServers: WebhookServer[];
+  /** Its charts, for a release clusteradm does not render itself (every one but the pinned, which has none here). */
+  charts?: { clusterManager: string; klusterlet: string };
 }
 
 export const ocmReleaseDir = (toolchainDir: string, version: string) => join(toolchainDir, 'ocm', version);
 export const releaseCrdDir = (releaseDir: string, side: 'hub' | 'managed') => join(releaseDir, 'crds', side);
+/** The release's Helm charts of the cluster manager and the klusterlet (OCM's deploy/<chart>/chart/<chart>). */
+export const releaseChartDirs = (releaseDir: string) => ({ clusterManager: join(releaseDir, 'charts', 'cluster-manager'), klusterlet: join(releaseDir, 'charts', 'klusterlet') });
 
 /** The releases a lab can run, oldest first (ops/toolchain/versions.json ocmVersions). */
 export function supportedOcmVersions(): string[] {
@@ -45,10 +49,12 @@ export function findOcmRelease(toolchain: Toolchain, version: string): OcmReleas
   }
   const dir = ocmReleaseDir(toolchain.dir, version);
   const marker = join(dir, OCM_RELEASE_MARKER);
-  if (!existsSync(marker)) return undefined;
+  const charts = releaseChartDirs(dir);
+  // Releases built before the charts were part of them are completed by the next build (its other steps cached).
+  if (![marker, join(charts.klusterlet, 'Chart.yaml'), join(charts.clusterManager, 'Chart.yaml')].every(existsSync)) return undefined;
   const built = JSON.parse(readFileSync(marker, 'utf8')) as { webhookServers: WebhookServer[] };
   const crds = (side: 'hub' | 'managed') => readdirSync(releaseCrdDir(dir, side)).sort().map((f) => join(releaseCrdDir(dir, side), f));
-  return { version, bin: (name) => join(dir, 'bin', name), crdFiles: { hub: crds('hub'), managed: crds('managed') }, webhookServers: built.webhookServers };
+  return { version, bin: (name) => join(dir, 'bin', name), crdFiles: { hub: crds('hub'), managed: crds('managed') }, webhookServers: built.webhookServers, charts };
 }
 
 export function requireOcmRelease(toolchain: Toolchain, version: string): OcmRelease {

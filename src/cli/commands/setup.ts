@@ -20,15 +20,17 @@ export const setupCommand: CommandModule<GlobalOptions, Options> = {
         describe: 'also build these OCM releases beside the pinned one (for local labs at them, and upgrades), e.g. --ocm v1.0.0',
       }) as unknown as Argv<Options>,
   handler: async (argv) => {
-    const [{ Progress }, { buildToolchain, findToolchain }, { buildImages, findImages }, { ensureOcmRelease, supportedOcmVersions }, { ListrProgress }, { UsageError }] = await Promise.all([
+    const [{ Progress }, { buildToolchain, findToolchain }, { buildImages, findImages }, { ensureOcmRelease, supportedOcmVersions }, { ListrProgress }, { UsageError }, { loadVersions }] = await Promise.all([
       import('../../core/progress.js'),
       import('../../toolchain/toolchain.js'),
       import('../../toolchain/images.js'),
       import('../../toolchain/ocm-release.js'),
       import('../listr-progress.js'),
       import('../../errors.js'),
+      import('../../toolchain/versions.js'),
     ]);
-    const releases = argv.ocm ?? [];
+    // The kind node image holds the images of every supported release, built from their binaries.
+    const releases = [...new Set([...(argv.ocm ?? []), ...(argv.kind ? supportedOcmVersions() : [])])].filter((v) => v !== loadVersions().ocm);
     const unknown = releases.filter((v) => !supportedOcmVersions().includes(v));
     if (unknown.length) throw new UsageError(`--ocm ${unknown.join(', ')}: this toolchain builds OCM ${supportedOcmVersions().join(' and ')}`, 'the Go module proxy here refuses the others');
     const signal = interruptSignal();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
@@ -8,17 +9,20 @@ import { deploymentRolledOut } from '../../kube/readiness.js';
 import { forgetManagedCluster } from '../forget-cluster.js';
 import { writePrivateFile } from '../../fs/private-files.js';
 import { pollUntil } from '../../process/poll.js';
+import { sleep } from '../../process/abort.js';
 import { run } from '../../process/run.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bootstrapNeedsRenewal } from '../bootstrap-token.js';
-import type { OcmVersions } from '../ocm-versions.js';
+import { compareVersions, OcmVersionRecord, type OcmPart, type OcmVersions } from '../ocm-versions.js';
+import { requireOcmRelease } from '../../toolchain/ocm-release.js';
+import { applyChart, clusterManagerValues, klusterletChartValues, renderChart } from './release-charts.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
-import { cleanArgs, initArgs, joinArgs, unjoinArgs } from './commands.js';
+import { cleanArgs, initArgs, joinArgs, unjoinArgs, upgradeArgs } from './commands.js';
 import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from '../leftovers.js';
-import { OCM_NAMESPACES, operatorDeployments, type Deployment } from './operator-deployments.js';
+import { OCM_IMAGE_PREFIX, OCM_NAMESPACES, ocmReleaseOf, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
@@ -32,6 +36,7 @@ const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name
 const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
+const CLUSTER_MANAGER_OPERATOR = { namespace: 'open-cluster-management', name: 'cluster-manager' };
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
 const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
@@ -44,6 +49,11 @@ const MANAGED_CLUSTER_MUTATOR = 'managedclustermutators.admission.cluster.open-c
 const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
 const DISCOVERY_LAG_MS = 30_000;
+/** Set on a Klusterlet to have its operator check the hub connection again (afterAccept). */
+const NUDGE_ANNOTATION = 'lab.ocm.io/hub-connection-recheck';
+const NUDGE_FOR_MS = 40_000;
+/** clusteradm upgrade waits for the operator itself; the components it then rolls out get this long. */
+const UPGRADE_ROLLOUT_MS = 5 * 60_000;
 
 
 export interface ClusteradmInstallerOptions {
@@ -90,19 +100,45 @@ function differs(actual: ComponentSettings | undefined, wanted: ComponentSetting
  * so deleting the clusters removes OCM.
  */
 export class ClusteradmInstaller implements OcmInstaller {
-  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true, upgrade: false };
+  static readonly capabilities: InstallerCapabilities = { agentFaults: true, freshJoin: true, upgrade: true };
   readonly capabilities = ClusteradmInstaller.capabilities;
   readonly podNamespaces = { hub: [...OCM_NAMESPACES.hub], managed: [...OCM_NAMESPACES.managed] };
 
   private readonly intents: InstallIntents;
+  private readonly versionRecord: OcmVersionRecord;
 
   constructor(private readonly options: ClusteradmInstallerOptions) {
     this.intents = new InstallIntents(options.dirs.work);
+    this.versionRecord = new OcmVersionRecord(options.dirs.work);
   }
 
-  /** clusteradm installs the configured release on both parts, and adopts only an OCM of that release. */
+  /** The release each part runs: the configured one, or a newer one it was upgraded to. */
   versions(): OcmVersions {
-    return { hub: this.options.ocmVersion, agents: this.options.ocmVersion };
+    return { hub: this.wanted('hub'), agents: this.wanted('agents') };
+  }
+
+  private wanted(part: OcmPart): string {
+    return this.versionRecord.wanted(part, this.options.ocmVersion);
+  }
+
+  /** clusteradm renders its own OCM's charts only (see release-charts.ts): any other release is installed from its own. */
+  private rendersItself(version: string): boolean {
+    return version === this.options.toolchain.versions.ocm;
+  }
+
+  /** A release's own chart, rendered with the values clusteradm would set, applied, and its operator CR marked. */
+  private async installChart(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET, version: string, values: object, secrets: string[], signal?: AbortSignal): Promise<void> {
+    const charts = requireOcmRelease(this.options.toolchain, version).charts;
+    if (!charts) throw new LabError(`OCM ${version} has no charts in the toolchain`, { hint: `run ./lab setup --ocm ${version}` });
+    this.intents.add(cluster.name);
+    const chart = cr === KLUSTERLET ? charts.klusterlet : charts.clusterManager;
+    const objects = await renderChart(this.options.toolchain.bin('helm'), chart, cr === KLUSTERLET ? 'klusterlet' : 'cluster-manager', values, secrets, signal);
+    await applyChart(ClusterClient.of(cluster), objects, signal);
+    await markInstalled(ClusterClient.of(cluster), cr, this.options.dirs.owner, signal);
+  }
+
+  private settingsObject(role: ClusterHandle['role']): Record<string, ComponentSettings> {
+    return Object.fromEntries(this.wantedSettings(role).map(({ field, settings }) => [field, settings]));
   }
 
   /** Whether the lab installed the operator CR on this cluster (else it adopted an OCM it found there). */
@@ -127,8 +163,9 @@ export class ClusteradmInstaller implements OcmInstaller {
     const object = await ClusterClient.of(cluster).read<KubernetesObject & { spec?: { registrationImagePullSpec?: string } }>(cr, signal);
     const image = object?.spec?.registrationImagePullSpec ?? '';
     const version = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
-    if (version !== this.options.ocmVersion) {
-      throw new LabError(`${cluster.name} runs OCM ${version} (${cr.kind} ${cr.name}, installed outside this lab), the lab is set to ${this.options.ocmVersion}`, {
+    const part = cr === KLUSTERLET ? 'agents' : 'hub';
+    if (version !== this.wanted(part)) {
+      throw new LabError(`${cluster.name} runs OCM ${version} (${cr.kind} ${cr.name}, installed outside this lab), the lab is set to ${this.wanted(part)}`, {
         hint: `set ocm.version to ${version} in the config if this toolchain has it, or upgrade that OCM to ${this.options.ocmVersion}`,
       });
     }
@@ -162,12 +199,21 @@ export class ClusteradmInstaller implements OcmInstaller {
       return this.renewToken(hub);
     }
     if (!applied) {
-      await this.install(hub, CLUSTER_MANAGER, initArgs(hub, this.options.ocmVersion, this.options.featureGates.hub), {
-        signal,
-        hint: `see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
-      });
+      const version = this.wanted('hub');
+      if (this.rendersItself(version)) {
+        await this.install(hub, CLUSTER_MANAGER, initArgs(hub, version, this.options.featureGates.hub), {
+          signal,
+          hint: `see \`kubectl --kubeconfig ${hub.kubeconfig} get pods -A\`, then run ./lab up again`,
+        });
+      } else {
+        const settings = this.settingsObject('hub');
+        const values = clusterManagerValues(version, { registrationConfiguration: settings.registrationConfiguration ?? {}, workConfiguration: settings.workConfiguration ?? {}, addOnManagerConfiguration: settings.addOnManagerConfiguration ?? {} });
+        await this.installChart(hub, CLUSTER_MANAGER, version, values, [], signal);
+      }
+      this.versionRecord.set('hub', version);
     }
     await markInstalled(ClusterClient.of(hub), CLUSTER_MANAGER, this.options.dirs.owner, signal);
+    await this.catchUp(hub, signal);
     await waitForHubApi(hub, signal);
     await this.applySettings(hub, signal);
     await waitForRegistrationWebhook(hub, signal);
@@ -245,9 +291,25 @@ export class ClusteradmInstaller implements OcmInstaller {
     if (await hasApplied(cluster, KLUSTERLET)) {
       if (!(await this.installedHere(cluster, KLUSTERLET, signal))) return this.adopt(cluster, KLUSTERLET, signal);
       await markInstalled(ClusterClient.of(cluster), KLUSTERLET, this.options.dirs.owner, signal);
+      await this.catchUp(cluster, signal);
       return this.applySettings(cluster, signal);
     }
     const { server, token } = readBootstrap(hub.bootstrapKubeconfig);
+    const version = this.wanted('agents');
+    if (!this.rendersItself(version)) {
+      // The agents reach the hub at its endpoint for clusters, as clusteradm's internal-endpoint lookup finds it.
+      const bootstrapKubeconfig = withServer(readFileSync(hub.bootstrapKubeconfig, 'utf8'), hub.apiServer);
+      const settings = this.settingsObject('managed');
+      const values = klusterletChartValues(version, {
+        clusterName: cluster.name,
+        bootstrapKubeconfig,
+        registrationConfiguration: settings.registrationConfiguration ?? {},
+        workConfiguration: settings.workConfiguration ?? {},
+      });
+      await this.installChart(cluster, KLUSTERLET, version, values, [token], signal);
+      this.versionRecord.set('agents', version);
+      return;
+    }
     const featureGates = this.options.featureGates.agent;
     const valuesFile = join(this.options.dirs.work, 'klusterlet-values.yaml');
     writePrivateFile(valuesFile, stringify(klusterletValues()));
@@ -260,6 +322,63 @@ export class ClusteradmInstaller implements OcmInstaller {
       secrets: [token],
       hint: `see the klusterlet: \`kubectl --kubeconfig ${cluster.kubeconfig} get pods -n open-cluster-management-agent\`, then run ./lab up again`,
     });
+    this.versionRecord.set('agents', version);
+  }
+
+  /**
+   * `clusteradm upgrade clustermanager` or `clusteradm upgrade klusterlet` (each cluster at once) to the release
+   * clusteradm renders, keeping the settings in the operator CRs; then waits until every OCM Deployment of the part
+   * runs that release and has rolled out. Only an OCM the lab installed is upgraded.
+   */
+  async upgrade(part: OcmPart, version: string, clusters: { hub: ClusterHandle; managed: ClusterHandle[] }, options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
+    const from = this.wanted(part);
+    if (compareVersions(version, from) < 0) throw new LabError(`the ${part} runs OCM ${from}: it cannot go back to ${version}`, { hint: 'OCM supports upgrades only; make a new lab (./lab down, set ocm.version, ./lab up) for an older release' });
+    if (!this.rendersItself(version)) {
+      throw new LabError(`clusteradm ${this.options.toolchain.versions.clusteradm} upgrades OCM to ${this.options.toolchain.versions.ocm} only, not ${version}`, { hint: `upgrade to ${this.options.toolchain.versions.ocm}` });
+    }
+    const targets = part === 'hub' ? [clusters.hub] : clusters.managed;
+    const cr = part === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+    for (const cluster of targets) {
+      if (!(await this.installedHere(cluster, cr, signal))) {
+        throw new LabError(`the ${cr.kind} on ${cluster.name} was installed outside this lab: the lab does not upgrade it`, { hint: `upgrade it with clusteradm upgrade ${cr === KLUSTERLET ? 'klusterlet' : 'clustermanager'} --bundle-version ${version}` });
+      }
+    }
+    this.versionRecord.set(part, version);
+    await Promise.all(targets.map((cluster) => this.upgradeCluster(cluster, version, signal)));
+  }
+
+  private async upgradeCluster(cluster: ClusterHandle, version: string, signal?: AbortSignal): Promise<void> {
+    const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+    await this.clusteradm(upgradeArgs(cluster.role === 'hub' ? 'clustermanager' : 'klusterlet', version, cluster), {
+      timeoutMs: INIT_TIMEOUT_MS,
+      signal,
+      hint: `see \`kubectl --kubeconfig ${cluster.kubeconfig} get ${cr.kind.toLowerCase()} ${cr.name} -o yaml\`, then run the step again`,
+    });
+    await waitRunning(cluster, version, signal);
+  }
+
+  /** The release the cluster's operator runs (its image), when it is older than the one its part should run. */
+  private async releaseBehind(cluster: ClusterHandle, signal?: AbortSignal): Promise<{ part: OcmPart; running: string; wanted: string } | undefined> {
+    const part = cluster.role === 'hub' ? 'hub' : 'agents';
+    const operator = cluster.role === 'hub' ? CLUSTER_MANAGER_OPERATOR : KLUSTERLET_OPERATOR;
+    const deployment = await ClusterClient.of(cluster).read<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', ...operator }, signal);
+    const running = deployment && ocmReleaseOf(deployment);
+    const wanted = this.wanted(part);
+    return running && compareVersions(wanted, running) > 0 ? { part, running, wanted } : undefined;
+  }
+
+  /**
+   * An OCM the lab installed that runs an older release than the part should (ocm.version raised in the config) is
+   * upgraded on the next `up`, as the upgrade operation would. Read from its operator's image, cluster by cluster.
+   */
+  private async catchUp(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
+    const behind = await this.releaseBehind(cluster, signal);
+    if (!behind) return;
+    const { part, wanted } = behind;
+    if (!this.rendersItself(wanted)) throw new LabError(`clusteradm ${this.options.toolchain.versions.clusteradm} upgrades OCM to ${this.options.toolchain.versions.ocm} only, not ${wanted}`, { hint: `set ocm.version to ${this.options.toolchain.versions.ocm}` });
+    await this.upgradeCluster(cluster, wanted, signal);
+    this.versionRecord.set(part, wanted);
   }
 
   /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
@@ -270,9 +389,11 @@ export class ClusteradmInstaller implements OcmInstaller {
         const ours = await this.installedHere(cluster, cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET, options.signal).catch(() => false);
         const fields = ours ? await this.settingsDrift(cluster, options.signal).catch(() => []) : [];
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
-        return fields.length
-          ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated', detail: `${cr.kind} settings of ${fields.join(', ')} differ from the config` }]
-          : [];
+        const behind = ours ? await this.releaseBehind(cluster, options.signal).catch(() => undefined) : undefined;
+        return [
+          ...(fields.length ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated' as const, detail: `${cr.kind} settings of ${fields.join(', ')} differ from the config` }] : []),
+          ...(behind ? [{ id: `${cluster.name}/${cr.name} release`, cluster: cluster.name, health: 'outdated' as const, detail: `runs OCM ${behind.running}, the lab is set to ${behind.wanted}` }] : []),
+        ];
       }),
     );
     return [...(await operatorDeployments(clusters, options.signal)), ...drifts.flat()];
@@ -318,6 +439,29 @@ export class ClusteradmInstaller implements OcmInstaller {
     }
     await this.clusteradm(cleanArgs(hub), { timeoutMs: INIT_TIMEOUT_MS, signal, hint: 'run ./lab down again' });
     await removeOcmLeftovers(hubClient, 'hub', signal);
+  }
+
+  /**
+   * The klusterlet operator runs its work agent only once its hub-connection check no longer says the hub kubeconfig
+   * secret is missing. The check runs on every change of the Klusterlet or of that secret, but one that arrives
+   * while a check is still running is put off by 30 s (SSARReSyncTime, klusterlet_ssar_controller.go in OCM v1.2.0),
+   * and the secret appears just then, after acceptance. So while the condition still says missing and the secret is
+   * there, the Klusterlet is touched (an annotation) every second: each touch asks for the check again.
+   */
+  async afterAccept(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
+    if (!(await this.installedHere(cluster, KLUSTERLET, signal))) return;
+    const client = ClusterClient.of(cluster);
+    const waiting = async () => {
+      const klusterlet = await client.read<KubernetesObject & { status?: { conditions?: Condition[] } }>(KLUSTERLET, signal);
+      const degraded = klusterlet?.status?.conditions?.find((c) => c.type === 'HubConnectionDegraded');
+      return !!degraded && degraded.status === 'True' && degraded.reason?.includes('HubKubeConfigSecretMissing') === true;
+    };
+    const deadline = Date.now() + NUDGE_FOR_MS;
+    while (Date.now() < deadline && (await waiting())) {
+      if (await client.read(HUB_KUBECONFIG_SECRET, signal)) await client.mergePatch(KLUSTERLET, { metadata: { annotations: { [NUDGE_ANNOTATION]: new Date().toISOString() } } }, signal);
+      await sleep(1000, signal);
+    }
   }
 
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
@@ -449,6 +593,33 @@ export function withToken(kubeconfig: string, token: string): string {
   const document = parse(kubeconfig) as { users?: { user?: { token?: string } }[] };
   for (const user of document.users ?? []) user.user = { ...user.user, token };
   return stringify(document);
+}
+
+/** The kubeconfig with every cluster's server replaced (the CA and the token stay). */
+export function withServer(kubeconfig: string, server: string): string {
+  const document = parse(kubeconfig) as { clusters?: { cluster?: { server?: string } }[] };
+  for (const entry of document.clusters ?? []) entry.cluster = { ...entry.cluster, server };
+  return stringify(document);
+}
+
+/**
+ * Waits until every OCM Deployment of the cluster's role (the operator's, and its components') runs images of `version`
+ * and has rolled out: clusteradm's own wait ends when the operator runs, before it has replaced the components.
+ */
+async function waitRunning(cluster: ClusterHandle, version: string, signal?: AbortSignal): Promise<void> {
+  const client = ClusterClient.of(cluster);
+  const namespaces = [BOOTSTRAP_NAMESPACE, ...OCM_NAMESPACES[cluster.role]];
+  for (const namespace of namespaces) {
+    await client.waitFor<Deployment, true>(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace },
+      (deployments) => {
+        const ocm = deployments.filter((d) => d.spec?.template?.spec?.containers?.some((c) => c.image?.startsWith(OCM_IMAGE_PREFIX)));
+        const done = ocm.length > 0 && ocm.every((d) => deploymentRolledOut(d) && ocmReleaseOf(d) === version);
+        return done ? true : undefined;
+      },
+      { timeoutMs: UPGRADE_ROLLOUT_MS, description: `the OCM Deployments in ${namespace} on ${cluster.name} to run ${version} and roll out`, signal },
+    );
+  }
 }
 
 function readBootstrap(path: string): { server: string; token: string } {

@@ -61,6 +61,11 @@ export function acceptArgs(clusterName: string, hub: KubeTarget, options: { appr
   return ['accept', '--clusters', clusterName, ...(options.approveEveryRequester ? ['--skip-approve-check'] : []), ...targetArgs(hub)];
 }
 
+/** Moves the cluster manager or the klusterlet to `bundleVersion`, keeping the settings of its operator CR; waits for the operator. */
+export function upgradeArgs(what: 'clustermanager' | 'klusterlet', bundleVersion: string, target: KubeTarget): string[] {
+  return ['upgrade', what, '--bundle-version', bundleVersion, '--wait', ...targetArgs(target)];
+}
+
 /** Removes the klusterlet, its operator and their namespaces from a managed cluster (the hub keeps its ManagedCluster). */
 export function unjoinArgs(clusterName: string, cluster: KubeTarget): string[] {
   return ['unjoin', '--cluster-name', clusterName, ...targetArgs(cluster)];

@@ -11,7 +11,7 @@ export const OCM_NAMESPACES = {
 } as const;
 
 export interface Deployment extends KubernetesObject {
-  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template?: { spec?: { containers?: { name: string; image?: string }[] } } };
   status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number };
 }
 
@@ -20,6 +20,8 @@ interface Pod extends KubernetesObject {
 }
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
+/** Where OCM's images come from, whichever release. */
+export const OCM_IMAGE_PREFIX = 'quay.io/open-cluster-management/';
 const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
 
 export function podStatus(pod: Pod): PodStatus {
@@ -54,6 +56,17 @@ export function deploymentHealth(deployment: Deployment): ComponentStatus['healt
   return (deployment.status?.replicas ?? 0) > 0 ? 'unhealthy' : 'stopped';
 }
 
+/** The OCM release a Deployment runs: the tag of its OCM image (undefined for none, or images of mixed releases). */
+export function ocmReleaseOf(deployment: Deployment): string | undefined {
+  const tags = new Set(
+    (deployment.spec?.template?.spec?.containers ?? [])
+      .map((c) => c.image ?? '')
+      .filter((image) => image.startsWith(OCM_IMAGE_PREFIX))
+      .map((image) => image.slice(image.lastIndexOf(':') + 1)),
+  );
+  return tags.size === 1 ? [...tags][0] : undefined;
+}
+
 /** Every OCM Deployment of every cluster (the operators and what they deploy), as components with their health. */
 export async function operatorDeployments(clusters: ClusterHandle[], signal?: AbortSignal): Promise<ComponentStatus[]> {
   const perCluster = await Promise.all(
@@ -69,6 +82,7 @@ export async function operatorDeployments(clusters: ClusterHandle[], signal?: Ab
           id: `${cluster.name}/${d.metadata?.namespace}/${d.metadata?.name}`,
           cluster: cluster.name,
           health: deploymentHealth(d),
+          ...(ocmReleaseOf(d) ? { version: ocmReleaseOf(d) } : {}),
           detail: `${d.status?.availableReplicas ?? 0}/${d.spec?.replicas ?? 1} available`,
           pods: podsOf(d, pods).map(podStatus),
         }));

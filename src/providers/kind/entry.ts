@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { UsageError } from '../../errors.js';
-import { NODE_IMAGE } from '../../toolchain/images.js';
 import { loadVersions } from '../../toolchain/versions.js';
 import type { ProviderEntry } from '../provider-entry.js';
 import { detectKindSupport } from './docker.js';
@@ -20,14 +18,8 @@ export const kindEntry: ProviderEntry = {
   capabilities: KindProvider.capabilities,
   recordSchema: z.strictObject({ nodeImage: z.string().regex(IMAGE, 'not an image reference') }),
   prepare: async (spec) => {
-    const nodeImage = await resolveKindNodeImage(spec);
-    // The node image built here holds the OCM images of the pinned release only: clusteradm would deploy others
-    // that no node can pull.
-    const pinned = loadVersions().ocm;
-    if (nodeImage === NODE_IMAGE && spec.ocm.version !== pinned) {
-      throw new UsageError(`ocm.version ${spec.ocm.version}: the kind node image built here (${NODE_IMAGE}) holds the images of OCM ${pinned} only`, `use ocm.version ${pinned} on kind, provider: local for OCM ${spec.ocm.version}, or kind.images: pull where quay.io can be reached`);
-    }
-    return { nodeImage };
+    // The node image built here holds the OCM images of every supported release (ops/toolchain/versions.json).
+    return { nodeImage: await resolveKindNodeImage(spec) };
   },
   detect: async (_spec, record) => {
     const support = await detectKindSupport(record.nodeImage!);

@@ -38,7 +38,7 @@ export const upgradeOperation = defineOperation<UpgradeStep>({
       })
       .meta({
         description:
-          'Upgrades the lab\'s OCM and proves the workloads survived: every object a ManifestWork applied keeps its uid and resourceVersion, and every work that was Applied and Available stays so.',
+          'Upgrades the lab\'s OCM and proves the workloads survived: every object a ManifestWork applied keeps its uid and resourceVersion, the pods it runs are neither replaced nor restarted, and every work that was Applied and Available stays so.',
       })
       .transform(({ to, parts, settle }) => ({ op: 'upgrade' as const, to, parts: OCM_PARTS.filter((p) => parts.includes(p)), settleMs: settle ?? DEFAULT_SETTLE_MS }));
   },
@@ -62,7 +62,7 @@ export const upgradeOperation = defineOperation<UpgradeStep>({
     await sleep(step.settleMs, signal);
     const problems = workloadDisruptions(before, await takeWorkloadSnapshot(lab, signal));
     if (problems.length) throw new StepFailure(`the upgrade disturbed the workloads (${moves.join(', ')}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    return `${moves.join(', ')}; restarted: ${restarted.join(', ') || 'none'}; ${before.objects.length} applied objects kept (uid, resourceVersion) and ${before.works.length} ManifestWorks stayed Applied/Available`;
+    return `${moves.join(', ')}; restarted: ${restarted.join(', ') || 'none'}; ${before.objects.length} applied objects kept (uid, resourceVersion), ${before.objects.reduce((n, o) => n + o.pods.length, 0)} of their pods neither replaced nor restarted, and ${before.works.length} ManifestWorks stayed Applied/Available`;
   },
 
   needs(step, caps) {

@@ -18,6 +18,13 @@ interface ManifestWork extends KubernetesObject {
   status?: { conditions?: { type: string; status: string }[]; resourceStatus?: { manifests?: { resourceMeta?: ResourceMeta }[] } };
 }
 
+/** A pod a workload runs: the same uid means not re-created, the same restart count means no container restarted. */
+export interface RunningPod {
+  name: string;
+  uid: string;
+  restarts: number;
+}
+
 /** One object a ManifestWork put on a managed cluster, as it was when the snapshot was taken. */
 export interface AppliedObject {
   cluster: string;
@@ -25,6 +32,29 @@ export interface AppliedObject {
   ref: NamedRef;
   uid: string;
   resourceVersion: string;
+  /** The pods it runs (a Deployment's, StatefulSet's or DaemonSet's, or a Pod itself). */
+  pods: RunningPod[];
+}
+
+/** Kinds whose pods carry every label of `spec.selector.matchLabels`. */
+const WORKLOAD_KINDS = new Set(['apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+
+interface Workload extends KubernetesObject {
+  spec?: { selector?: { matchLabels?: Record<string, string> } };
+  status?: { containerStatuses?: { restartCount?: number }[] };
+}
+
+function runningPod(pod: Workload): RunningPod {
+  return { name: pod.metadata!.name!, uid: pod.metadata!.uid!, restarts: (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0) };
+}
+
+async function podsOf(lab: ScenarioLab, cluster: string, ref: NamedRef, object: Workload, signal?: AbortSignal): Promise<RunningPod[]> {
+  if (`${ref.apiVersion}/${ref.kind}` === 'v1/Pod') return [runningPod(object)];
+  const labels = Object.entries(object.spec?.selector?.matchLabels ?? {});
+  if (!WORKLOAD_KINDS.has(`${ref.apiVersion}/${ref.kind}`) || !labels.length) return [];
+  const selector = labels.map(([key, value]) => `${key}=${value}`).join(',');
+  return (await lab.client(cluster).list<Workload>({ ...POD, namespace: ref.namespace }, selector, signal)).map(runningPod);
 }
 
 /** The lab's workloads at one moment: every ManifestWork's conditions, and every object they applied. */
@@ -44,8 +74,10 @@ export async function takeWorkloadSnapshot(lab: ScenarioLab, signal?: AbortSigna
     for (const { resourceMeta: meta } of work.status?.resourceStatus?.manifests ?? []) {
       if (!meta?.kind || !meta.name || !meta.version) continue;
       const ref: NamedRef = { apiVersion: meta.group ? `${meta.group}/${meta.version}` : meta.version, kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
-      const object = await lab.client(cluster).read(ref, signal);
-      if (object?.metadata?.uid) objects.push({ cluster, work: work.metadata!.name!, ref, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion ?? '' });
+      const object = await lab.client(cluster).read<Workload>(ref, signal);
+      if (!object?.metadata?.uid) continue;
+      const pods = await podsOf(lab, cluster, ref, object, signal);
+      objects.push({ cluster, work: work.metadata!.name!, ref, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion ?? '', pods });
     }
   }
   return {
@@ -60,7 +92,8 @@ export async function takeWorkloadSnapshot(lab: ScenarioLab, signal?: AbortSigna
 
 /**
  * What changed between two snapshots that an upgrade must not change: an applied object deleted, re-created (another
- * uid) or written (another resourceVersion), or a ManifestWork that was Applied or Available and no longer is.
+ * uid) or written (another resourceVersion), a pod it ran replaced or restarted, or a ManifestWork that was Applied
+ * or Available and no longer is.
  */
 export function workloadDisruptions(before: WorkloadSnapshot, after: WorkloadSnapshot): string[] {
   const problems: string[] = [];
@@ -69,6 +102,12 @@ export function workloadDisruptions(before: WorkloadSnapshot, after: WorkloadSna
     if (!now) problems.push(`${describe(object)} is gone`);
     else if (now.uid !== object.uid) problems.push(`${describe(object)} was re-created (uid ${object.uid} → ${now.uid})`);
     else if (now.resourceVersion !== object.resourceVersion) problems.push(`${describe(object)} was written (resourceVersion ${object.resourceVersion} → ${now.resourceVersion})`);
+    if (!now || now.uid !== object.uid) continue;
+    for (const pod of object.pods) {
+      const later = now.pods.find((p) => p.uid === pod.uid);
+      if (!later) problems.push(`pod ${pod.name} of ${describe(object)} was replaced`);
+      else if (later.restarts > pod.restarts) problems.push(`pod ${pod.name} of ${describe(object)} restarted (restarts ${pod.restarts} → ${later.restarts})`);
+    }
   }
   for (const work of before.works) {
     const now = after.works.find((w) => w.cluster === work.cluster && w.name === work.name);

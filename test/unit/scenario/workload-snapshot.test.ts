@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { workloadDisruptions, type WorkloadSnapshot } from '../../../src/scenario/operations/workload-snapshot.js';
 
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' };
-const snapshot = (uid: string, resourceVersion: string, available = 'True'): WorkloadSnapshot => ({
+const pod = (uid: string, restarts = 0) => ({ name: `web-${uid}`, uid, restarts });
+const snapshot = (uid: string, resourceVersion: string, available = 'True', pods = [pod('p1')]): WorkloadSnapshot => ({
   works: [{ cluster: 'cluster1', name: 'web', conditions: { Applied: 'True', Available: available } }],
-  objects: [{ cluster: 'cluster1', work: 'web', ref, uid, resourceVersion }],
+  objects: [{ cluster: 'cluster1', work: 'web', ref, uid, resourceVersion, pods }],
 });
 
 describe('what an upgrade must not change', () => {
@@ -21,6 +22,12 @@ describe('what an upgrade must not change', () => {
       'ManifestWork cluster1/web was Available and is gone',
     ]);
     expect(workloadDisruptions(snapshot('u1', '10'), snapshot('u1', '10', 'False'))).toEqual(['ManifestWork cluster1/web was Available and is now Available=False']);
+  });
+
+  it('names a pod the workload ran that was replaced or whose containers restarted', () => {
+    expect(workloadDisruptions(snapshot('u1', '10'), snapshot('u1', '10', 'True', [pod('p2')]))).toEqual(['pod web-p1 of Deployment default/web on cluster1 (ManifestWork web) was replaced']);
+    expect(workloadDisruptions(snapshot('u1', '10'), snapshot('u1', '10', 'True', [pod('p1', 1)]))).toEqual(['pod web-p1 of Deployment default/web on cluster1 (ManifestWork web) restarted (restarts 0 → 1)']);
+    expect(workloadDisruptions(snapshot('u1', '10'), snapshot('u1', '10', 'True', [pod('p1'), pod('p3')]))).toEqual([]);
   });
 
   it('does not ask a work to become what it was not before the upgrade', () => {
