@@ -1,6 +1,7 @@
 import { delimiter } from 'node:path';
 import type { PhaseTiming } from '../lab/bring-up/action.js';
 import type { LabStatus } from '../lab/status.js';
+import { isSystemLabel, type FleetSnapshot } from '../report/fleet.js';
 import type { RunResult } from '../report/types.js';
 
 const useColor = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
@@ -19,7 +20,43 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function renderStatus(status: LabStatus): string {
+/**
+ * The fleet as a small picture: the hub with its clusters as a tree (labels, cluster sets, ManifestWorks and add-ons
+ * with how many are Available, the Placements that chose each), then the cluster sets and the Placements.
+ */
+export function renderFleet(fleet: FleetSnapshot): string {
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const ratio = (available: number, total: number) => (available === total ? green : red)(`${available} Available`);
+  const lines = [bold(`Fleet (from hub ${fleet.hub})`), fleet.hub];
+  for (const [i, cluster] of fleet.clusters.entries()) {
+    const last = i === fleet.clusters.length - 1;
+    const labels = Object.entries(cluster.labels).filter(([key]) => !isSystemLabel(key)).map(([k, v]) => `${k}=${v}`);
+    const state = cluster.available === 'True' && cluster.joined === 'True' ? green('Available') : red(`Joined ${cluster.joined}, Available ${cluster.available}`);
+    lines.push(`${last ? '└─' : '├─'} ${bold(cluster.name)}  ${state}${labels.length ? `  ${labels.join(' ')}` : ''}`);
+    const works = fleet.works.filter((w) => w.cluster === cluster.name);
+    const addOns = fleet.addOns.filter((a) => a.cluster === cluster.name);
+    const chosenBy = fleet.placements.filter((p) => p.clusters.includes(cluster.name)).map((p) => `${p.namespace}/${p.name}`);
+    const detail = [
+      `sets: ${cluster.clusterSets.join(', ') || 'none'}`,
+      `${count(works.length, 'ManifestWork')}${works.length ? `, ${ratio(works.filter((w) => w.conditions.Available === 'True').length, works.length)}` : ''}` +
+        (addOns.length ? `; ${count(addOns.length, 'add-on')}, ${ratio(addOns.filter((a) => a.available === 'True').length, addOns.length)}` : ''),
+      ...(chosenBy.length ? [`chosen by ${chosenBy.join(', ')}`] : []),
+    ];
+    lines.push(...detail.map((d) => `${last ? '   ' : '│  '}  ${d}`));
+  }
+  if (!fleet.clusters.length) lines.push('└─ (no ManagedCluster)');
+  if (fleet.clusterSets.length) {
+    lines.push('', table([['CLUSTER SET', 'SELECTS', 'CLUSTERS', 'BOUND TO'], ...fleet.clusterSets.map((s) => [s.name, s.selector, s.clusters.join(', ') || '-', s.boundTo.join(', ') || '-'])]));
+  }
+  if (fleet.placements.length) {
+    lines.push('', table([['PLACEMENT', 'CHOSE'], ...fleet.placements.map((p) => [`${p.namespace}/${p.name}`, p.clusters.join(', ') || yellow(`none (PlacementSatisfied ${p.satisfied})`)])]));
+  }
+  lines.push(...fleet.errors.map((e) => `${yellow('fleet:')} ${e}`));
+  return lines.join('\n');
+}
+
+/** The status tables; with `fleet`, its picture after them. */
+export function renderStatus(status: LabStatus, fleet?: FleetSnapshot): string {
   const lines = [
     `${bold(`Lab ${status.name}`)} (provider ${status.provider}) — ${status.healthy ? green('healthy') : red('unhealthy')}`,
     `state: ${status.stateDir}`,
@@ -61,6 +98,7 @@ export function renderStatus(status: LabStatus): string {
       ]),
     );
   }
+  if (fleet) lines.push('', renderFleet(fleet));
   if (status.problems.length) lines.push('', ...status.problems.map((p) => `${red('problem:')} ${p}`));
   return lines.join('\n');
 }

@@ -6,8 +6,9 @@ import { ClusterClient } from '../kube/cluster-client.js';
 import type { ComponentStatus } from '../ocm/installer.js';
 import type { OcmVersions } from '../ocm/ocm-versions.js';
 import { conditionStatus, CONDITION_ACCEPTED, CONDITION_AVAILABLE, CONDITION_JOINED, managedClusterRef, type ManagedCluster } from '../ocm/resources.js';
+import { captureFleet, failedFleet, type FleetSnapshot } from '../report/fleet.js';
 import type { LabParts } from './lab-parts.js';
-import { openLab } from './open-lab.js';
+import { labStore, openLab } from './open-lab.js';
 import type { CoreOptions } from '../core/progress.js';
 import type { StateStore } from './state.js';
 
@@ -124,6 +125,21 @@ export async function collectStatus(spec: LabSpec, state: StateStore, parts: Lab
     healthy: problems.length === 0,
     problems,
   };
+}
+
+/**
+ * The fleet as the hub sees it (cluster sets, Placements and their choices, ManifestWorks and add-ons), for the
+ * picture under `./lab status`; it is not part of the status itself, so `status --json` stays as it is. Undefined
+ * while the hub does not run.
+ */
+export async function statusFleet(spec: LabSpec, status: LabStatus, signal?: AbortSignal): Promise<FleetSnapshot | undefined> {
+  const handle = labStore(spec).tryRead()?.clusters[spec.hub.name];
+  if (!handle || !status.clusters.find((c) => c.role === 'hub')?.running) return undefined;
+  try {
+    return await captureFleet(ClusterClient.of(handle), signal);
+  } catch (error) {
+    return failedFleet(spec.hub.name, error);
+  }
 }
 
 /** Each install of the config on each of its clusters (one not applied yet is pending), and what is recorded but no longer in the config. */

@@ -5,15 +5,25 @@ import type { RunResult } from './types.js';
 /** Bumped when a field of the JSON report changes meaning or goes away. */
 export const JSON_REPORT_VERSION = 1;
 
-export const REPORT_FORMATS = ['junit', 'json'] as const;
+export const REPORT_FORMATS = ['junit', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export type ReportTargets = Record<ReportFormat, string[]>;
 
-const REPORT_HINT = 'use --report junit=PATH or --report json=PATH, e.g. --report junit=report.xml (repeatable)';
+const EXAMPLE_PATH: Record<ReportFormat, string> = { junit: 'report.xml', json: 'report.json', html: 'report.html' };
+const REPORT_HINT = 'use --report junit=PATH, json=PATH or html=PATH, e.g. --report junit=report.xml (repeatable)';
+
+/**
+ * The result as the JSON report and `--json` give it: the fleet snapshots, taken only for an HTML report, are left
+ * out, so the JSON is the same whichever reports were asked for.
+ */
+export function jsonResult(result: RunResult): RunResult {
+  const { fleet: _fleet, ...rest } = result;
+  return { ...rest, scenarios: rest.scenarios.map(({ fleetAtFailure: _snapshot, ...scenario }) => scenario) };
+}
 
 /** The run result as pretty JSON, versioned for the tools that read it. */
 export function renderJson(result: RunResult): string {
-  return `${JSON.stringify({ version: JSON_REPORT_VERSION, ...result }, null, 2)}\n`;
+  return `${JSON.stringify({ version: JSON_REPORT_VERSION, ...jsonResult(result) }, null, 2)}\n`;
 }
 
 function isFormat(value: string): value is ReportFormat {
@@ -22,13 +32,13 @@ function isFormat(value: string): value is ReportFormat {
 
 /** Parses the values of `--report FORMAT=PATH`; anything else is a usage error (exit 2) raised before the run starts. */
 export function parseReportTargets(values: string[]): ReportTargets {
-  const targets: ReportTargets = { junit: [], json: [] };
+  const targets: ReportTargets = { junit: [], json: [], html: [] };
   const seen = new Map<string, string>();
   for (const raw of values) {
     const value = String(raw).trim();
     const eq = value.indexOf('=');
     if (eq < 0) {
-      const hint = isFormat(value) ? `e.g. --report ${value}=${value === 'junit' ? 'report.xml' : 'report.json'}` : REPORT_HINT;
+      const hint = isFormat(value) ? `e.g. --report ${value}=${EXAMPLE_PATH[value]}` : REPORT_HINT;
       throw new UsageError(`--report "${value}" is not FORMAT=PATH${isFormat(value) ? ': the path is missing' : ''}`, hint);
     }
     const format = value.slice(0, eq).trim();

@@ -1,3 +1,5 @@
+import type { FleetSnapshot } from './fleet.js';
+
 /** Results of a `./lab run`, the input of every reporter. */
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -22,6 +24,8 @@ export interface ScenarioResult {
   steps: StepResult[];
   /** Path of the diagnostics bundle written for this scenario's failure. */
   diagnostics?: string;
+  /** The fleet as the hub saw it right after the failure (only when an HTML report is asked for; not in JSON). */
+  fleetAtFailure?: FleetSnapshot;
 }
 
 export interface RunResult {
@@ -32,4 +36,6 @@ export interface RunResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** The fleet as the hub saw it at the end of the run (only when an HTML report is asked for; not in JSON). */
+  fleet?: FleetSnapshot;
 }

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { CancelledError, deadlineSignal } from '../process/abort.js';
 import { withTimeout } from '../process/with-timeout.js';
 import { collectDiagnostics } from '../report/diagnostics.js';
+import { captureFleet, failedFleet, type FleetSnapshot } from '../report/fleet.js';
 import type { RunResult, ScenarioResult, StepResult } from '../report/types.js';
 import { Progress, type CoreOptions, type PlanStep } from '../core/progress.js';
 import { DEFAULT_STEP_TIMEOUT_MS, formatDuration, MAX_DURATION_MS } from './duration.js';
@@ -23,6 +24,8 @@ export interface RunOptions extends CoreOptions {
   failFast: boolean;
   /** Folder under which a diagnostics bundle per failed scenario is written. */
   diagnosticsDir: string;
+  /** Read the fleet from the hub at each failure and at the end (for the HTML report). */
+  captureFleet?: boolean;
 }
 
 /** Scenarios whose labels include every `key=value` selector. */
@@ -60,7 +63,18 @@ export async function runScenarios(scenarios: Scenario[], lab: ScenarioLab, opti
     if (outcome.outcome === 'failed' && options.failFast) stop = true;
     if (options.signal?.aborted) throw new CancelledError(options.signal.reason);
   }
-  return summarize(result);
+  summarize(result);
+  if (options.captureFleet) result.fleet = await fleetOf(lab, options.signal);
+  return result;
+}
+
+/** The fleet from the lab's hub; never throws (a run does not fail because its picture could not be taken). */
+async function fleetOf(lab: ScenarioLab, signal?: AbortSignal): Promise<FleetSnapshot> {
+  try {
+    return await captureFleet(lab.hub(), signal);
+  } catch (error) {
+    return failedFleet(lab.hubName, error);
+  }
 }
 
 async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, progress: Progress, options: RunOptions, skip: boolean): Promise<ScenarioResult> {
@@ -88,6 +102,8 @@ async function runScenario(scenario: Scenario, i: number, lab: ScenarioLab, prog
     if (record.outcome === 'failed') result.outcome = 'failed';
   }
   if (result.outcome === 'failed') {
+    // The fleet first: it is quick, and closest to the moment of the failure.
+    if (options.captureFleet) result.fleetAtFailure = await fleetOf(lab, options.signal);
     try {
       result.diagnostics = await collectDiagnostics({ root: options.diagnosticsDir, scenario: scenario.name, clusters: lab.clusters(), ...lab.diagnosticSources() });
       progress.output(id, `diagnostics: ${relative(process.cwd(), result.diagnostics) || result.diagnostics}`);

@@ -51,6 +51,18 @@ describe('the CLI on bad input', { timeout: 60_000 }, () => {
     expect(plain.stdout).not.toContain('\u001b[');
   });
 
+  it('run with a report of an unknown kind, or without its path, exits 2 before anything runs', async () => {
+    const config = join(REPO, 'fixtures/configs/minimal.yaml');
+    const unknown = await labCli(['run', '--report', 'pdf=run.pdf', '--config', config]);
+    expect(unknown.exitCode, unknown.all).toBe(2);
+    expect(unknown.stderr).toContain('error: --report "pdf=run.pdf": unknown format "pdf" (known: junit, json, html)');
+    expect(unknown.stderr).toContain('hint: use --report junit=PATH, json=PATH or html=PATH');
+    const pathless = await labCli(['run', '--report', 'html', '--config', config]);
+    expect(pathless.exitCode, pathless.all).toBe(2);
+    expect(pathless.stderr).toContain('error: --report "html" is not FORMAT=PATH: the path is missing');
+    expect(pathless.stderr).toContain('hint: e.g. --report html=report.html');
+  });
+
   it('status without a lab says so and how to make one', async () => {
     const result = await labCli(['status', '--config', join(REPO, 'fixtures/configs/minimal.yaml')]);
     expect(result.exitCode).toBe(1);

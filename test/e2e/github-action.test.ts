@@ -161,8 +161,13 @@ describe('the GitHub Action, its steps run as the runner runs them (provider loc
     const upload = using('actions/upload-artifact');
     const reports = join(runnerTemp, 'ocm-lab');
     expect(upload.with).toEqual({ name: 'ocm-lab-reports', path: reports });
-    expect(readdirSync(reports).sort()).toEqual(['diagnostics', 'junit.xml', 'report.json']);
+    expect(readdirSync(reports).sort()).toEqual(['diagnostics', 'junit.xml', 'report.html', 'report.json']);
     expect(readFileSync(join(reports, 'junit.xml'), 'utf8')).toContain('<failure');
+    // The HTML report sits beside the bundle it links to, so the artifact keeps its links working.
+    const html = readFileSync(join(reports, 'report.html'), 'utf8');
+    expect(html).toContain('data-scenario="false-expectation" data-outcome="failed"');
+    expect(html).toMatch(/<a href="diagnostics\/[^"\/]+-false-expectation\/README\.txt">README\.txt<\/a>/);
+    expect(html).toContain('<g class="cluster" data-name="cluster1">');
     expect(named('Lab down')).toMatchObject({ ran: true, exitCode: 0 });
     expect(existsSync(join(workspace, '.lab', 'action'))).toBe(false);
     expect(labProcesses(join(workspace, '.lab', 'action'))).toEqual([]);

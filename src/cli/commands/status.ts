@@ -6,11 +6,14 @@ import type { GlobalOptions } from '../options.js';
 
 export const statusCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: 'status',
-  describe: 'Show whether each cluster works (API, nodes Ready, node agents serving), each managed cluster\'s accepted/joined/available conditions and the health of every OCM component (exit 1 when unhealthy)',
+  describe: 'Show whether each cluster works (API, nodes Ready, node agents serving), each managed cluster\'s accepted/joined/available conditions, the health of every OCM component and a picture of the fleet (exit 1 when unhealthy)',
   handler: async (argv) => {
-    const [spec, { status }, { renderStatus }] = await Promise.all([loadSpec(argv), import('../../lab/status.js'), import('../render.js')]);
-    const result = await status(spec, { signal: interruptSignal() });
-    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderStatus(result)}\n`);
+    const [spec, { status, statusFleet }, { renderStatus }] = await Promise.all([loadSpec(argv), import('../../lab/status.js'), import('../render.js')]);
+    const signal = interruptSignal();
+    const result = await status(spec, { signal });
+    // The fleet picture is for people: --json keeps the status object as it is.
+    if (argv.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(`${renderStatus(result, await statusFleet(spec, result, signal))}\n`);
     if (!result.healthy) process.exitCode = EXIT_FAILURE;
   },
 };

@@ -37,6 +37,7 @@ const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'kluste
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
 const CLUSTER_MANAGER_OPERATOR = { namespace: 'open-cluster-management', name: 'cluster-manager' };
+const LEASE_REF = (namespace: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace });
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
 const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
@@ -348,8 +349,20 @@ export class ClusteradmInstaller implements OcmInstaller {
     await Promise.all(targets.map((cluster) => this.upgradeCluster(cluster, version, signal)));
   }
 
+  /**
+   * The old release's operator stops first, its leader lease with it: left running through the operator's rollout,
+   * it kept the lead, rolled the components out with its own manifests and the new images, and the new operator
+   * rolled them out again (and added what the new release has, such as v1.2.0's add-on webhook) only once it took
+   * the lead, a minute after the upgrade looked done. With one operator only, the components it rolls out to the
+   * new images are the new release's.
+   */
   private async upgradeCluster(cluster: ClusterHandle, version: string, signal?: AbortSignal): Promise<void> {
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
+    const client = ClusterClient.of(cluster);
+    await scale(client, cluster.role === 'hub' ? CLUSTER_MANAGER_OPERATOR : KLUSTERLET_OPERATOR, 0, signal, { podsGone: true });
+    for (const lease of await client.list<KubernetesObject>(LEASE_REF(BOOTSTRAP_NAMESPACE), undefined, signal)) {
+      await client.delete({ ...LEASE_REF(BOOTSTRAP_NAMESPACE), name: lease.metadata!.name! }, signal);
+    }
     await this.clusteradm(upgradeArgs(cluster.role === 'hub' ? 'clustermanager' : 'klusterlet', version, cluster), {
       timeoutMs: INIT_TIMEOUT_MS,
       signal,
@@ -635,8 +648,11 @@ function readBootstrap(path: string): { server: string; token: string } {
   return { server, token };
 }
 
-/** Scales a Deployment and waits until it has that many available replicas (and no pods left, for 0). */
-async function scale(client: ClusterClient, deployment: { namespace: string; name: string }, replicas: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Scales a Deployment and waits until it has that many available replicas (for 0: none counted; with `podsGone`,
+ * also none still terminating).
+ */
+async function scale(client: ClusterClient, deployment: { namespace: string; name: string }, replicas: number, signal?: AbortSignal, options: { podsGone?: boolean } = {}): Promise<void> {
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', ...deployment };
   await client.mergePatch(ref, { spec: { replicas } }, signal);
   await client.waitFor<Deployment, true>(
@@ -647,5 +663,13 @@ async function scale(client: ClusterClient, deployment: { namespace: string; nam
       return settled ? true : undefined;
     },
     { timeoutMs: SCALE_TIMEOUT_MS, description: `Deployment ${deployment.namespace}/${deployment.name} at ${replicas} replica(s)`, signal },
+  );
+  if (!options.podsGone) return;
+  const selector = Object.entries((await client.read<Deployment>(ref, signal))?.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  if (!selector) return;
+  await client.waitFor<KubernetesObject, true>(
+    { apiVersion: 'v1', kind: 'Pod', namespace: deployment.namespace },
+    (pods) => (pods.length ? undefined : true),
+    { timeoutMs: SCALE_TIMEOUT_MS, description: `the pods of Deployment ${deployment.namespace}/${deployment.name} to be gone`, labelSelector: selector, signal },
   );
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { parseReportTargets, renderJson } from '../../../src/report/json.js';
+import { fleetFromObjects } from '../../../src/report/fleet.js';
+import { jsonResult, parseReportTargets, renderJson } from '../../../src/report/json.js';
 import type { RunResult } from '../../../src/report/types.js';
 import { writeReports } from '../../../src/report/write-reports.js';
 
@@ -53,6 +54,16 @@ describe('renderJson', () => {
     expect(parsed.scenarios[1]?.steps[0]?.message).toBe(FAILURE);
     expect(parsed.scenarios[1]?.diagnostics).toBe('lab-diagnostics/work');
   });
+
+  it('is the same with fleet snapshots (taken for an HTML report): they stay out of the JSON', () => {
+    const fleet = fleetFromObjects('hub', { managedClusters: [{ metadata: { name: 'cluster1' } }], clusterSets: [], bindings: [], placements: [], decisions: [], works: [], addOns: [] });
+    const withFleet: RunResult = { ...result, fleet, scenarios: result.scenarios.map((s) => (s.outcome === 'failed' ? { ...s, fleetAtFailure: fleet } : s)) };
+    expect(renderJson(withFleet)).toBe(renderJson(result));
+    expect(jsonResult(withFleet)).toEqual(result);
+    expect(JSON.stringify(jsonResult(withFleet))).not.toContain('fleet');
+    // The result itself keeps them for the HTML report.
+    expect(withFleet.fleet?.clusters.map((c) => c.name)).toEqual(['cluster1']);
+  });
 });
 
 function usageError(values: string[]): UsageError {
@@ -66,11 +77,12 @@ function usageError(values: string[]): UsageError {
 }
 
 describe('parseReportTargets', () => {
-  it('accepts junit=PATH and json=PATH, repeated, in order', () => {
-    expect(parseReportTargets([])).toEqual({ junit: [], json: [] });
-    expect(parseReportTargets(['junit=out/report.xml', 'json=out/report.json', 'junit=ci/junit.xml'])).toEqual({
+  it('accepts junit=PATH, json=PATH and html=PATH, repeated, in order', () => {
+    expect(parseReportTargets([])).toEqual({ junit: [], json: [], html: [] });
+    expect(parseReportTargets(['junit=out/report.xml', 'json=out/report.json', 'html=out/run.html', 'junit=ci/junit.xml', 'html=ci/run.html'])).toEqual({
       junit: ['out/report.xml', 'ci/junit.xml'],
       json: ['out/report.json'],
+      html: ['out/run.html', 'ci/run.html'],
     });
   });
 
@@ -81,14 +93,20 @@ describe('parseReportTargets', () => {
   it('rejects an unknown format, naming the known ones', () => {
     const error = usageError(['xml=report.xml']);
     expect(error.message).toContain('unknown format "xml"');
-    expect(error.message).toContain('junit, json');
+    expect(error.message).toContain('(known: junit, json, html)');
     expect(error.hint).toContain('junit=PATH');
+    expect(error.hint).toContain('html=PATH');
+    expect(usageError(['HTML=r.html']).message).toContain('unknown format "HTML"');
+    expect(usageError(['pdf=r.pdf']).exitCode).toBe(2);
     expect(error.exitCode).toBe(2);
   });
 
   it('rejects a missing path, with or without the =', () => {
     expect(usageError(['junit']).message).toContain('the path is missing');
     expect(usageError(['junit']).hint).toBe('e.g. --report junit=report.xml');
+    expect(usageError(['html']).message).toBe('--report "html" is not FORMAT=PATH: the path is missing');
+    expect(usageError(['html']).hint).toBe('e.g. --report html=report.html');
+    expect(usageError(['html=']).message).toContain('the path is missing');
     expect(usageError(['json=']).message).toContain('the path is missing');
     expect(usageError(['json=  ']).message).toContain('the path is missing');
   });
@@ -101,6 +119,7 @@ describe('parseReportTargets', () => {
 
   it('rejects two reports into the same file', () => {
     expect(usageError(['junit=out/r.xml', 'json=./out/r.xml']).message).toContain('already the target of --report junit=out/r.xml');
+    expect(usageError(['html=out/r.html', 'html=out/../out/r.html']).message).toContain('already the target of --report html=out/r.html');
   });
 });
 
@@ -110,9 +129,15 @@ describe('writeReports', () => {
     dirs.push(dir);
     const junit = join(dir, 'a', 'b', 'junit.xml');
     const json = join(dir, 'c', 'report.json');
-    expect(writeReports(result, { junit: [junit], json: [json] })).toEqual([junit, json]);
+    const html = join(dir, 'd', 'run.html');
+    expect(writeReports(result, { junit: [junit], json: [json], html: [html] })).toEqual([junit, json, html]);
     expect(readFileSync(junit, 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ocm-lab" tests="3" failures="1"/);
     expect((JSON.parse(readFileSync(json, 'utf8')) as { version: number }).version).toBe(1);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page).toContain('data-scenario="work"');
+    // The bundle's folder does not exist here: the report says so instead of failing.
+    expect(page).toContain('lab-diagnostics/work: cannot list it');
   });
 
   it('reports a path it cannot write', () => {
@@ -120,7 +145,7 @@ describe('writeReports', () => {
     dirs.push(dir);
     const ok = join(dir, 'ok.json');
     // A directory where the file should go.
-    expect(() => writeReports(result, { junit: [dir], json: [ok] })).toThrow(/cannot write report:\n.*ocm-lab-report-[^:]*: [^\n]+\n\(written: .*ok\.json\)/);
+    expect(() => writeReports(result, { junit: [dir], json: [ok], html: [] })).toThrow(/cannot write report:\n.*ocm-lab-report-[^:]*: [^\n]+\n\(written: .*ok\.json\)/);
     expect(JSON.parse(readFileSync(ok, 'utf8'))).toMatchObject({ version: 1, lab: 'unit' });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TimeoutError } from '../../../src/errors.js';
+import { LabError, TimeoutError } from '../../../src/errors.js';
 import { CancelledError } from '../../../src/process/abort.js';
 import { absentOperation } from '../../../src/scenario/operations/absent.js';
 import { applyOperation } from '../../../src/scenario/operations/apply.js';
@@ -215,5 +215,36 @@ describe('runScenarios', () => {
     expect(outputs).toEqual(
       expect.arrayContaining(['labels env=test, -old on ManagedCluster cluster1', 'stopped the klusterlet agent of cluster1', 'started the klusterlet agent of cluster1']),
     );
+  });
+
+  describe('and the fleet (for the HTML report)', () => {
+    let hubCalls = 0;
+    /** A lab whose hub cannot be reached: capturing the fleet fails, and the run must not. */
+    const noHub = {
+      ...lab,
+      hub: () => {
+        hubCalls += 1;
+        throw new LabError('cluster "hub" is not part of the lab');
+      },
+    } as unknown as ScenarioLab;
+    const scenarios = () => [scenario({ name: 'good', steps: [scriptStep('true')] }), scenario({ name: 'bad', steps: [scriptStep('exit 3')] })];
+
+    it('with captureFleet: a snapshot at each failure and one at the end; one that cannot be taken says why and fails nothing', async () => {
+      hubCalls = 0;
+      const result = await runScenarios(scenarios(), noHub, { failFast: false, diagnosticsDir: join(scratch, 'diag-fleet'), captureFleet: true });
+      expect(result.scenarios.map((s) => s.outcome)).toEqual(['passed', 'failed']);
+      expect(result.scenarios[0]!.fleetAtFailure).toBeUndefined();
+      expect(result.scenarios[1]!.fleetAtFailure).toMatchObject({ hub: 'hub', clusters: [], errors: ['cannot read the fleet from the hub: cluster "hub" is not part of the lab'] });
+      expect(result.fleet).toMatchObject({ hub: 'hub', errors: ['cannot read the fleet from the hub: cluster "hub" is not part of the lab'] });
+      expect(hubCalls).toBe(2);
+    });
+
+    it('without it: the hub is not asked and the result has no snapshot', async () => {
+      hubCalls = 0;
+      const result = await runScenarios(scenarios(), noHub, { failFast: false, diagnosticsDir: join(scratch, 'diag-no-fleet') });
+      expect(hubCalls).toBe(0);
+      expect('fleet' in result).toBe(false);
+      expect(result.scenarios.some((s) => 'fleetAtFailure' in s)).toBe(false);
+    });
   });
 });
