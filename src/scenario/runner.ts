@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { relative } from 'node:path';
 import { errorMessage } from '../errors.js';
 import { CancelledError, deadlineSignal } from '../process/abort.js';
@@ -138,6 +139,8 @@ async function runStep(
   const budget = Math.min(Math.max(1000, timeoutMs), MAX_DURATION_MS);
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, deadlineSignal(budget + CANCEL_AFTER_MS, parent)]);
+  // A step waits on every cluster at once (an upgrade on each cluster's Deployments): each wait listens here.
+  setMaxListeners(100, signal);
   try {
     if (scenarioTimedOutAfter !== undefined) throw new Error(`the scenario's timeout of ${formatDuration(scenarioTimedOutAfter)} ran out before this step`);
     const summary = await withTimeout(

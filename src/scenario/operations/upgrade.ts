@@ -62,7 +62,7 @@ export const upgradeOperation = defineOperation<UpgradeStep>({
     await sleep(step.settleMs, signal);
     const problems = workloadDisruptions(before, await takeWorkloadSnapshot(lab, signal));
     if (problems.length) throw new StepFailure(`the upgrade disturbed the workloads (${moves.join(', ')}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    return `${moves.join(', ')}; restarted: ${restarted.join(', ') || 'none'}; ${before.objects.length} applied objects kept (uid, resourceVersion), ${before.objects.reduce((n, o) => n + o.pods.length, 0)} of their pods neither replaced nor restarted, and ${before.works.length} ManifestWorks stayed Applied/Available`;
+    return `${moves.join(', ')}; restarted: ${restarted.join(', ') || 'none'}; ${before.objects.length} applied objects kept (uid, resourceVersion), their pods kept (${before.objects.reduce((n, o) => n + o.pods.length, 0)}, none replaced or restarted), and ${before.works.length} ManifestWorks stayed Applied/Available`;
   },
 
   needs(step, caps) {
