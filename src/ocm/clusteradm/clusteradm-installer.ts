@@ -19,6 +19,7 @@ import { requireOcmRelease } from '../../toolchain/ocm-release.js';
 import { applyChart, clusterManagerValues, klusterletChartValues, renderChart } from './release-charts.js';
 import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
+import type { Lease } from '../../kube/node-health.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
 import { cleanArgs, initArgs, joinArgs, unjoinArgs, upgradeArgs } from './commands.js';
 import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from '../leftovers.js';
@@ -37,7 +38,6 @@ const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'kluste
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
 const CLUSTER_MANAGER_OPERATOR = { namespace: 'open-cluster-management', name: 'cluster-manager' };
-const LEASE_REF = (namespace: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace });
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
 const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
@@ -167,7 +167,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     const part = cr === KLUSTERLET ? 'agents' : 'hub';
     if (version !== this.wanted(part)) {
       throw new LabError(`${cluster.name} runs OCM ${version} (${cr.kind} ${cr.name}, installed outside this lab), the lab is set to ${this.wanted(part)}`, {
-        hint: `set ocm.version to ${version} in the config if this toolchain has it, or upgrade that OCM to ${this.options.ocmVersion}`,
+        hint: `set ocm.version to ${version} in the config if this toolchain has it, or upgrade that OCM to ${this.wanted(part)}`,
       });
     }
   }
@@ -359,9 +359,12 @@ export class ClusteradmInstaller implements OcmInstaller {
   private async upgradeCluster(cluster: ClusterHandle, version: string, signal?: AbortSignal): Promise<void> {
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
     const client = ClusterClient.of(cluster);
-    await scale(client, cluster.role === 'hub' ? CLUSTER_MANAGER_OPERATOR : KLUSTERLET_OPERATOR, 0, signal, { podsGone: true });
-    for (const lease of await client.list<KubernetesObject>(LEASE_REF(BOOTSTRAP_NAMESPACE), undefined, signal)) {
-      await client.delete({ ...LEASE_REF(BOOTSTRAP_NAMESPACE), name: lease.metadata!.name! }, signal);
+    const operator = cluster.role === 'hub' ? CLUSTER_MANAGER_OPERATOR : KLUSTERLET_OPERATOR;
+    await scale(client, operator, 0, signal, { podsGone: true });
+    // Only the stopped operator's: on a hub that manages itself the cluster manager's operator leads beside it.
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: operator.namespace };
+    for (const held of await client.list<Lease>(lease, undefined, signal)) {
+      if (held.spec?.holderIdentity?.startsWith(`${operator.name}-`)) await client.delete({ ...lease, name: held.metadata!.name! }, signal);
     }
     await this.clusteradm(upgradeArgs(cluster.role === 'hub' ? 'clustermanager' : 'klusterlet', version, cluster), {
       timeoutMs: INIT_TIMEOUT_MS,
