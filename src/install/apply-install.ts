@@ -4,13 +4,12 @@ import { namedRefOf, type ClusterClient, type NamedRef } from '../kube/cluster-c
 import { readinessOf, type Readiness } from '../kube/readiness.js';
 import { applyMarked } from '../ocm/install-marks.js';
 import { removeMarkedObjects } from '../ocm/leftovers.js';
-import { pollUntil } from '../process/poll.js';
+import { waitServed } from '../kube/crd-served.js';
 
 /** Every object an install applies carries its name here, so `kubectl get -l lab.ocm.io/install=<name>` lists them. */
 export const INSTALL_LABEL = 'lab.ocm.io/install';
 const FIELD_MANAGER = 'ocm-lab-install';
 const CRD_KIND = 'apiextensions.k8s.io/v1/CustomResourceDefinition';
-const DISCOVERY_LAG_MS = 30_000;
 
 const sameRef = (a: NamedRef, b: NamedRef) => a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
 const kindOf = (object: KubernetesObject) => `${object.apiVersion}/${object.kind}`;
@@ -20,22 +19,6 @@ function inApplyOrder(objects: KubernetesObject[]): KubernetesObject[][] {
   const crds = objects.filter((o) => kindOf(o) === CRD_KIND);
   const namespaces = objects.filter((o) => kindOf(o) === 'v1/Namespace');
   return [crds, namespaces, objects.filter((o) => !crds.includes(o) && !namespaces.includes(o))];
-}
-
-interface Crd extends KubernetesObject {
-  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
-}
-
-/** Discovery lists a new CRD's kinds a moment after it is established; objects of them apply only then. */
-async function waitServed(client: ClusterClient, crds: Crd[], signal?: AbortSignal): Promise<void> {
-  for (const crd of crds) {
-    const version = crd.spec?.versions?.find((v) => v.served !== false)?.name;
-    const kind = crd.spec?.names?.kind;
-    if (!crd.spec?.group || !version || !kind) continue;
-    const apiVersion = `${crd.spec.group}/${version}`;
-    const served = await pollUntil(() => client.serves(apiVersion, kind, signal), Boolean, { timeoutMs: DISCOVERY_LAG_MS, intervalMs: 250, signal });
-    if (!served.done) throw new LabError(`${client.cluster} does not serve ${kind} (${apiVersion}) ${DISCOVERY_LAG_MS / 1000}s after its CRD was established`, { hint: 'run ./lab up again' });
-  }
 }
 
 /** Waits until the object is ready (see readinessOf); a failed one (a failed Job) ends the wait at once. */

@@ -2,9 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import type { Condition } from '../resources.js';
-import { pollUntil } from '../../process/poll.js';
+import { waitServed, type Crd } from '../../kube/crd-served.js';
 import { run } from '../../process/run.js';
-import { LabError } from '../../errors.js';
 
 /**
  * clusteradm renders the cluster-manager and klusterlet charts of the OCM it is built with (v1.2.0 here), whatever
@@ -18,7 +17,6 @@ export const OPERATOR_NAMESPACE = 'open-cluster-management';
 const REGISTRY = 'quay.io/open-cluster-management';
 const HELM_TIMEOUT_MS = 60_000;
 const CRD_TIMEOUT_MS = 120_000;
-const DISCOVERY_LAG_MS = 30_000;
 const FIELD_MANAGER = 'clusteradm';
 
 /** One component's part of an operator CR's spec, as the lab sets it (feature gates, the work status sync). */
@@ -78,11 +76,6 @@ export async function renderChart(helm: string, chart: string, release: string, 
 
 const isCrd = (object: KubernetesObject) => object.kind === 'CustomResourceDefinition';
 
-interface Crd extends KubernetesObject {
-  spec?: { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
-  status?: { conditions?: Condition[] };
-}
-
 /**
  * Applies a rendered chart as clusteradm does: the operator namespace, then the CRDs (until established and served),
  * then the rest in the chart's order.
@@ -91,20 +84,17 @@ export async function applyChart(client: ClusterClient, objects: KubernetesObjec
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } }, { fieldManager: FIELD_MANAGER, signal });
   const crds = objects.filter(isCrd) as Crd[];
   for (const crd of crds) await client.apply(crd, { fieldManager: FIELD_MANAGER, signal });
-  for (const crd of crds) await waitServed(client, crd, signal);
+  for (const crd of crds) await waitEstablished(client, crd, signal);
   for (const object of objects.filter((o) => !isCrd(o))) await client.apply(object, { fieldManager: FIELD_MANAGER, signal });
 }
 
-async function waitServed(client: ClusterClient, crd: Crd, signal?: AbortSignal): Promise<void> {
+/** Until the CRD is established and discovery lists its kind. */
+async function waitEstablished(client: ClusterClient, crd: Crd, signal?: AbortSignal): Promise<void> {
   const name = crd.metadata!.name!;
-  await client.waitFor<Crd, true>(
+  await client.waitFor<Crd & { status?: { conditions?: Condition[] } }, true>(
     { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name },
     ([found]) => (found?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined),
     { timeoutMs: CRD_TIMEOUT_MS, description: `CRD ${name} on ${client.cluster} to be established`, signal },
   );
-  const version = crd.spec?.versions?.find((v) => v.served !== false)?.name;
-  const kind = crd.spec?.names?.kind;
-  if (!crd.spec?.group || !version || !kind) return;
-  const served = await pollUntil(() => client.serves(`${crd.spec!.group}/${version}`, kind, signal), Boolean, { timeoutMs: DISCOVERY_LAG_MS, intervalMs: 250, signal });
-  if (!served.done) throw new LabError(`${client.cluster} does not serve ${kind} ${DISCOVERY_LAG_MS / 1000}s after its CRD was established`, { hint: 'run ./lab up again' });
+  await waitServed(client, [crd], signal);
 }
