@@ -89,11 +89,6 @@ export interface OcmInstaller {
    * Afterwards the cluster waits for acceptance.
    */
   rejoin(cluster: ClusterHandle, hub: HubInfo, hubCluster: ClusterHandle, options?: CallOptions): Promise<void>;
-  /**
-   * Once the hub accepted the cluster: lets its agents act on that at once rather than on their own timers (waits
-   * for nothing else; optional).
-   */
-  afterAccept?(cluster: ClusterHandle, options?: CallOptions): Promise<void>;
   /** HubInfo of an initialised hub, with a bootstrap token renewed when it is close to expiring. */
   hubInfo(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
   /** The OCM release each part runs, as this installer installed or upgraded it (empty before the first install). */

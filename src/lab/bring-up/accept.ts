@@ -17,6 +17,5 @@ export const acceptAction: PerClusterAction = {
       timeoutMs: JOIN_TIMEOUT_MS,
       signal: ctx.signal,
     });
-    await ctx.lab.installer.afterAccept?.(ctx.handle(name), { signal: ctx.signal });
   },
 };

@@ -9,7 +9,6 @@ import { deploymentRolledOut } from '../../kube/readiness.js';
 import { forgetManagedCluster } from '../forget-cluster.js';
 import { writePrivateFile } from '../../fs/private-files.js';
 import { pollUntil } from '../../process/poll.js';
-import { sleep } from '../../process/abort.js';
 import { run } from '../../process/run.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
@@ -50,9 +49,6 @@ const MANAGED_CLUSTER_MUTATOR = 'managedclustermutators.admission.cluster.open-c
 const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const MANAGED_CLUSTER_CRD = 'managedclusters.cluster.open-cluster-management.io';
 const DISCOVERY_LAG_MS = 30_000;
-/** Set on a Klusterlet to have its operator check the hub connection again (afterAccept). */
-const NUDGE_ANNOTATION = 'lab.ocm.io/hub-connection-recheck';
-const NUDGE_FOR_MS = 40_000;
 /** clusteradm upgrade waits for the operator itself; the components it then rolls out get this long. */
 const UPGRADE_ROLLOUT_MS = 5 * 60_000;
 
@@ -455,29 +451,6 @@ export class ClusteradmInstaller implements OcmInstaller {
     }
     await this.clusteradm(cleanArgs(hub), { timeoutMs: INIT_TIMEOUT_MS, signal, hint: 'run ./lab down again' });
     await removeOcmLeftovers(hubClient, 'hub', signal);
-  }
-
-  /**
-   * The klusterlet operator runs its work agent only once its hub-connection check no longer says the hub kubeconfig
-   * secret is missing. The check runs on every change of the Klusterlet or of that secret, but one that arrives
-   * while a check is still running is put off by 30 s (SSARReSyncTime, klusterlet_ssar_controller.go in OCM v1.2.0),
-   * and the secret appears just then, after acceptance. So while the condition still says missing and the secret is
-   * there, the Klusterlet is touched (an annotation) every second: each touch asks for the check again.
-   */
-  async afterAccept(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
-    const { signal } = options;
-    if (!(await this.installedHere(cluster, KLUSTERLET, signal))) return;
-    const client = ClusterClient.of(cluster);
-    const waiting = async () => {
-      const klusterlet = await client.read<KubernetesObject & { status?: { conditions?: Condition[] } }>(KLUSTERLET, signal);
-      const degraded = klusterlet?.status?.conditions?.find((c) => c.type === 'HubConnectionDegraded');
-      return !!degraded && degraded.status === 'True' && degraded.reason?.includes('HubKubeConfigSecretMissing') === true;
-    };
-    const deadline = Date.now() + NUDGE_FOR_MS;
-    while (Date.now() < deadline && (await waiting())) {
-      if (await client.read(HUB_KUBECONFIG_SECRET, signal)) await client.mergePatch(KLUSTERLET, { metadata: { annotations: { [NUDGE_ANNOTATION]: new Date().toISOString() } } }, signal);
-      await sleep(1000, signal);
-    }
   }
 
   /** clusteradm's tokens last an hour: a later join or accept gets a fresh one. */
