@@ -1,11 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/** The e2e files whose labs run on kind (Docker containers); every other file needs no Docker. */
+export const KIND_FILES = ['test/e2e/kind-lab.test.ts', 'test/e2e/existing-kind.test.ts', 'test/e2e/upgrade-kind.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // e2e files bring up real clusters: run files one at a time, never concurrently.
-    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Two streams run side by side, each one file at a time: kind labs spend most of their time waiting on OCM's
+    // own timers in containers, so the local files run meanwhile (two labs side by side is itself a claim we make).
+    projects: [
+      { extends: true, test: { name: 'kind', include: KIND_FILES, fileParallelism: false } },
+      { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: KIND_FILES, fileParallelism: false } },
+    ],
   },
 });
