@@ -26,7 +26,8 @@ import { handOverSpoke } from './spoke.js';
 /**
  * The specs this lab is expected to pass (README, "OCM's own e2e suite"): placement, the work agent,
  * the ManifestWork, ManagedCluster and ManagedClusterSetBinding webhooks, cluster set bindings,
- * ManifestWorkReplicaSet, ClusterProperty, managed namespaces, and the add-on API's conversion webhook.
+ * ManifestWorkReplicaSet, ClusterProperty, managed namespaces, the add-on API's conversion webhook, the
+ * add-on lease checks on the managed cluster, and the taints that follow a cluster's conditions.
  */
 export const DEFAULT_FOCUS = [
   'Placement',
@@ -39,6 +40,8 @@ export const DEFAULT_FOCUS = [
   'ManagedNamespace',
   'Create v1(alpha|beta)1 (ManagedClusterAddOn|ClusterManagementAddOn)',
   'Webhook infrastructure',
+  'Checking addon lease on managed cluster',
+  'Taints update check',
 ].join('|');
 
 /** Specs that need an image pulled with pull policy Always from quay.io (no registry answers here). */

@@ -221,10 +221,13 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
       'Test ManifestWorkReplicaSet',
       'Create v1alpha1 ManagedClusterAddOn',
       'Webhook infrastructure',
+      'Addon Health Check Checking addon lease on managed cluster',
+      'Taints update check',
     ];
     for (const group of groups) expect(passed.filter((r) => r.spec.startsWith(group)).length, group).toBeGreaterThan(0);
-    // 56 specs of placement, work, cluster sets and webhooks, and 9 of the add-on conversion webhook (README).
-    expect(passed.length).toBe(65);
+    // 56 specs of placement, work, cluster sets and webhooks, 9 of the add-on conversion webhook, 3 add-on lease
+    // checks and the taint check (README).
+    expect(passed.length).toBe(69);
     console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
     // The lab's cluster1 joined again after the suite.
     const status = await lab('status');
