@@ -16,22 +16,26 @@ import {
 export interface AcceptOptions {
   clusteradm: string;
   timeoutMs: number;
+  /** The cluster's agent has no hub credentials (join said so): its new CSR is coming whatever the hub shows. */
+  agentBootstrapping?: boolean;
   signal?: AbortSignal;
 }
 
 /**
  * Accepts a joining cluster the way a user does: waits (watching) until its registration agent's CSR
  * is pending on the hub, then runs the real `clusteradm accept`, then waits for hubAcceptsClient.
- * A cluster that is accepted and available is left alone. One that is accepted but not available may have
- * an agent that lost its hub credentials and asks again with a new CSR (a klusterlet joined anew, say):
- * that CSR is approved as soon as it appears, unless the cluster becomes available first.
+ * A cluster that is accepted and available is left alone, unless its agent is known to be bootstrapping. One that
+ * is accepted but not available may have an agent that lost its hub credentials and asks again with a new CSR (a
+ * klusterlet joined anew, say): that CSR is approved as soon as it appears, unless the cluster becomes available
+ * first. The hub keeps showing a cluster available for minutes after its agent went, so a bootstrapping agent's CSR
+ * is always waited for.
  */
 export async function acceptCluster(hub: ClusterClient, name: string, options: AcceptOptions): Promise<void> {
   const { signal } = options;
   const cluster = await hub.read<ManagedCluster>(managedClusterRef(name), signal);
   const pendingNow = (await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)).some(isCsrPending);
   const rebootstrapping = !!cluster?.spec?.hubAcceptsClient;
-  if (rebootstrapping && !pendingNow) {
+  if (rebootstrapping && !pendingNow && !options.agentBootstrapping) {
     if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
     if ((await pendingCsrOrAvailable(hub, name, options)) === 'available') return;
   }

@@ -10,6 +10,12 @@ export interface HubInfo {
   apiServer: string;
 }
 
+/** What `join` left on the cluster. */
+export interface JoinResult {
+  /** The agent holds no hub credentials yet: it asks the hub with a new CSR, which accept must approve. */
+  bootstrapping: boolean;
+}
+
 /** One OCM component the installer runs, with its health. */
 export interface ComponentStatus {
   id: string;
@@ -60,7 +66,7 @@ export interface OcmInstaller {
   readonly capabilities: InstallerCapabilities;
   initHub(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
   /** Starts the klusterlet for `cluster`; returns once its registration agent is running (its CSR may not exist yet). */
-  join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<void>;
+  join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<JoinResult>;
   /** The OCM components this installer runs on these clusters (host processes, or operator pods), with their health. */
   components(clusters: ClusterHandle[], options?: CallOptions): Promise<ComponentStatus[]>;
   /** Logs of what the installer runs on this host, for diagnostics. */

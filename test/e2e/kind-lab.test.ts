@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
 import { scenarioChecks } from './scenario-checks.js';
 import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
+import { handOverSpoke } from '../../ops/ocm-e2e/spoke.js';
 
 // Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
 // `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
@@ -233,6 +234,30 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     const status = await lab('status');
     expect(status.exitCode, status.all).toBe(0);
   }, 2_500_000);
+
+  // As after a short `npm run test:ocm-e2e -- --focus ...`: the klusterlet is handed back while the hub still shows the
+  // cluster available (the old agent's lease outlives it by minutes). up used to trust that, left the new agent's CSR
+  // unapproved, and failed after 180 s with the work agent stopped (found on 2026-12-06).
+  it('a klusterlet handed back while the hub still shows its cluster available joins again: up approves its new CSR', async () => {
+    const available = async () => {
+      const cluster = (await client(kubeconfigOf('hub'), CustomObjectsApi).getClusterCustomObject({ group: 'cluster.open-cluster-management.io', version: 'v1', plural: 'managedclusters', name: 'cluster2' })) as {
+        status?: { conditions?: { type: string; status: string }[] };
+      };
+      return cluster.status?.conditions?.find((c) => c.type === 'ManagedClusterConditionAvailable')?.status;
+    };
+    await handOverSpoke('cluster2', kubeconfigOf('cluster2'));
+    expect(await available(), 'the hub should still show cluster2 available').toBe('True');
+    // Healthy means working: the operator alone runs no agent.
+    const gone = await lab('status');
+    expect(gone.exitCode, gone.all).toBe(1);
+    expect(gone.stdout).toMatch(/cluster2\/klusterlet +stopped/);
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    const secret = await client(kubeconfigOf('cluster2'), CoreV1Api).readNamespacedSecret({ namespace: 'open-cluster-management-agent', name: 'hub-kubeconfig-secret' });
+    expect(secret.data?.kubeconfig, 'the new agent holds hub credentials').toBeTruthy();
+    const status = await lab('status');
+    expect(status.exitCode, status.all).toBe(0);
+  }, 600_000);
 
   it('down leaves no container, network or volume of the lab and puts the host\'s kernel settings back', async () => {
     expect(await labContainers()).toEqual(['kindlab-cluster1-control-plane', 'kindlab-cluster2-control-plane', 'kindlab-hub-control-plane']);

@@ -30,6 +30,16 @@ const readState = (): State | undefined => {
   }
 };
 
+const kubectl = (kubeconfig: string, ...args: string[]) =>
+  execa(join(findToolchain()!.dir, 'bin', 'kubectl'), ['--kubeconfig', kubeconfig, ...args]).then((r) => r.stdout);
+const hub = join(stateDir, 'kubeconfigs', 'hub.yaml');
+const spoke = join(stateDir, 'kubeconfigs', 'cluster1.yaml');
+/** How many of cluster1's CSRs the hub approved. */
+const approved = async () =>
+  (await kubectl(hub, 'get', 'csr', '-l', 'open-cluster-management.io/cluster-name=cluster1', '-o', 'jsonpath={range .items[*]}{.status.conditions[0].type}{"\\n"}{end}'))
+    .split('\n')
+    .filter((type) => type === 'Approved').length;
+
 /** Starts `./lab up` and interrupts it with `signal` once `ready` holds for the state on disk. */
 async function interruptUp(signal: NodeJS.Signals, ready: (s: State | undefined) => boolean): Promise<void> {
   const child = execa(LAB, ['up', '--config', config], { reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
@@ -77,19 +87,12 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
   });
 
   it('a klusterlet that lost its hub credentials asks again with a new CSR, and up approves it', async () => {
-    const kubectl = (kubeconfig: string, ...args: string[]) =>
-      execa(join(findToolchain()!.dir, 'bin', 'kubectl'), ['--kubeconfig', kubeconfig, ...args]).then((r) => r.stdout);
-    const hub = join(stateDir, 'kubeconfigs', 'hub.yaml');
-    const approved = async () =>
-      (await kubectl(hub, 'get', 'csr', '-l', 'open-cluster-management.io/cluster-name=cluster1', '-o', 'jsonpath={range .items[*]}{.status.conditions[0].type}{"\\n"}{end}'))
-        .split('\n')
-        .filter((type) => type === 'Approved').length;
     const approvedBefore = await approved();
     // A short lease, so the hub notices the agent is gone within seconds rather than five minutes.
     await kubectl(hub, 'patch', 'managedcluster', 'cluster1', '--type=merge', '-p', '{"spec":{"leaseDurationSeconds":5}}');
     process.kill(recordedProcesses(stateDir)['cluster1/klusterlet']!.pid, 'SIGKILL');
     rmSync(join(stateDir, 'ocm', 'cluster1', 'hub-kubeconfig'), { recursive: true, force: true });
-    await kubectl(join(stateDir, 'kubeconfigs', 'cluster1.yaml'), 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
+    await kubectl(spoke, 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
     const available = '{.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}';
     await kubectl(hub, 'wait', 'managedcluster/cluster1', `--for=jsonpath=${available}=Unknown`, '--timeout=120s');
 
@@ -101,6 +104,26 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
     } finally {
       await kubectl(hub, 'patch', 'managedcluster', 'cluster1', '--type=merge', '-p', '{"spec":{"leaseDurationSeconds":60}}');
     }
+  });
+
+  // Found after a short run of OCM's e2e suite: the hub still showed the handed-back cluster available (its old
+  // agent's lease outlives the agent by minutes), so up left the new agent's CSR unapproved and its work agent waited.
+  it('a klusterlet that lost its hub credentials while the hub still shows its cluster available gets its new CSR approved by up', async () => {
+    const available = () => kubectl(hub, 'get', 'managedcluster', 'cluster1', '-o', 'jsonpath={.status.conditions[?(@.type=="ManagedClusterConditionAvailable")].status}');
+    const approvedBefore = await approved();
+    process.kill(recordedProcesses(stateDir)['cluster1/klusterlet']!.pid, 'SIGKILL');
+    rmSync(join(stateDir, 'ocm', 'cluster1', 'hub-kubeconfig'), { recursive: true, force: true });
+    await kubectl(spoke, 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
+    expect(await available(), 'the hub should still show cluster1 available (lease of 60 s)').toBe('True');
+
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    expect(await approved()).toBe(approvedBefore + 1);
+    // The agent got its credentials from the approved CSR.
+    await expect
+      .poll(() => kubectl(spoke, 'get', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '-o', 'jsonpath={.data.kubeconfig}').catch(() => ''), { timeout: 30_000, interval: 500 })
+      .not.toBe('');
+    expect((await lab('status')).exitCode).toBe(0);
   });
 
   it('down cleans everything after up was killed mid-way (crash)', async () => {

@@ -15,6 +15,7 @@ export const acceptAction: PerClusterAction = {
     await acceptCluster(ctx.hubClient(), name, {
       clusteradm: ctx.tools.bin('clusteradm'),
       timeoutMs: JOIN_TIMEOUT_MS,
+      agentBootstrapping: ctx.bootstrapping.has(name),
       signal: ctx.signal,
     });
   },

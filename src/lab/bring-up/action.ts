@@ -49,6 +49,8 @@ export class BringUpContext {
   /** Settles when a cluster exists (create resolves it, or rejects it when creating fails). */
   readonly created: Map<string, Settled<void>>;
   readonly hub = new Settled<HubInfo>();
+  /** Clusters whose agent `join` left without hub credentials: accept waits for their new CSR. */
+  readonly bootstrapping = new Set<string>();
 
   constructor(
     readonly spec: LabSpec,

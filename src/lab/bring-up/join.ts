@@ -12,6 +12,7 @@ export const joinAction: PerClusterAction = {
     const hub = await ctx.hub.promise;
     await ctx.created.get(name)!.promise;
     const cluster = joinedClusters(ctx.spec).find((c) => c.name === name)!;
-    await ctx.lab.installer.join(ctx.handle(name), cluster, hub, { signal: ctx.signal });
+    const { bootstrapping } = await ctx.lab.installer.join(ctx.handle(name), cluster, hub, { signal: ctx.signal });
+    if (bootstrapping) ctx.bootstrapping.add(name);
   },
 };

@@ -16,7 +16,8 @@ import { BOOTSTRAP_NAMESPACE, BOOTSTRAP_SERVICE_ACCOUNT, bootstrapKubeconfig, bo
 import { compareVersions, OcmVersionRecord, type OcmPart, type OcmVersions } from '../ocm-versions.js';
 import { requireOcmRelease } from '../../toolchain/ocm-release.js';
 import { applyChart, clusterManagerValues, klusterletChartValues, renderChart } from './release-charts.js';
-import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
+import { agentHasHubCredentials, HUB_KUBECONFIG_SECRET } from '../agent-credentials.js';
+import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, JoinResult, OcmInstaller } from '../installer.js';
 import type { Condition } from '../resources.js';
 import type { Lease } from '../../kube/node-health.js';
 import { AGENT_FEATURE_GATES, HUB_FEATURE_GATES, operatorFeatureGates, sameOperatorFeatureGates, type FeatureGates, type OperatorFeatureGate } from '../feature-gates.js';
@@ -41,7 +42,6 @@ const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
 const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
 /** The agents' hub credentials (client certificate), and the bootstrap kubeconfig `clusteradm join` left. */
-const HUB_KUBECONFIG_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'hub-kubeconfig-secret' };
 const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const SCALE_TIMEOUT_MS = 120_000;
 const REGISTRATION_WEBHOOK = { namespace: 'open-cluster-management-hub', name: 'cluster-manager-registration-webhook' };
@@ -283,7 +283,12 @@ export class ClusteradmInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+  async join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<JoinResult> {
+    await this.startKlusterlet(cluster, spec, hub, options);
+    return { bootstrapping: !(await agentHasHubCredentials(ClusterClient.of(cluster), options.signal)) };
+  }
+
+  private async startKlusterlet(cluster: ClusterHandle, _spec: ManagedClusterSpec, hub: HubInfo, options: CallOptions = {}): Promise<void> {
     const { signal } = options;
     if (await hasApplied(cluster, KLUSTERLET)) {
       if (!(await this.installedHere(cluster, KLUSTERLET, signal))) return this.adopt(cluster, KLUSTERLET, signal);
@@ -402,7 +407,11 @@ export class ClusteradmInstaller implements OcmInstaller {
         const fields = ours ? await this.settingsDrift(cluster, options.signal).catch(() => []) : [];
         const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
         const behind = ours ? await this.releaseBehind(cluster, options.signal).catch(() => undefined) : undefined;
+        // The operator alone does nothing: without its CR (deleted, say, to hand the cluster to OCM's e2e suite) the
+        // agents are gone, though the hub shows the cluster available for minutes more.
+        const gone = ours && !(await hasApplied(cluster, cr).catch(() => true));
         return [
+          ...(gone ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'stopped' as const, detail: `no applied ${cr.kind} ${cr.name}: OCM's operator runs nothing here` }] : []),
           ...(fields.length ? [{ id: `${cluster.name}/${cr.name}`, cluster: cluster.name, health: 'outdated' as const, detail: `${cr.kind} settings of ${fields.join(', ')} differ from the config` }] : []),
           ...(behind ? [{ id: `${cluster.name}/${cr.name} release`, cluster: cluster.name, health: 'outdated' as const, detail: `runs OCM ${behind.running}, the lab is set to ${behind.wanted}` }] : []),
         ];

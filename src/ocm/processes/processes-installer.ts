@@ -18,7 +18,8 @@ import { freePorts } from '../../process/ports.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { bootstrapNeedsRenewal } from '../bootstrap-token.js';
-import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, OcmInstaller } from '../installer.js';
+import { agentHasHubCredentials, HUB_KUBECONFIG_SECRET } from '../agent-credentials.js';
+import type { ComponentStatus, HubInfo, InstallerCapabilities, InstallerDirs, JoinResult, OcmInstaller } from '../installer.js';
 import { bootstrapKubeconfig } from '../bootstrap-token.js';
 import { deleteClusterCsrs, forgetManagedCluster } from '../forget-cluster.js';
 import { AGENT_NAMESPACE, AGENT_OBJECTS, HUB_NAMESPACE, HUB_OBJECTS, prepareHub, prepareManagedCluster } from './hub-bootstrap.js';
@@ -31,7 +32,6 @@ import { WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
 /** Where the registration agent keeps its hub credentials on the managed cluster. */
-const HUB_KUBECONFIG_SECRET = 'hub-kubeconfig-secret';
 
 const WEBHOOKS_FIELD_MANAGER = 'ocm-lab-webhooks';
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
@@ -325,12 +325,13 @@ export class ProcessesInstaller implements OcmInstaller {
     return { bootstrapKubeconfig: this.bootstrapPath, apiServer: hub.serverFromClusters };
   }
 
-  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec | undefined, hub: HubInfo, options: CallOptions = {}): Promise<void> {
+  async join(cluster: ClusterHandle, _spec: ManagedClusterSpec | undefined, hub: HubInfo, options: CallOptions = {}): Promise<JoinResult> {
     const release = this.release('agents');
     await this.claim(cluster, options.signal);
     await prepareManagedCluster(ClusterClient.of(cluster), release.crdFiles.managed, this.dirs.owner, options.signal);
     await this.startAgent(cluster, hub, options);
     this.versionRecord.set('agents', release.version);
+    return { bootstrapping: !(await agentHasHubCredentials(ClusterClient.of(cluster), options.signal)) };
   }
 
   private klusterlet(cluster: ClusterHandle, hub: HubInfo): ProcessDefinition {
@@ -364,7 +365,7 @@ export class ProcessesInstaller implements OcmInstaller {
     const { signal } = options;
     await this.stopAgent(cluster);
     const spoke = ClusterClient.of(cluster);
-    await spoke.delete({ apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: HUB_KUBECONFIG_SECRET }, signal);
+    await spoke.delete(HUB_KUBECONFIG_SECRET, signal);
     rmSync(this.hubKubeconfigDir(cluster.name), { recursive: true, force: true });
     await forgetManagedCluster(ClusterClient.of(hubCluster), cluster.name, signal);
     await this.startAgent(cluster, hub, options);

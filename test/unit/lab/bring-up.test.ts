@@ -65,6 +65,7 @@ function fakes(createMs: Record<string, number>, failing: string[] = []) {
     },
     join: async (cluster: ClusterHandle) => {
       log.push(`join ${cluster.name}`);
+      return { bootstrapping: true };
     },
   } as unknown as OcmInstaller;
   return { log, parts: { provider, installer } };
