@@ -7,8 +7,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two streams run side by side, each one file at a time: kind labs spend most of their time waiting on OCM's
-    // own timers in containers, so the local files run meanwhile (two labs side by side is itself a claim we make).
+    // Two streams, each one file at a time: kind labs spend most of their time waiting on OCM's own timers in
+    // containers, so the local files run meanwhile (two labs side by side is itself a claim we make). `npm test` runs
+    // each project in a vitest of its own (ops/test-projects.ts): one vitest runs projects from one pool of workers.
     projects: [
       { extends: true, test: { name: 'kind', include: KIND_FILES, fileParallelism: false } },
       { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: KIND_FILES, fileParallelism: false } },
