@@ -41,7 +41,7 @@ const CLUSTER_MANAGER_OPERATOR = { namespace: 'open-cluster-management', name: '
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const REGISTRATION_AGENT = { namespace: AGENT_NAMESPACE, name: 'klusterlet-registration-agent' };
 const AGENTS = [REGISTRATION_AGENT, { namespace: AGENT_NAMESPACE, name: 'klusterlet-work-agent' }];
-/** The agents' hub credentials (client certificate), and the bootstrap kubeconfig `clusteradm join` left. */
+/** The bootstrap kubeconfig `clusteradm join` left. */
 const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const SCALE_TIMEOUT_MS = 120_000;
 const REGISTRATION_WEBHOOK = { namespace: 'open-cluster-management-hub', name: 'cluster-manager-registration-webhook' };

@@ -31,7 +31,6 @@ import { MANAGED_CLUSTER } from '../resources.js';
 import { WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
 const HEALTHY_TIMEOUT_MS = 60_000;
-/** Where the registration agent keeps its hub credentials on the managed cluster. */
 
 const WEBHOOKS_FIELD_MANAGER = 'ocm-lab-webhooks';
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const;
