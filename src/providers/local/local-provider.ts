@@ -34,10 +34,23 @@ const clusterPart = (cluster: string) => `${CLUSTER_PART_PREFIX}${cluster}`;
 const KWOK_NOT_SERVING = 'the fake-node controller (kwok) is not serving';
 const NODE_LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-node-lease' } as const;
 
+type ServingPort = 'kwokControllerPort' | 'kubeControllerManagerPort' | 'kubeSchedulerPort';
+
 interface KwokctlDocument {
   kind?: string;
-  options?: { kwokControllerPort?: number };
+  options?: Partial<Record<ServingPort, number>>;
 }
+
+/**
+ * Control-plane processes that kwokctl starts once and never again. The controller-manager exits when its API server
+ * is not healthy within 20 s of its start, which happens under load (10 of 50 clusters had none in a scale bench),
+ * and a cluster without one runs no Deployment, Job or namespace deletion. `kwokctl start cluster` starts what is missing.
+ */
+const CONTROL_PLANE_SERVERS = [
+  { component: 'kube-controller-manager', port: 'kubeControllerManagerPort' },
+  { component: 'kube-scheduler', port: 'kubeSchedulerPort' },
+] as const;
+const notServing = (component: string) => `${component} is not serving (not running?)`;
 
 export interface LocalProviderOptions {
   labName: string;
@@ -192,11 +205,11 @@ export class LocalProvider implements ClusterProvider {
     return existsSync(kubeconfig) && (await apiServerReady(kubeconfig, { signal }));
   }
 
-  /** The port kwok (the fake-node controller) serves /healthz on, from the KwokctlConfiguration kwokctl keeps. */
-  private kwokListen(name: string): string | undefined {
+  /** Where a component serves /healthz, from the KwokctlConfiguration kwokctl keeps. */
+  private listenOf(name: string, portField: ServingPort): string | undefined {
     try {
       const docs = parseAllDocuments(readFileSync(join(this.clusterDir(name), 'kwok.yaml'), 'utf8')).map((d) => d.toJS() as KwokctlDocument | null);
-      const port = docs.find((d) => d?.kind === 'KwokctlConfiguration')?.options?.kwokControllerPort;
+      const port = docs.find((d) => d?.kind === 'KwokctlConfiguration')?.options?.[portField];
       return port ? `127.0.0.1:${port}` : undefined;
     } catch {
       return undefined;
@@ -209,10 +222,13 @@ export class LocalProvider implements ClusterProvider {
     return { running: true, problems: (await this.functionProblems(name, options.signal)).map((p) => `${name}: ${p}`) };
   }
 
-  /** Whether the cluster can run pods: kwok serves and every fake node is Ready with a fresh lease. */
+  /**
+   * Whether the cluster can run pods: the controller-manager and scheduler serve, kwok serves, and every fake node
+   * is Ready with a fresh lease.
+   */
   private async functionProblems(name: string, signal?: AbortSignal): Promise<string[]> {
-    const problems: string[] = [];
-    const listen = this.kwokListen(name);
+    const problems = await this.stoppedControlPlane(name);
+    const listen = this.listenOf(name, 'kwokControllerPort');
     if (!listen || !(await httpOk(listen, '/healthz'))) problems.push(KWOK_NOT_SERVING);
     try {
       problems.push(...(await nodeProblems(new ClusterClient(name, this.kubeconfigPath(name)), { expectedNodes: this.options.fakeNodes, signal })));
@@ -222,11 +238,23 @@ export class LocalProvider implements ClusterProvider {
     return problems;
   }
 
+  /** The problems of the control-plane servers that kwokctl does not restart (CONTROL_PLANE_SERVERS). */
+  private async stoppedControlPlane(name: string): Promise<string[]> {
+    const serving = await Promise.all(
+      CONTROL_PLANE_SERVERS.map(async ({ port }) => {
+        const listen = this.listenOf(name, port);
+        return !!listen && (await httpOk(listen, '/healthz'));
+      }),
+    );
+    return CONTROL_PLANE_SERVERS.filter((_, i) => !serving[i]).map(({ component }) => notServing(component));
+  }
+
   /**
-   * Makes the cluster run pods: a fresh cluster gets time to settle; one whose kwok does not serve,
-   * or whose nodes stay broken, gets kwok restarted (see restartNodeAgent).
+   * Makes the cluster run pods: a stopped controller-manager or scheduler is started again; a fresh cluster gets
+   * time to settle; one whose kwok does not serve, or whose nodes stay broken, gets kwok restarted (see restartNodeAgent).
    */
   private async ensureNodesWork(name: string, signal?: AbortSignal): Promise<void> {
+    if ((await this.stoppedControlPlane(name)).length) await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
     const problems = await this.functionProblems(name, signal);
     if (problems.length === 0) return;
     const serving = !problems.includes(KWOK_NOT_SERVING);
