@@ -1,6 +1,8 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../kube/cluster-client.js';
 import { LabError, TimeoutError } from '../errors.js';
 import { run } from '../process/run.js';
+import { HUB_KUBECONFIG_SECRET, hasHubCredentials } from './agent-credentials.js';
 import { acceptArgs } from './clusteradm/commands.js';
 import {
   CONDITION_AVAILABLE,
@@ -16,7 +18,12 @@ import {
 export interface AcceptOptions {
   clusteradm: string;
   timeoutMs: number;
-  /** The cluster's agent has no hub credentials (join said so): its new CSR is coming whatever the hub shows. */
+  /** The managed cluster, where the agent keeps its hub credentials. */
+  managed: ClusterClient;
+  /**
+   * The agent had no hub credentials when join looked: its new CSR is coming whatever the hub shows, unless the agent
+   * turns out to hold credentials after all.
+   */
   agentBootstrapping?: boolean;
   signal?: AbortSignal;
 }
@@ -27,20 +34,28 @@ export interface AcceptOptions {
  * A cluster that is accepted and available is left alone, unless its agent is known to be bootstrapping. One that
  * is accepted but not available may have an agent that lost its hub credentials and asks again with a new CSR (a
  * klusterlet joined anew, say): that CSR is approved as soon as it appears, unless the cluster becomes available
- * first. The hub keeps showing a cluster available for minutes after its agent went, so a bootstrapping agent's CSR
- * is always waited for.
+ * first. The hub keeps showing a cluster available for minutes after its agent went, so for an agent join saw
+ * bootstrapping the wait ends only with its CSR, or with the agent holding hub credentials after all.
  */
 export async function acceptCluster(hub: ClusterClient, name: string, options: AcceptOptions): Promise<void> {
   const { signal } = options;
   const cluster = await hub.read<ManagedCluster>(managedClusterRef(name), signal);
   const pendingNow = (await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)).some(isCsrPending);
   const rebootstrapping = !!cluster?.spec?.hubAcceptsClient;
-  if (rebootstrapping && !pendingNow && !options.agentBootstrapping) {
-    if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
-    if ((await pendingCsrOrAvailable(hub, name, options)) === 'available') return;
+  try {
+    if (rebootstrapping && !pendingNow) {
+      if (options.agentBootstrapping) {
+        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => agentCredentials(options.managed, name, options.timeoutMs, s)])) === 'credentials') return;
+      } else {
+        if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
+        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => clusterAvailable(hub, name, options.timeoutMs, s)])) === 'available') return;
+      }
+    }
+    await waitForPendingCsr(hub, name, options);
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new TimeoutError(`${error.message}; ${await describeJoin(hub, options.managed, name, signal)}`, { cause: error, hint: error.hint });
   }
-
-  await waitForPendingCsr(hub, name, options);
   // The agent creates its CSR and its ManagedCluster independently; clusteradm accept needs both.
   await hub.waitFor<ManagedCluster, true>(managedClusterRef(name), ([mc]) => (mc ? true : undefined), {
     timeoutMs: options.timeoutMs,
@@ -94,20 +109,53 @@ function waitForPendingCsr(hub: ClusterClient, name: string, options: { timeoutM
   });
 }
 
-/** Watches for whichever comes first: a pending CSR of the cluster, or the cluster Available; stops the other watch. */
-async function pendingCsrOrAvailable(hub: ClusterClient, name: string, options: AcceptOptions): Promise<'csr' | 'available'> {
-  const loser = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, loser.signal]) : loser.signal;
-  const available = hub.waitFor<ManagedCluster, 'available'>(
-    managedClusterRef(name),
-    ([mc]) => (conditionStatus(mc, CONDITION_AVAILABLE) === 'True' ? 'available' : undefined),
-    { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be available, or a new CSR from its agent`, signal },
-  );
-  const csr = waitForPendingCsr(hub, name, { timeoutMs: options.timeoutMs, signal });
+/** What the hub and the agent's cluster show of a join that did not come: for the error a user (or CI log) reads. */
+async function describeJoin(hub: ClusterClient, managed: ClusterClient, name: string, signal?: AbortSignal): Promise<string> {
+  const seen = async <T>(read: () => Promise<T>): Promise<T | string> => read().catch((error: unknown) => `unreadable (${error instanceof Error ? error.message : String(error)})`);
+  const cluster = await seen(() => hub.read<ManagedCluster>(managedClusterRef(name), signal));
+  const csrs = await seen(() => hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal));
+  const parts = [
+    typeof cluster === 'string'
+      ? `ManagedCluster ${cluster}`
+      : cluster
+        ? `ManagedCluster hubAcceptsClient=${!!cluster.spec?.hubAcceptsClient}, Available=${conditionStatus(cluster, CONDITION_AVAILABLE)}`
+        : 'no ManagedCluster',
+    typeof csrs === 'string'
+      ? `CSRs ${csrs}`
+      : `${csrs.length} CSR(s) of the cluster: ${csrs.map((csr) => (isCsrPending(csr) ? 'pending' : (csr.status?.conditions ?? []).map((c) => c.type).join('+'))).join(', ') || 'none'}`,
+  ];
+  const secret = await seen(() => managed.read<KubernetesObject & { data?: Record<string, string> }>(HUB_KUBECONFIG_SECRET, signal));
+  parts.push(typeof secret === 'string' ? `its agent's hub credentials ${secret}` : `its agent holds hub credentials: ${hasHubCredentials(secret) ? 'yes' : 'no'}`);
+  return `seen: ${parts.join('; ')}`;
+}
+
+/** The ManagedCluster Available on the hub: its agent is connected (or was, within its lease). */
+function clusterAvailable(hub: ClusterClient, name: string, timeoutMs: number, signal: AbortSignal): Promise<'available'> {
+  return hub.waitFor<ManagedCluster, 'available'>(managedClusterRef(name), ([mc]) => (conditionStatus(mc, CONDITION_AVAILABLE) === 'True' ? 'available' : undefined), {
+    timeoutMs,
+    description: `ManagedCluster ${name} to be available, or a new CSR from its agent`,
+    signal,
+  });
+}
+
+/** The agent holding hub credentials on its cluster: an agent that has them asks for none. */
+function agentCredentials(managed: ClusterClient, name: string, timeoutMs: number, signal: AbortSignal): Promise<'credentials'> {
+  return managed.waitFor<KubernetesObject & { data?: Record<string, string> }, 'credentials'>(HUB_KUBECONFIG_SECRET, ([secret]) => (hasHubCredentials(secret) ? 'credentials' : undefined), {
+    timeoutMs,
+    description: `a new CSR from the agent of cluster ${name}, or its hub credentials`,
+    signal,
+  });
+}
+
+/** Whichever wait settles first; the others are stopped (and their ends awaited) before it returns. */
+async function firstOf<R>(signal: AbortSignal | undefined, waits: ((signal: AbortSignal) => Promise<R>)[]): Promise<R> {
+  const losers = new AbortController();
+  const joint = signal ? AbortSignal.any([signal, losers.signal]) : losers.signal;
+  const running = waits.map((wait) => wait(joint));
   try {
-    return await Promise.race([available, csr]);
+    return await Promise.race(running);
   } finally {
-    loser.abort();
-    await Promise.allSettled([available, csr]);
+    losers.abort();
+    await Promise.allSettled(running);
   }
 }

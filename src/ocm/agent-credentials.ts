@@ -10,6 +10,9 @@ export const HUB_KUBECONFIG_SECRET = { apiVersion: 'v1', kind: 'Secret', namespa
  * lease outlives that agent by minutes).
  */
 export async function agentHasHubCredentials(managed: ClusterClient, signal?: AbortSignal): Promise<boolean> {
-  const secret = await managed.read<KubernetesObject & { data?: Record<string, string> }>(HUB_KUBECONFIG_SECRET, signal);
+  return hasHubCredentials(await managed.read<KubernetesObject & { data?: Record<string, string> }>(HUB_KUBECONFIG_SECRET, signal));
+}
+
+export function hasHubCredentials(secret: (KubernetesObject & { data?: Record<string, string> }) | undefined): boolean {
   return !!secret?.data?.kubeconfig;
 }

@@ -114,10 +114,14 @@ export function upgradeSuite(expected: UpgradeExpectations): void {
       for (let i = 0; i < 600 && !(existsSync(versionsFile) && readFileSync(versionsFile, 'utf8').includes('"hub": "v1.2.0"')); i++) await sleep(100);
       const configMap = await kubectl('cluster1', 'get', 'configmap', 'keep-me', '-n', 'default', '-o', 'json');
       await kubectl('cluster1', 'delete', 'configmap', 'keep-me', '-n', 'default');
-      const { metadata, data } = JSON.parse(configMap) as { metadata: { name: string; namespace: string; labels?: object }; data: object };
-      await execa(findToolchain()!.bin('kubectl'), ['--kubeconfig', (await lab('kubeconfig', 'cluster1')).stdout.trim().split('\n').at(-1)!, 'create', '-f', '-'], {
+      const { metadata, data } = JSON.parse(configMap) as { metadata: { name: string; namespace: string; uid: string; labels?: object }; data: object };
+      // Under load the work agent may re-create it first: re-created either way, with a new uid.
+      const recreate = await execa(findToolchain()!.bin('kubectl'), ['--kubeconfig', (await lab('kubeconfig', 'cluster1')).stdout.trim().split('\n').at(-1)!, 'create', '-f', '-'], {
         input: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: metadata.name, namespace: metadata.namespace }, data }),
+        reject: false,
       });
+      if (recreate.exitCode !== 0) expect(recreate.stderr).toContain('AlreadyExists');
+      expect(JSON.parse(await kubectl('cluster1', 'get', 'configmap', 'keep-me', '-n', 'default', '-o', 'json')).metadata.uid).not.toBe(metadata.uid);
       const result = await run;
       expect(result.exitCode, result.all).toBe(1);
       expect(result.all).toMatch(/the upgrade disturbed the workloads \(hub v1\.0\.0 → v1\.2\.0 in [\d.]+m?s\):\n\s+- ConfigMap default\/keep-me on cluster1 \(ManifestWork keep-me\) was re-created \(uid [0-9a-f-]+ → [0-9a-f-]+\)/);

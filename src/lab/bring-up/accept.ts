@@ -1,4 +1,5 @@
 import { autoAccepted } from '../../config/schema.js';
+import { ClusterClient } from '../../kube/cluster-client.js';
 import { acceptCluster } from '../../ocm/accept.js';
 import type { PerClusterAction } from './action.js';
 
@@ -15,6 +16,7 @@ export const acceptAction: PerClusterAction = {
     await acceptCluster(ctx.hubClient(), name, {
       clusteradm: ctx.tools.bin('clusteradm'),
       timeoutMs: JOIN_TIMEOUT_MS,
+      managed: ClusterClient.of(ctx.handle(name)),
       agentBootstrapping: ctx.bootstrapping.has(name),
       signal: ctx.signal,
     });

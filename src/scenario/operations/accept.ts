@@ -12,6 +12,7 @@ export const acceptOperation = defineOperation<AcceptStep>({
   async execute(step, { lab, timeoutMs, signal }) {
     await acceptCluster(lab.hub(), step.cluster, {
       clusteradm: lab.tool('clusteradm'),
+      managed: lab.client(step.cluster),
       timeoutMs,
       signal,
     });

@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TimeoutError } from '../../../src/errors.js';
+import { ClusterClient } from '../../../src/kube/cluster-client.js';
+import { acceptCluster } from '../../../src/ocm/accept.js';
+
+// A stand-in API server for our own wait logic only: a hub whose cluster2 is accepted, with one approved CSR and no
+// pending one, and a managed cluster whose agent's hub-kubeconfig-secret holds credentials or not. Watches never answer.
+let server: Server;
+let dir: string;
+let hub: ClusterClient;
+let managed: ClusterClient;
+let agentHasCredentials = false;
+
+const approvedCsr = {
+  metadata: { name: 'cluster2-x', labels: { 'open-cluster-management.io/cluster-name': 'cluster2' } },
+  status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'Y2VydA==' },
+};
+const cluster2 = {
+  apiVersion: 'cluster.open-cluster-management.io/v1',
+  kind: 'ManagedCluster',
+  metadata: { name: 'cluster2' },
+  spec: { hubAcceptsClient: true },
+  status: { conditions: [{ type: 'ManagedClusterConditionAvailable', status: 'True' }] },
+};
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    const url = new URL(req.url!, 'http://x');
+    if (url.searchParams.get('watch')) return; // hangs
+    const list = (items: unknown[]) => send(200, { metadata: { resourceVersion: '1' }, items });
+    const secret = { metadata: { name: 'hub-kubeconfig-secret', namespace: 'open-cluster-management-agent' }, data: agentHasCredentials ? { kubeconfig: 'a2M=' } : { 'agent-name': 'YQ==' } };
+    switch (url.pathname) {
+      case '/api/v1':
+        return send(200, { resources: [{ name: 'secrets', kind: 'Secret', namespaced: true }] });
+      case '/apis/certificates.k8s.io/v1':
+        return send(200, { resources: [{ name: 'certificatesigningrequests', kind: 'CertificateSigningRequest', namespaced: false }] });
+      case '/apis/cluster.open-cluster-management.io/v1':
+        return send(200, { resources: [{ name: 'managedclusters', kind: 'ManagedCluster', namespaced: false }] });
+      case '/apis/certificates.k8s.io/v1/certificatesigningrequests':
+        return list([approvedCsr]);
+      case '/apis/cluster.open-cluster-management.io/v1/managedclusters':
+        return list([cluster2]);
+      case '/apis/cluster.open-cluster-management.io/v1/managedclusters/cluster2':
+        return send(200, cluster2);
+      case '/api/v1/namespaces/open-cluster-management-agent/secrets':
+        return list([secret]);
+      case '/api/v1/namespaces/open-cluster-management-agent/secrets/hub-kubeconfig-secret':
+        return send(200, secret);
+    }
+    send(404, { kind: 'Status', message: 'not found', code: 404 });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  dir = mkdtempSync(join(tmpdir(), 'ocm-lab-accept-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: fake, user: {token: t}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n`,
+  );
+  hub = new ClusterClient('hub', kubeconfig);
+  managed = new ClusterClient('cluster2', kubeconfig);
+});
+
+afterAll(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('acceptCluster for an agent that join saw bootstrapping', () => {
+  // CI, 2026-12-06: an agent upgraded in place kept its credentials, no CSR came, and up waited 180 s for one.
+  it('ends when the agent holds hub credentials after all: no CSR is coming', async () => {
+    agentHasCredentials = true;
+    await expect(acceptCluster(hub, 'cluster2', { clusteradm: '/nonexistent', managed, timeoutMs: 5_000, agentBootstrapping: true })).resolves.toBeUndefined();
+  });
+
+  it('waits for its CSR even though the hub shows the cluster available, and says what it saw when none comes', async () => {
+    agentHasCredentials = false;
+    const error = await acceptCluster(hub, 'cluster2', { clusteradm: '/nonexistent', managed, timeoutMs: 1_500, agentBootstrapping: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/waiting for a pending CSR from cluster cluster2 on hub/);
+    expect((error as Error).message).toContain('seen: ManagedCluster hubAcceptsClient=true, Available=True; 1 CSR(s) of the cluster: Approved; its agent holds hub credentials: no');
+  });
+});
