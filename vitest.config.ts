@@ -7,12 +7,13 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Two projects, each one file at a time; one vitest runs them from one pool of workers, so one file at a time in
-    // all. Run as two vitest processes side by side, OCM's e2e BeforeSuite (its 90 s for a klusterlet to join) failed
-    // in 2 of 3 full CI runs while local labs shared the 2 cores.
+    // Two streams, each one file at a time: kind labs spend most of their time waiting on OCM's own timers in
+    // containers, so the local files run meanwhile (two labs side by side is itself a claim we make). `npm test` runs
+    // each project in a vitest of its own (ops/test-projects.ts): one vitest runs projects from one pool of workers.
+    // A test whose upstream timeouts cannot stretch takes the machine alone (test/support/machine-turns.ts).
     projects: [
       { extends: true, test: { name: 'kind', include: KIND_FILES, fileParallelism: false } },
-      { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: KIND_FILES, fileParallelism: false } },
+      { extends: true, test: { name: 'local', include: ['test/**/*.test.ts'], exclude: KIND_FILES, fileParallelism: false, setupFiles: ['test/support/shared-turn.ts'] } },
     ],
   },
 });

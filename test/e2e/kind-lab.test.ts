@@ -8,6 +8,7 @@ import { labCli, REPO } from './helpers.js';
 import { scenarioChecks } from './scenario-checks.js';
 import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
 import { handOverSpoke } from '../../ops/ocm-e2e/spoke.js';
+import { withMachineAlone } from '../support/machine-turns.js';
 
 // Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
 // `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
@@ -207,7 +208,8 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     const demoWork = await lab('run', join(REPO, 'fixtures/scenarios/kind/remove-demo-work.yaml'));
     expect(demoWork.exitCode, demoWork.all).toBe(0);
     const out = join(dir, 'ocm-e2e');
-    const run = await labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 });
+    // Its BeforeSuite gives a klusterlet 90 s to join, which a local lab beside it made it miss (CI, 2026-12-06).
+    const run = await withMachineAlone(() => labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 }));
     expect(run.exitCode, run.all.slice(-8000)).toBe(0);
     const results: SpecResult[] = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
     const passed = results.filter((r) => r.state === 'passed');
