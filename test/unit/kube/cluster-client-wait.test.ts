@@ -1,25 +1,17 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/errors.js';
 import { ClusterClient, NotServedError } from '../../../src/kube/cluster-client.js';
 import { CancelledError } from '../../../src/process/abort.js';
+import { sendJson, startStandInApi, type StandInApi } from '../../support/stand-in-api.js';
 
 // A stand-in API server for our own wait logic only: discovery, a forbidden list, and a watch that never answers.
-let server: Server;
-let dir: string;
+let api: StandInApi;
 let client: ClusterClient;
 let busyAnswers = 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const url = new URL(req.url!, 'http://x');
+  api = await startStandInApi((_req, res, url) => {
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.pathname === '/api/v1') return send(200, { resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }, { name: 'secrets', kind: 'Secret', namespaced: true }] });
     if (url.pathname === '/api/v1/namespaces/default/secrets') return send(403, { kind: 'Status', message: 'secrets is forbidden: User "tester" cannot list resource "secrets"', code: 403 });
     if (url.pathname === '/api/v1/namespaces/default/configmaps' && url.searchParams.get('watch')) return; // hangs
@@ -34,21 +26,10 @@ beforeAll(async () => {
     }
     send(404, { message: 'not found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  dir = mkdtempSync(join(tmpdir(), 'ocm-lab-wait-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: fake, user: {token: t}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n`,
-  );
-  client = new ClusterClient('fake', kubeconfig);
+  client = new ClusterClient('fake', api.kubeconfig);
 });
 
-afterAll(() => {
-  server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 const seconds = async (work: Promise<unknown>) => {
   const started = Date.now();

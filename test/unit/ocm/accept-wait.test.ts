@@ -1,16 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/errors.js';
 import { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { acceptCluster } from '../../../src/ocm/accept.js';
+import { sendJson, startStandInApi, type StandInApi } from '../../support/stand-in-api.js';
 
 // A stand-in API server for our own wait logic only: a hub whose cluster2 is accepted, with one approved CSR and no
 // pending one, and a managed cluster whose agent's hub-kubeconfig-secret holds credentials or not. Watches never answer.
-let server: Server;
-let dir: string;
+let api: StandInApi;
 let hub: ClusterClient;
 let managed: ClusterClient;
 let agentHasCredentials = false;
@@ -28,12 +24,8 @@ const cluster2 = {
 };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const url = new URL(req.url!, 'http://x');
+  api = await startStandInApi((_req, res, url) => {
+    const send = (status: number, body: unknown) => sendJson(res, status, body);
     if (url.searchParams.get('watch')) return; // hangs
     const list = (items: unknown[]) => send(200, { metadata: { resourceVersion: '1' }, items });
     const secret = { metadata: { name: 'hub-kubeconfig-secret', namespace: 'open-cluster-management-agent' }, data: agentHasCredentials ? { kubeconfig: 'a2M=' } : { 'agent-name': 'YQ==' } };
@@ -57,22 +49,11 @@ beforeAll(async () => {
     }
     send(404, { kind: 'Status', message: 'not found', code: 404 });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  dir = mkdtempSync(join(tmpdir(), 'ocm-lab-accept-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: fake, user: {token: t}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n`,
-  );
-  hub = new ClusterClient('hub', kubeconfig);
-  managed = new ClusterClient('cluster2', kubeconfig);
+  hub = new ClusterClient('hub', api.kubeconfig);
+  managed = new ClusterClient('cluster2', api.kubeconfig);
 });
 
-afterAll(() => {
-  server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 describe('acceptCluster for an agent that join saw bootstrapping', () => {
   // CI, 2026-12-06: an agent upgraded in place kept its credentials, no CSR came, and up waited 180 s for one.
