@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // Compiles Open Cluster Management's own end-to-end suite (open-cluster-management.io/ocm/test/e2e,
 // Ginkgo) at the pinned `ocm` version into a self-contained test binary, from the Go module proxy.
+// Also builds the workload images the suite runs (./images.ts) into Docker, when Docker holds none of this build.
 // Usage: npx tsx ops/ocm-e2e/build.ts [--force]
 // Output: ~/.cache/ocm-lab/ocm-e2e/<hash of versions.json + this script>/ocm-e2e.test; skipped when it
 // exists. The last line on stdout is the binary's path. The binary takes the suite's flags and Ginkgo's
@@ -11,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { moduleInfo } from '../kubernetes-module.js';
+import { buildSuiteImages } from './images.js';
 import { loadVersions, toolchainSourceDir } from '../../src/toolchain/versions.js';
 
 const E2E_MODULE = 'open-cluster-management.io/ocm';
@@ -65,6 +67,7 @@ async function wrapperModule(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const outDir = path.join(cacheRoot(), buildHash());
   const binary = path.join(outDir, BINARY);
+  await buildSuiteImages(path.join(cacheRoot(), 'images-work'), log);
   if (!force && existsSync(binary)) {
     log(`ocm ${versions.ocm} e2e suite: cached`);
     process.stdout.write(`${binary}\n`);

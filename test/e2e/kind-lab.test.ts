@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
 import { scenarioChecks } from './scenario-checks.js';
 import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
+import { SUITE_IMAGES } from '../../ops/ocm-e2e/images.js';
 import { handOverSpoke } from '../../ops/ocm-e2e/spoke.js';
 import { withMachineAlone } from '../support/machine-turns.js';
 
@@ -17,7 +18,7 @@ import { withMachineAlone } from '../support/machine-turns.js';
 const CONFIG = readFileSync(join(REPO, 'lab.config.yaml'), 'utf8')
   .replace(/^name: .*$/m, 'name: kindlab')
   .replace(/^provider: .*$/m, 'provider: kind')
-  .replace(/^kind:\n(  .*\n)*/m, 'kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1]\n')
+  .replace(/^kind:\n(  .*\n)*/m, `kind:\n  images: local\n  extraImages: [ocm-lab/extra-load-test:1, ${SUITE_IMAGES.join(', ')}]\n`)
   // The user's components: a manifests folder whose Deployment runs the lab's workload image on the managed clusters,
   // and a local Helm chart of that workload on the hub.
   .concat('install:\n  - {name: app, clusters: managed, manifests: fixtures/installs/app}\n')
@@ -55,6 +56,9 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
+    // OCM's e2e suite and the images its work specs run (loaded by kind.extraImages).
+    const suite = await labCli(['tsx', 'ops/ocm-e2e/build.ts'], { command: 'npx', cwd: REPO, timeoutMs: 1_800_000 });
+    expect(suite.exitCode, suite.all).toBe(0);
     // A host image that is not in the node image: kind.extraImages must load it into every cluster.
     await docker('tag', 'ocm-lab/web:1', 'ocm-lab/extra-load-test:1');
     const up = await lab('up');
@@ -226,11 +230,14 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
       'Webhook infrastructure',
       'Addon Health Check Checking addon lease on managed cluster',
       'Taints update check',
+      'Enable addon management feature gate',
+      'Work agent ManifestWork status feedback',
+      'Work agent CleanUpCompletedManifestWork',
     ];
     for (const group of groups) expect(passed.filter((r) => r.spec.startsWith(group)).length, group).toBeGreaterThan(0);
     // 56 specs of placement, work, cluster sets and webhooks, 9 of the add-on conversion webhook, 3 add-on lease
-    // checks and the taint check (README).
-    expect(passed.length).toBe(69);
+    // checks, the taint check, 7 of add-on management and the 2 work specs that run busybox (README).
+    expect(passed.length).toBe(78);
     console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
     // The lab's cluster1 joined again after the suite.
     const status = await lab('status');

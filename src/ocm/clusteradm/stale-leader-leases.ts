@@ -25,3 +25,23 @@ export async function releaseStaleLeaderLeases(client: ClusterClient, restartedA
   for (const lease of stale) await client.delete({ ...LEASE, namespace: lease.metadata!.namespace!, name: lease.metadata!.name! }, signal);
   return stale.map((lease) => `${lease.metadata!.namespace}/${lease.metadata!.name}`);
 }
+
+/** The pod a leader lease names: OCM's components (library-go) hold it as `<pod name>_<uuid>`. */
+export function holderPod(lease: Lease): string | undefined {
+  return lease.spec?.holderIdentity?.match(/^(.+)_[0-9a-f-]{36}$/)?.[1];
+}
+
+/**
+ * Leases in the namespace held by a pod that no longer exists (a component whose Deployment was deleted or rolled
+ * without releasing its lease), deleted: a new pod would otherwise wait a whole lease duration (137 s) after it first
+ * sees the lease before it leads. Returns their names, for the caller to wait until live pods hold them again.
+ */
+export async function releaseOrphanedLeaderLeases(client: ClusterClient, namespace: string, signal?: AbortSignal): Promise<string[]> {
+  const pods = new Set((await client.list({ apiVersion: 'v1', kind: 'Pod', namespace }, undefined, signal)).map((pod) => pod.metadata?.name));
+  const orphaned = (await client.list<Lease>({ ...LEASE, namespace }, undefined, signal)).filter((lease) => {
+    const pod = holderPod(lease);
+    return pod !== undefined && !pods.has(pod);
+  });
+  for (const lease of orphaned) await client.delete({ ...LEASE, namespace, name: lease.metadata!.name! }, signal);
+  return orphaned.map((lease) => lease.metadata!.name!);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../../src/kube/node-health.js';
-import { staleLeaderLeases } from '../../../src/ocm/clusteradm/stale-leader-leases.js';
+import { holderPod, staleLeaderLeases } from '../../../src/ocm/clusteradm/stale-leader-leases.js';
 
 const lease = (namespace: string, name: string, renewTime?: string): Lease => ({
   apiVersion: 'coordination.k8s.io/v1',
@@ -25,5 +25,14 @@ describe('staleLeaderLeases', () => {
       'open-cluster-management-agent/registration-agent-lock',
       'open-cluster-management/klusterlet-lock',
     ]);
+  });
+});
+
+describe('holderPod', () => {
+  it('reads the pod from a library-go holder identity, and nothing from another form', () => {
+    const held = (holderIdentity: string): Lease => ({ metadata: { name: 'work-manager-lock' }, spec: { holderIdentity } });
+    expect(holderPod(held('cluster-manager-work-controller-7558db6c94-tc75v_d1430c78-1b9a-458c-95d3-d8f530a6af7f'))).toBe('cluster-manager-work-controller-7558db6c94-tc75v');
+    expect(holderPod(held('kind-ci-hub-control-plane'))).toBeUndefined();
+    expect(holderPod(held(''))).toBeUndefined();
   });
 });
