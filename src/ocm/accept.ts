@@ -45,10 +45,10 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
   try {
     if (rebootstrapping && !pendingNow) {
       if (options.agentBootstrapping) {
-        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => agentCredentials(options.managed, name, options.timeoutMs, s)])) === 'credentials') return;
+        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => agentCredentials(options.managed, name, sideTimeout(options), s)])) === 'credentials') return;
       } else {
         if (conditionStatus(cluster, CONDITION_AVAILABLE) === 'True') return;
-        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => clusterAvailable(hub, name, options.timeoutMs, s)])) === 'available') return;
+        if ((await firstOf(signal, [(s) => waitForPendingCsr(hub, name, { ...options, signal: s }), (s) => clusterAvailable(hub, name, sideTimeout(options), s)])) === 'available') return;
       }
     }
     await waitForPendingCsr(hub, name, options);
@@ -109,6 +109,11 @@ function waitForPendingCsr(hub: ClusterClient, name: string, options: { timeoutM
   });
 }
 
+/** The wait for the CSR times the race out (its error names what is missing); a side wait can only end it early. */
+function sideTimeout(options: AcceptOptions): number {
+  return options.timeoutMs * 2;
+}
+
 /** What the hub and the agent's cluster show of a join that did not come: for the error a user (or CI log) reads. */
 async function describeJoin(hub: ClusterClient, managed: ClusterClient, name: string, signal?: AbortSignal): Promise<string> {
   const seen = async <T>(read: () => Promise<T>): Promise<T | string> => read().catch((error: unknown) => `unreadable (${error instanceof Error ? error.message : String(error)})`);
@@ -133,7 +138,7 @@ async function describeJoin(hub: ClusterClient, managed: ClusterClient, name: st
 function clusterAvailable(hub: ClusterClient, name: string, timeoutMs: number, signal: AbortSignal): Promise<'available'> {
   return hub.waitFor<ManagedCluster, 'available'>(managedClusterRef(name), ([mc]) => (conditionStatus(mc, CONDITION_AVAILABLE) === 'True' ? 'available' : undefined), {
     timeoutMs,
-    description: `ManagedCluster ${name} to be available, or a new CSR from its agent`,
+    description: `ManagedCluster ${name} to be available`,
     signal,
   });
 }
@@ -142,7 +147,7 @@ function clusterAvailable(hub: ClusterClient, name: string, timeoutMs: number, s
 function agentCredentials(managed: ClusterClient, name: string, timeoutMs: number, signal: AbortSignal): Promise<'credentials'> {
   return managed.waitFor<KubernetesObject & { data?: Record<string, string> }, 'credentials'>(HUB_KUBECONFIG_SECRET, ([secret]) => (hasHubCredentials(secret) ? 'credentials' : undefined), {
     timeoutMs,
-    description: `a new CSR from the agent of cluster ${name}, or its hub credentials`,
+    description: `the agent of cluster ${name} to hold hub credentials`,
     signal,
   });
 }
