@@ -29,7 +29,7 @@ interface ClusterManager extends KubernetesObject {
 }
 
 /** The hub gates the suite turns on (NilExecutorValidating only with -nil-executor-validating=true, as run.ts passes). */
-export const SUITE_HUB_GATES: Record<GateField, string[]> = {
+const SUITE_HUB_GATES: Record<GateField, string[]> = {
   workConfiguration: ['NilExecutorValidating', 'ManifestWorkReplicaSet', 'CleanUpCompletedManifestWork'],
   registrationConfiguration: ['ClusterImporter'],
 };

@@ -54,10 +54,10 @@ export const DEFAULT_FOCUS = [
  * Left out by default: the template add-on spec reads with the hub's client the secrets its agent writes on the
  * managed cluster, so it needs the hub and the managed cluster to be one cluster (ops/ocm-e2e/NOTES.md).
  */
-export const DEFAULT_SKIP = ['Template type addon should be functioning'].join('|');
+const DEFAULT_SKIP = ['Template type addon should be functioning'].join('|');
 
 /** Specs whose pods run images ./images.ts builds: left out when the lab does not load those (kind.extraImages). */
-export const SPECS_NEEDING_IMAGES = [
+const SPECS_NEEDING_IMAGES = [
   { images: [BUSYBOX_IMAGE], specs: ['should return wellkown status of deployment', 'Should cleanup manifestwork with TTL after job completion'] },
   { images: ADDON_EXAMPLES_IMAGES, specs: ['Enable addon management feature gate'] },
 ];
