@@ -5,6 +5,12 @@
 //
 // Usage: npm run test:ocm-e2e -- [--config fixtures/configs/kind.yaml] [--cluster cluster1]
 //          [--focus <regexp>] [--skip <regexp>] [--label-filter <expr>] [--out ocm-e2e-results]
+//        npm run test:ocm-e2e -- --all [--config fixtures/configs/ocm-e2e.yaml]
+//
+// The default selection runs on any kind lab. `--all` runs every spec, as upstream's CI does, on a lab whose hub
+// manages itself (fixtures/configs/ocm-e2e.yaml, the default with --all): a first pass in Default mode, then the
+// Hosted-mode specs in a second pass (-klusterlet-deploy-mode=SingletonHosted, as upstream's e2e-hosted job);
+// the two reports are merged into one row per spec.
 //
 // The managed cluster is prepared as OCM's CI prepares it (./spoke.ts): the lab's klusterlet makes way
 // for the suite's own, and `./lab up` joins the cluster again afterwards. The suite changes the hub as it
@@ -19,6 +25,7 @@ import { execa } from 'execa';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadConfig } from '../../src/config/load.js';
+import { joinedClusters, LOCAL_CLUSTER } from '../../src/config/schema.js';
 import { repoRoot } from '../../src/repo-root.js';
 import { ClusterClient } from '../../src/kube/cluster-client.js';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
@@ -51,10 +58,16 @@ export const DEFAULT_FOCUS = [
 ].join('|');
 
 /**
- * Left out by default: the template add-on spec reads with the hub's client the secrets its agent writes on the
- * managed cluster, so it needs the hub and the managed cluster to be one cluster (ops/ocm-e2e/NOTES.md).
+ * Left out when the managed cluster is not the hub: the template add-on spec reads with the hub's client the secrets
+ * its agent writes on the managed cluster, so it needs the hub and the managed cluster to be one cluster
+ * (ops/ocm-e2e/NOTES.md).
  */
-const DEFAULT_SKIP = ['Template type addon should be functioning'].join('|');
+const HUB_IS_SPOKE_SPECS = 'Template type addon should be functioning';
+
+/** The Hosted-mode specs skip themselves unless the suite runs in Hosted mode: the second pass of --all. */
+const HOSTED_LABEL = 'klusterlet-hosted';
+const DEFAULT_CONFIG = 'fixtures/configs/kind.yaml';
+const ALL_CONFIG = 'fixtures/configs/ocm-e2e.yaml';
 
 /** Specs whose pods run images ./images.ts builds: left out when the lab does not load those (kind.extraImages). */
 const SPECS_NEEDING_IMAGES = [
@@ -105,87 +118,153 @@ export function specTable(results: SpecResult[]): string {
   return ['| spec | result | seconds |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * One row per spec from several passes over the same suite: a spec's row is the one of the pass that ran it (not
+ * left out by the filters and not skipped by the spec itself), else its first.
+ */
+export function mergePasses(passes: SpecResult[][]): SpecResult[] {
+  const ran = (r: SpecResult) => r.state !== 'not selected' && r.state !== 'skipped';
+  const rows = new Map<string, SpecResult>();
+  for (const result of passes.flat()) {
+    const key = `${result.location} ${result.spec}`;
+    const kept = rows.get(key);
+    if (!kept || (!ran(kept) && ran(result))) rows.set(key, result);
+  }
+  return [...rows.values()].sort((a, b) => a.location.localeCompare(b.location, 'en', { numeric: true }));
+}
+
 async function lastLine(command: string, args: string[]): Promise<string> {
   const { stdout } = await execa(command, args, { stderr: 'inherit' });
   return stdout.trim().split('\n').pop() ?? '';
 }
 
+class UsageError extends Error {
+  readonly usage = true;
+}
+
+interface Pass {
+  name: string;
+  out: string;
+  args: string[];
+}
+
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('npm run test:ocm-e2e --')
-    .option('config', { alias: 'c', type: 'string', default: 'fixtures/configs/kind.yaml', describe: 'a kind lab config' })
-    .option('cluster', { type: 'string', describe: 'the managed cluster to test (default: the first)' })
-    .option('focus', { type: 'string', default: DEFAULT_FOCUS, describe: 'Ginkgo focus regexp' })
-    .option('skip', { type: 'string', default: DEFAULT_SKIP, describe: 'Ginkgo skip regexp' })
+    .option('config', { alias: 'c', type: 'string', describe: `a kind lab config (default: ${DEFAULT_CONFIG}, with --all ${ALL_CONFIG})` })
+    .option('cluster', { type: 'string', describe: `the managed cluster to test (default: ${LOCAL_CLUSTER} when the hub manages itself, else the first)` })
+    .option('all', { type: 'boolean', describe: 'every spec, in Default and then in Hosted mode, on a hub that manages itself' })
+    .option('focus', { type: 'string', describe: 'Ginkgo focus regexp (default: the specs every kind lab passes)' })
+    .option('skip', { type: 'string', describe: 'Ginkgo skip regexp' })
     .option('label-filter', { type: 'string', describe: 'Ginkgo label filter' })
     .option('out', { type: 'string', default: 'ocm-e2e-results', describe: 'folder for junit.xml, report.json, specs.md' })
+    .conflicts('all', ['focus', 'skip', 'label-filter'])
     .strict()
     .fail((message, error) => {
-      throw error ?? Object.assign(new Error(message), { usage: true });
+      throw error ?? new UsageError(message);
     })
     .help()
     .parse();
 
-  const spec = loadConfig(argv.config);
+  const configPath = argv.config ?? (argv.all ? ALL_CONFIG : DEFAULT_CONFIG);
+  const spec = loadConfig(configPath);
   if (spec.provider !== 'kind') {
-    process.stderr.write(`error: ${argv.config}: OCM's e2e suite needs the klusterlet operator's pods, so a kind lab (provider: kind, not ${spec.provider})\n`);
-    return 2;
+    throw new UsageError(`${configPath}: OCM's e2e suite needs the klusterlet operator's pods, so a kind lab (provider: kind, not ${spec.provider})`);
   }
-  const managed = argv.cluster ?? spec.managedClusters[0]?.name;
-  if (!managed || !spec.managedClusters.some((c) => c.name === managed)) {
-    process.stderr.write(`error: ${argv.config}: no managed cluster "${managed ?? ''}"\n`);
-    return 2;
+  const joined = joinedClusters(spec).map((c) => c.name);
+  const managed = argv.cluster ?? (spec.hub.manage ? LOCAL_CLUSTER : joined[0]!);
+  if (!joined.includes(managed)) throw new UsageError(`${configPath}: no managed cluster "${managed}" (the lab joins ${joined.join(', ')})`);
+  const selfManaged = managed === LOCAL_CLUSTER;
+  if (argv.all) {
+    if (!selfManaged) {
+      throw new UsageError(
+        `--all needs the hub as the suite's managed cluster (hub.manage: true in ${configPath}, --cluster ${LOCAL_CLUSTER}): several specs read with the hub's client what an agent writes on its cluster, as upstream runs them on one cluster`,
+      );
+    }
+    const adoptable = joined.filter((name) => name !== managed && !name.startsWith('e2e-'));
+    if (adoptable.length) {
+      throw new UsageError(
+        `${configPath}: with --all the hub may hold no ManagedCluster but the suite's and e2e-* ones (${adoptable.join(', ')}): the spec "Created klusterlet without managed cluster name" adopts the first other one and deletes it`,
+      );
+    }
   }
 
   const unloaded = SPECS_NEEDING_IMAGES.filter(({ images }) => images.some((image) => !spec.kind.extraImages.includes(image)));
   for (const { images, specs } of unloaded) {
-    process.stdout.write(`[ocm-e2e] ${argv.config} does not load ${images.join(', ')} (kind.extraImages): leaving out ${specs.join('; ')}\n`);
+    process.stdout.write(`[ocm-e2e] ${configPath} does not load ${images.join(', ')} (kind.extraImages): leaving out ${specs.join('; ')}\n`);
   }
-  const skip = [argv.skip, ...unloaded.flatMap(({ specs }) => specs)].filter(Boolean).join('|');
+  // The template add-on spec reads with the hub's client what its agent writes on the managed cluster.
+  const defaultSkip = argv.all || selfManaged ? [] : [HUB_IS_SPOKE_SPECS];
+  const skip = [...(argv.skip !== undefined ? [argv.skip] : defaultSkip), ...unloaded.flatMap(({ specs }) => specs)].filter(Boolean).join('|');
 
   const binary = await lastLine('npx', ['tsx', join(repoRoot(), 'ops/ocm-e2e/build.ts')]);
-  const up = () => execa(LAB, ['up', '--config', argv.config], { stdio: 'inherit' });
+  const up = () => execa(LAB, ['up', '--config', configPath], { stdio: 'inherit' });
   await up();
-  const hubKubeconfig = await lastLine(LAB, ['kubeconfig', spec.hub.name, '--config', argv.config]);
-  const managedKubeconfig = await lastLine(LAB, ['kubeconfig', managed, '--config', argv.config]);
+  const hubKubeconfig = await lastLine(LAB, ['kubeconfig', spec.hub.name, '--config', configPath]);
+  const managedKubeconfig = selfManaged ? hubKubeconfig : await lastLine(LAB, ['kubeconfig', managed, '--config', configPath]);
+  const suiteCluster = selfManaged ? spec.hub.name : managed;
 
   const out = resolve(argv.out);
-  mkdirSync(out, { recursive: true });
   const image = (name: string) => `quay.io/open-cluster-management/${name}:${spec.ocm.version}`;
-  const args = [
+  const common = [
     `-hub-kubeconfig=${hubKubeconfig}`,
     `-managed-kubeconfig=${managedKubeconfig}`,
-    '-klusterlet-deploy-mode=Default',
     '-nil-executor-validating=true',
     `-registration-image=${image('registration')}`,
     `-work-image=${image('work')}`,
     `-singleton-image=${image('registration-operator')}`,
-    `-ginkgo.focus=${argv.focus}`,
-    ...(skip ? [`-ginkgo.skip=${skip}`] : []),
-    ...(argv['label-filter'] ? [`-ginkgo.label-filter=${argv['label-filter']}`] : []),
-    `-ginkgo.junit-report=${join(out, 'junit.xml')}`,
-    `-ginkgo.json-report=${join(out, 'report.json')}`,
-    '-ginkgo.timeout=50m',
+    `-ginkgo.timeout=${argv.all ? '100m' : '50m'}`,
     '-ginkgo.no-color',
     '-ginkgo.v',
   ];
+  const passes: Pass[] = [
+    {
+      name: 'Default mode',
+      out,
+      args: [
+        '-klusterlet-deploy-mode=Default',
+        ...(argv.all ? [] : [`-ginkgo.focus=${argv.focus ?? DEFAULT_FOCUS}`]),
+        ...(skip ? [`-ginkgo.skip=${skip}`] : []),
+        ...(argv['label-filter'] ? [`-ginkgo.label-filter=${argv['label-filter']}`] : []),
+      ],
+    },
+    ...(argv.all
+      ? [{ name: 'Hosted mode', out: join(out, 'hosted'), args: ['-klusterlet-deploy-mode=SingletonHosted', `-ginkgo.label-filter=${HOSTED_LABEL}`] }]
+      : []),
+  ];
+
   // The suite's "With Job" spec waits until no pod at all is left in the managed cluster's default namespace.
-  const strangers = await new ClusterClient(managed, managedKubeconfig).list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });
+  const strangers = await new ClusterClient(suiteCluster, managedKubeconfig).list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });
   if (strangers.length) {
     const names = strangers.map((pod) => pod.metadata?.name).join(', ');
-    process.stderr.write(`error: ${managed} has pods in its default namespace (${names}); OCM's e2e suite needs it empty (its Job spec waits for every pod there to go): remove them, or test another cluster (--cluster)\n`);
-    return 2;
+    throw new UsageError(
+      `${suiteCluster} has pods in its default namespace (${names}); OCM's e2e suite needs it empty (its Job spec waits for every pod there to go): remove them, or test another cluster (--cluster)`,
+    );
   }
   process.stdout.write(`[ocm-e2e] ${managed}: the lab's klusterlet makes way for the suite's\n`);
-  await handOverSpoke(managed, managedKubeconfig);
+  await handOverSpoke({ cluster: suiteCluster, kubeconfig: managedKubeconfig, selfManagedAs: selfManaged ? managed : undefined });
   process.stdout.write(`[ocm-e2e] ${spec.hub.name}: the feature gates the suite turns on, rolled out before it starts\n`);
   await enableSuiteHubGates(new ClusterClient(spec.hub.name, hubKubeconfig));
-  const removePolicy = await usePreloadedImages(findToolchain()!.bin('kubectl'), new ClusterClient(managed, managedKubeconfig), [BUSYBOX_IMAGE.replace(/:latest$/, '')]);
-  process.stdout.write(`[ocm-e2e] ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
-  const suite = await execa(binary, args, { stdio: 'inherit', reject: false, cwd: out }).finally(removePolicy);
+  const removePolicy = await usePreloadedImages(findToolchain()!.bin('kubectl'), new ClusterClient(suiteCluster, managedKubeconfig), [
+    BUSYBOX_IMAGE.replace(/:latest$/, ''),
+  ]);
+  const exitCodes: (number | undefined)[] = [];
+  const reports: SpecResult[][] = [];
+  try {
+    for (const pass of passes) {
+      mkdirSync(pass.out, { recursive: true });
+      process.stdout.write(`[ocm-e2e] ${pass.name}: ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
+      const args = [...common, ...pass.args, `-ginkgo.junit-report=${join(pass.out, 'junit.xml')}`, `-ginkgo.json-report=${join(pass.out, 'report.json')}`];
+      const suite = await execa(binary, args, { stdio: 'inherit', reject: false, cwd: pass.out });
+      exitCodes.push(suite.exitCode);
+      reports.push(specResults(JSON.parse(readFileSync(join(pass.out, 'report.json'), 'utf8'))));
+    }
+  } finally {
+    await removePolicy();
+  }
 
   // The report first: it stands even if the cluster does not join the lab again.
-  const results = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+  const results = mergePasses(reports);
   const table = specTable(results);
   writeFileSync(join(out, 'specs.md'), `${table}\n`);
   const count = (state: string) => results.filter((r) => r.state === state).length;
@@ -196,7 +275,7 @@ async function main(): Promise<number> {
 
   process.stdout.write(`[ocm-e2e] ${managed} joins the lab again\n`);
   await up();
-  return failed === 0 && suite.exitCode === 0 ? 0 : 1;
+  return failed === 0 && exitCodes.every((code) => code === 0) ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
@@ -204,7 +283,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit((error as { usage?: boolean }).usage || (error as { exitCode?: number }).exitCode === 2 ? 2 : 1);
+      process.exit(error instanceof UsageError || (error as { exitCode?: number }).exitCode === 2 ? 2 : 1);
     },
   );
 }

@@ -4,13 +4,22 @@
 // A lab's managed cluster is already joined; its klusterlet agent would act on what the suite's agent
 // manages (both talk to one hub, so they share the hub-specific labels, e.g. on managed namespaces).
 // So the lab's klusterlet is handed over for the run, and `./lab up` joins the cluster again after it.
-import type { KubernetesObject } from '@kubernetes/client-node';
+//
+// When the suite's managed cluster is the hub itself (local-cluster of a lab with `hub.manage`), as upstream runs
+// it, the hand-over also removes the ManagedCluster local-cluster (the klusterlet spec adopts the first
+// ManagedCluster without the `e2e-` prefix, then deletes it), and the bootstrap secret becomes the hub's admin
+// kubeconfig at the in-cluster address, as upstream's e2e-test.mk writes it: Hosted mode uses the bootstrap
+// kubeconfig as the managed cluster's (it needs more than bootstrap rights), and the suite's agents then write
+// managed-namespace labels of their own (the key is a hash of that address), which no lab agent shares.
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { ClusterClient } from '../../src/kube/cluster-client.js';
 
-const KLUSTERLET = { apiVersion: 'operator.open-cluster-management.io/v1', kind: 'Klusterlet', name: 'klusterlet' };
+const KLUSTERLET = { apiVersion: 'operator.open-cluster-management.io/v1', kind: 'Klusterlet' };
+const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', kind: 'ManagedCluster' };
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' };
+const IN_CLUSTER_API_SERVER = 'https://kubernetes.default.svc:443';
 const CLEANUP_TIMEOUT_MS = 180_000;
 
 interface Secret extends KubernetesObject {
@@ -18,21 +27,42 @@ interface Secret extends KubernetesObject {
   data?: Record<string, string>;
 }
 
-/** Removes the lab's klusterlet (its agents) from the cluster, keeping the operator and the bootstrap secret. */
-export async function handOverSpoke(cluster: string, kubeconfig: string): Promise<void> {
+export interface HandOver {
+  /** The cluster as the lab names it, and its kubeconfig. */
+  cluster: string;
+  kubeconfig: string;
+  /** Set when the cluster is the hub: the ManagedCluster it is joined as (local-cluster). */
+  selfManagedAs?: string;
+}
+
+const gone = (found: KubernetesObject[]) => (found.length === 0 ? true : undefined);
+
+/**
+ * Removes the lab's klusterlet (its agents) from the cluster, keeping the operator and a bootstrap secret, and
+ * checks that no klusterlet is left on it.
+ */
+export async function handOverSpoke({ cluster, kubeconfig, selfManagedAs }: HandOver): Promise<void> {
   const client = new ClusterClient(cluster, kubeconfig);
   const secret = await client.read<Secret>(BOOTSTRAP_SECRET);
   if (!secret?.data?.kubeconfig) throw new Error(`${cluster} has no ${AGENT_NAMESPACE}/${BOOTSTRAP_SECRET.name}: is it joined? run ./lab up`);
-  if (await client.delete(KLUSTERLET)) {
+  const klusterlet = { ...KLUSTERLET, name: 'klusterlet' };
+  if (await client.delete(klusterlet)) {
     // The operator removes the agents and their namespace, then the Klusterlet's finalizer.
-    await client.waitFor(KLUSTERLET, (found) => (found.length === 0 ? true : undefined), {
-      timeoutMs: CLEANUP_TIMEOUT_MS,
-      description: `the klusterlet operator on ${cluster} to remove Klusterlet ${KLUSTERLET.name}`,
-    });
-    await client.waitFor({ ...NAMESPACE, name: AGENT_NAMESPACE }, (found) => (found.length === 0 ? true : undefined), {
+    await client.waitFor(klusterlet, gone, { timeoutMs: CLEANUP_TIMEOUT_MS, description: `the klusterlet operator on ${cluster} to remove Klusterlet ${klusterlet.name}` });
+    await client.waitFor({ ...NAMESPACE, name: AGENT_NAMESPACE }, gone, {
       timeoutMs: CLEANUP_TIMEOUT_MS,
       description: `namespace ${AGENT_NAMESPACE} on ${cluster} to be deleted`,
     });
+  }
+  const others = await client.list(KLUSTERLET);
+  if (others.length) {
+    const names = others.map((k) => k.metadata?.name).join(', ');
+    throw new Error(`${cluster} still has Klusterlet(s) ${names} (left by an earlier run?): their agents would act on what the suite's manage; delete them, or run ./lab down and ./lab up`);
+  }
+  if (selfManagedAs) {
+    const managedCluster = { ...MANAGED_CLUSTER, name: selfManagedAs };
+    await client.delete(managedCluster);
+    await client.waitFor(managedCluster, gone, { timeoutMs: CLEANUP_TIMEOUT_MS, description: `ManagedCluster ${selfManagedAs} to be deleted from ${cluster}` });
   }
   await client.apply({ ...NAMESPACE, metadata: { name: AGENT_NAMESPACE } });
   await client.apply<Secret>({
@@ -40,6 +70,15 @@ export async function handOverSpoke(cluster: string, kubeconfig: string): Promis
     kind: 'Secret',
     metadata: { namespace: AGENT_NAMESPACE, name: BOOTSTRAP_SECRET.name },
     type: secret.type ?? 'Opaque',
-    data: { kubeconfig: secret.data.kubeconfig },
+    data: { kubeconfig: selfManagedAs ? Buffer.from(inClusterAdminKubeconfig(kubeconfig)).toString('base64') : secret.data.kubeconfig },
   });
+}
+
+/** The admin kubeconfig of a cluster, its server set to the API server's in-cluster address. */
+export function inClusterAdminKubeconfig(kubeconfigPath: string): string {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfigPath);
+  const exported = JSON.parse(config.exportConfig()) as { clusters: { cluster: { server: string } }[] };
+  for (const { cluster } of exported.clusters) cluster.server = IN_CLUSTER_API_SERVER;
+  return JSON.stringify(exported);
 }

@@ -254,7 +254,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
       };
       return cluster.status?.conditions?.find((c) => c.type === 'ManagedClusterConditionAvailable')?.status;
     };
-    await handOverSpoke('cluster2', kubeconfigOf('cluster2'));
+    await handOverSpoke({ cluster: 'cluster2', kubeconfig: kubeconfigOf('cluster2') });
     expect(await available(), 'the hub should still show cluster2 available').toBe('True');
     // Healthy means working: the operator alone runs no agent.
     const gone = await lab('status');
