@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
 import { scenarioChecks } from './scenario-checks.js';
-import { specResults, type SpecResult } from '../../ops/ocm-e2e/run.js';
+import type { SpecResult } from '../../ops/ocm-e2e/run.js';
 import { SUITE_IMAGES } from '../../ops/ocm-e2e/images.js';
 import { handOverSpoke } from '../../ops/ocm-e2e/spoke.js';
 import { withMachineAlone } from '../support/machine-turns.js';
@@ -215,7 +215,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     // Its BeforeSuite gives a klusterlet 90 s to join, which a local lab beside it made it miss (CI, 2026-12-06).
     const run = await withMachineAlone(() => labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 }));
     expect(run.exitCode, run.all.slice(-8000)).toBe(0);
-    const results: SpecResult[] = specResults(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+    const results: SpecResult[] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     const passed = results.filter((r) => r.state === 'passed');
     expect(results.filter((r) => !['passed', 'not selected', 'skipped'].includes(r.state))).toEqual([]);
     // Every spec of the groups the README lists as passing.

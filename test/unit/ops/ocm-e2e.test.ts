@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { mergePasses, specResults, type SpecResult } from '../../../ops/ocm-e2e/run.js';
+import { DEFAULT_FOCUS, mergePasses, selects, specResults, type SpecResult } from '../../../ops/ocm-e2e/run.js';
 import { inClusterAdminKubeconfig } from '../../../ops/ocm-e2e/spoke.js';
 
 // Our own report logic only: Ginkgo's JSON report shape, as OCM's e2e binary writes it.
@@ -48,6 +48,14 @@ describe('OCM e2e report', () => {
     ]);
     // A spec no pass ran keeps the first pass's row (its skip reason).
     expect(mergePasses([[row('c.go:1', 'skipped')], [row('c.go:1', 'not selected')]])[0]!.state).toBe('skipped');
+  });
+
+  it('tells whether a focus/skip selection holds a spec (which decides the ClusterProperty spec\'s pass of its own)', () => {
+    const spec = 'ClusterProperty API test create/update/delete clusterproperty managed cluster should have clusterproperty synced';
+    expect(selects(DEFAULT_FOCUS, 'Template type addon should be functioning', spec)).toBe(true);
+    expect(selects(undefined, '', spec)).toBe(true);
+    expect(selects('Placement|Work agent', '', spec)).toBe(false);
+    expect(selects(undefined, 'ClusterProperty', spec)).toBe(false);
   });
 
   it('gives the suite the admin kubeconfig at the in-cluster address, credentials kept', () => {
