@@ -38,10 +38,11 @@ export interface HandOver {
 const gone = (found: KubernetesObject[]) => (found.length === 0 ? true : undefined);
 
 /**
- * Removes the lab's klusterlet (its agents) from the cluster, keeping the operator and a bootstrap secret, and
- * checks that no klusterlet is left on it.
+ * Removes the lab's klusterlet (its agents) from the cluster, keeping the operator, and gives the suite its
+ * bootstrap secret (see prepareSpoke).
+ * Returns the bootstrap kubeconfig, for prepareSpoke before each further pass of the suite.
  */
-export async function handOverSpoke({ cluster, kubeconfig, selfManagedAs }: HandOver): Promise<void> {
+export async function handOverSpoke({ cluster, kubeconfig, selfManagedAs }: HandOver): Promise<string> {
   const client = new ClusterClient(cluster, kubeconfig);
   const secret = await client.read<Secret>(BOOTSTRAP_SECRET);
   if (!secret?.data?.kubeconfig) throw new Error(`${cluster} has no ${AGENT_NAMESPACE}/${BOOTSTRAP_SECRET.name}: is it joined? run ./lab up`);
@@ -54,23 +55,38 @@ export async function handOverSpoke({ cluster, kubeconfig, selfManagedAs }: Hand
       description: `namespace ${AGENT_NAMESPACE} on ${cluster} to be deleted`,
     });
   }
-  const others = await client.list(KLUSTERLET);
-  if (others.length) {
-    const names = others.map((k) => k.metadata?.name).join(', ');
-    throw new Error(`${cluster} still has Klusterlet(s) ${names} (left by an earlier run?): their agents would act on what the suite's manage; delete them, or run ./lab down and ./lab up`);
-  }
   if (selfManagedAs) {
     const managedCluster = { ...MANAGED_CLUSTER, name: selfManagedAs };
     await client.delete(managedCluster);
     await client.waitFor(managedCluster, gone, { timeoutMs: CLEANUP_TIMEOUT_MS, description: `ManagedCluster ${selfManagedAs} to be deleted from ${cluster}` });
   }
+  const bootstrap = selfManagedAs ? Buffer.from(inClusterAdminKubeconfig(kubeconfig)).toString('base64') : secret.data.kubeconfig;
+  await prepareSpoke(client, bootstrap, secret.type);
+  return bootstrap;
+}
+
+/**
+ * Leaves the cluster as the suite expects it before a pass: no klusterlet (one left by an earlier pass or run would
+ * act on what the suite's agents manage), and the bootstrap secret in `open-cluster-management-agent` (a klusterlet
+ * spec that runs in that namespace deletes it with its cleanup).
+ */
+export async function prepareSpoke(client: ClusterClient, bootstrapKubeconfig: string, type = 'Opaque'): Promise<void> {
+  const left = await client.list(KLUSTERLET);
+  if (left.length) {
+    const names = left.map((k) => k.metadata?.name).join(', ');
+    throw new Error(`${client.cluster} still has Klusterlet(s) ${names} (left by an earlier run or pass?): their agents would act on what the suite's manage; delete them, or run ./lab down and ./lab up`);
+  }
+  await client.waitFor({ ...NAMESPACE, name: AGENT_NAMESPACE }, (found) => (found.every((ns) => !ns.metadata?.deletionTimestamp) ? true : undefined), {
+    timeoutMs: CLEANUP_TIMEOUT_MS,
+    description: `namespace ${AGENT_NAMESPACE} on ${client.cluster} to finish deleting`,
+  });
   await client.apply({ ...NAMESPACE, metadata: { name: AGENT_NAMESPACE } });
   await client.apply<Secret>({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { namespace: AGENT_NAMESPACE, name: BOOTSTRAP_SECRET.name },
-    type: secret.type ?? 'Opaque',
-    data: { kubeconfig: selfManagedAs ? Buffer.from(inClusterAdminKubeconfig(kubeconfig)).toString('base64') : secret.data.kubeconfig },
+    type,
+    data: { kubeconfig: bootstrapKubeconfig },
   });
 }
 

@@ -4,6 +4,7 @@ import { LabError, TimeoutError } from '../errors.js';
 import { run } from '../process/run.js';
 import { HUB_KUBECONFIG_SECRET, hasHubCredentials } from './agent-credentials.js';
 import { acceptArgs } from './clusteradm/commands.js';
+import { csrRequester } from './csr-requester.js';
 import {
   CONDITION_AVAILABLE,
   conditionStatus,
@@ -62,14 +63,31 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     description: `ManagedCluster ${name} to be created by its agent`,
     signal,
   });
-  // An accepted cluster asking again is the lab's own agent with new credentials, not a second cluster of that name.
-  await run(options.clusteradm, acceptArgs(name, { kubeconfig: hub.kubeconfigPath, context: hub.context }, { approveEveryRequester: rebootstrapping }), { timeoutMs: 60_000, signal });
+  const csrs = await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal);
+  await run(
+    options.clusteradm,
+    acceptArgs(name, { kubeconfig: hub.kubeconfigPath, context: hub.context }, { approveEveryRequester: approveEveryRequester(csrs, rebootstrapping) }),
+    { timeoutMs: 60_000, signal },
+  );
   await hub.waitFor<ManagedCluster, true>(
     managedClusterRef(name),
     ([mc]) => (mc?.spec?.hubAcceptsClient ? true : undefined),
     { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be accepted`, signal },
   );
   await waitForSignedCsr(hub, name, signal);
+}
+
+/**
+ * Whether `clusteradm accept` should approve the cluster's pending CSRs whoever asked (`--skip-approve-check`).
+ * clusteradm refuses a cluster whose CSRs, approved ones included, come from more than one agent identity. Two
+ * cases are the lab's own agent all the same: an accepted cluster asking again (its agent lost its credentials), and
+ * one agent asking beside the CSRs of agents before it (a cluster deleted on the hub and joined again: approved CSRs
+ * stay on the hub for an hour). Two agents asking at once for one name are not told apart, so they stay refused.
+ */
+export function approveEveryRequester(csrs: CertificateSigningRequest[], rebootstrapping: boolean): boolean {
+  if (rebootstrapping) return true;
+  const asking = new Set(csrs.filter(isCsrPending).map(csrRequester));
+  return asking.size === 1 && !asking.has(undefined);
 }
 
 /** The hub's kube-controller-manager signs an approved client CSR at once, if it has a signing key at all. */

@@ -27,7 +27,7 @@ export interface ManagedCluster extends KubernetesObject {
 }
 
 export interface CertificateSigningRequest extends KubernetesObject {
-  spec?: { username?: string; signerName?: string };
+  spec?: { username?: string; signerName?: string; request?: string };
   status?: { conditions?: Condition[]; certificate?: string };
 }
 

@@ -148,6 +148,23 @@ describe('recovering from interruptions and damage', { timeout: 600_000 }, () =>
     expect((await lab('status')).exitCode).toBe(0);
   });
 
+  // Found by `npm run test:ocm-e2e -- --all`, which deletes local-cluster for the suite: clusteradm accept refuses a
+  // cluster whose CSRs come from two agent identities, approved ones included, and the cluster's first agent's CSR
+  // stays on the hub for an hour.
+  it('a managed cluster deleted on the hub joins again with a new agent, and up accepts it beside the old agent\'s CSR', async () => {
+    process.kill(recordedProcesses(stateDir)['cluster1/klusterlet']!.pid, 'SIGKILL');
+    rmSync(join(stateDir, 'ocm', 'cluster1', 'hub-kubeconfig'), { recursive: true, force: true });
+    await kubectl(spoke, 'delete', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '--ignore-not-found');
+    await kubectl(hub, 'delete', 'managedcluster', 'cluster1', '--wait=true', '--timeout=120s');
+    expect(await approved(), 'the old agents\' CSRs stay on record').toBeGreaterThan(0);
+
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
+    const accepted = await kubectl(hub, 'get', 'managedcluster', 'cluster1', '-o', 'jsonpath={.spec.hubAcceptsClient}');
+    expect(accepted).toBe('true');
+    expect((await lab('status')).exitCode).toBe(0);
+  });
+
   it('down cleans everything after up was killed mid-way (crash)', async () => {
     expect((await lab('down')).exitCode).toBe(0);
     await interruptUp('SIGKILL', () => Object.keys(recordedProcesses(stateDir)).length >= 2);
