@@ -8,9 +8,9 @@
 //        npm run test:ocm-e2e -- --all [--config fixtures/configs/ocm-e2e.yaml]
 //
 // The default selection runs on any kind lab. `--all` runs every spec, as upstream's CI does, on a lab whose hub
-// manages itself (fixtures/configs/ocm-e2e.yaml, the default with --all): a first pass in Default mode, then the
-// Hosted-mode specs in a second pass (-klusterlet-deploy-mode=SingletonHosted, as upstream's e2e-hosted job);
-// the two reports are merged into one row per spec.
+// manages itself (fixtures/configs/ocm-e2e.yaml, the default with --all). The suite runs in passes, their reports
+// merged into one row per spec: Default mode; the ClusterProperty spec alone (AGENT_ROLLING_SPEC); with --all the
+// Hosted-mode specs (-klusterlet-deploy-mode=SingletonHosted, as upstream's e2e-hosted job).
 //
 // The managed cluster is prepared as OCM's CI prepares it (./spoke.ts): the lab's klusterlet makes way
 // for the suite's own, and `./lab up` joins the cluster again afterwards. The suite changes the hub as it
@@ -160,10 +160,40 @@ class UsageError extends Error {
   readonly usage = true;
 }
 
-interface Pass {
+export interface Pass {
   name: string;
   out: string;
   args: string[];
+}
+
+/**
+ * The suite's runs for a selection, each into a folder of its own: Default mode; the ClusterProperty spec alone when
+ * the selection holds it (AGENT_ROLLING_SPEC); the Hosted-mode specs when asked.
+ */
+export function suitePasses(selection: { out: string; focus?: string; skip: string; labelFilter?: string; hosted: boolean }): Pass[] {
+  const { out, focus, skip, labelFilter, hosted } = selection;
+  const labels = labelFilter ? [`-ginkgo.label-filter=${labelFilter}`] : [];
+  const passes: Pass[] = [
+    {
+      name: 'Default mode',
+      out,
+      args: [
+        '-klusterlet-deploy-mode=Default',
+        ...(focus ? [`-ginkgo.focus=${focus}`] : []),
+        `-ginkgo.skip=${[skip, AGENT_ROLLING_SPEC.focus].filter(Boolean).join('|')}`,
+        ...labels,
+      ],
+    },
+  ];
+  if (selects(focus, skip, AGENT_ROLLING_SPEC.text)) {
+    passes.push({
+      name: `${AGENT_ROLLING_SPEC.focus}, alone (it rolls the suite's registration agent out twice)`,
+      out: join(out, 'cluster-property'),
+      args: ['-klusterlet-deploy-mode=Default', `-ginkgo.focus=${AGENT_ROLLING_SPEC.focus}`, ...labels],
+    });
+  }
+  if (hosted) passes.push({ name: 'Hosted mode', out: join(out, 'hosted'), args: ['-klusterlet-deploy-mode=SingletonHosted', `-ginkgo.label-filter=${HOSTED_LABEL}`] });
+  return passes;
 }
 
 async function main(): Promise<number> {
@@ -235,36 +265,7 @@ async function main(): Promise<number> {
     '-ginkgo.no-color',
     '-ginkgo.v',
   ];
-  const focus = argv.all ? undefined : (argv.focus ?? DEFAULT_FOCUS);
-  const isolate = selects(focus, skip, AGENT_ROLLING_SPEC.text);
-  const passes: Pass[] = [
-    {
-      name: 'Default mode',
-      out,
-      args: [
-        '-klusterlet-deploy-mode=Default',
-        ...(focus ? [`-ginkgo.focus=${focus}`] : []),
-        `-ginkgo.skip=${[skip, AGENT_ROLLING_SPEC.focus].filter(Boolean).join('|')}`,
-        ...(argv['label-filter'] ? [`-ginkgo.label-filter=${argv['label-filter']}`] : []),
-      ],
-    },
-    ...(isolate
-      ? [
-          {
-            name: `${AGENT_ROLLING_SPEC.focus}, alone (it rolls the suite's registration agent out twice)`,
-            out: join(out, 'cluster-property'),
-            args: [
-              '-klusterlet-deploy-mode=Default',
-              `-ginkgo.focus=${AGENT_ROLLING_SPEC.focus}`,
-              ...(argv['label-filter'] ? [`-ginkgo.label-filter=${argv['label-filter']}`] : []),
-            ],
-          },
-        ]
-      : []),
-    ...(argv.all
-      ? [{ name: 'Hosted mode', out: join(out, 'hosted'), args: ['-klusterlet-deploy-mode=SingletonHosted', `-ginkgo.label-filter=${HOSTED_LABEL}`] }]
-      : []),
-  ];
+  const passes = suitePasses({ out, focus: argv.all ? undefined : (argv.focus ?? DEFAULT_FOCUS), skip, labelFilter: argv['label-filter'], hosted: !!argv.all });
 
   // The suite's "With Job" spec waits until no pod at all is left in the managed cluster's default namespace.
   const strangers = await new ClusterClient(suiteCluster, managedKubeconfig).list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FOCUS, mergePasses, selects, specResults, type SpecResult } from '../../../ops/ocm-e2e/run.js';
+import { DEFAULT_FOCUS, mergePasses, selects, specResults, suitePasses, type SpecResult } from '../../../ops/ocm-e2e/run.js';
 import { inClusterAdminKubeconfig } from '../../../ops/ocm-e2e/spoke.js';
 
 // Our own report logic only: Ginkgo's JSON report shape, as OCM's e2e binary writes it.
@@ -56,6 +56,19 @@ describe('OCM e2e report', () => {
     expect(selects(undefined, '', spec)).toBe(true);
     expect(selects('Placement|Work agent', '', spec)).toBe(false);
     expect(selects(undefined, 'ClusterProperty', spec)).toBe(false);
+  });
+
+  it('runs the ClusterProperty spec in a pass of its own when the selection holds it, and Hosted mode when asked', () => {
+    const selection = { out: '/r', focus: DEFAULT_FOCUS, skip: 'Template type addon should be functioning', hosted: false };
+    expect(suitePasses(selection).map((p) => [p.out, p.args])).toEqual([
+      ['/r', ['-klusterlet-deploy-mode=Default', `-ginkgo.focus=${DEFAULT_FOCUS}`, '-ginkgo.skip=Template type addon should be functioning|ClusterProperty API test']],
+      ['/r/cluster-property', ['-klusterlet-deploy-mode=Default', '-ginkgo.focus=ClusterProperty API test']],
+    ]);
+    expect(suitePasses({ ...selection, focus: 'Placement' }).map((p) => p.out)).toEqual(['/r']);
+    const all = suitePasses({ out: '/r', skip: '', hosted: true });
+    expect(all.map((p) => p.out)).toEqual(['/r', '/r/cluster-property', '/r/hosted']);
+    expect(all[0]!.args).toEqual(['-klusterlet-deploy-mode=Default', '-ginkgo.skip=ClusterProperty API test']);
+    expect(all[2]!.args).toEqual(['-klusterlet-deploy-mode=SingletonHosted', '-ginkgo.label-filter=klusterlet-hosted']);
   });
 
   it('gives the suite the admin kubeconfig at the in-cluster address, credentials kept', () => {
