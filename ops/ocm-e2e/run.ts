@@ -33,7 +33,7 @@ import { findToolchain } from '../../src/toolchain/toolchain.js';
 import { ADDON_EXAMPLES_IMAGES, BUSYBOX_IMAGE } from './images.js';
 import { enableSuiteHubGates } from './hub-gates.js';
 import { usePreloadedImages } from './preloaded-images.js';
-import { handOverSpoke, prepareSpoke } from './spoke.js';
+import { handOverSpoke, prepareSpoke, removeSuiteLeftovers } from './spoke.js';
 
 /**
  * The specs this lab is expected to pass (README, "OCM's own e2e suite"): placement, the work agent,
@@ -278,8 +278,11 @@ async function main(): Promise<number> {
   process.stdout.write(`[ocm-e2e] ${managed}: the lab's klusterlet makes way for the suite's\n`);
   const suiteClient = new ClusterClient(suiteCluster, managedKubeconfig);
   const bootstrap = await handOverSpoke({ cluster: suiteCluster, kubeconfig: managedKubeconfig, selfManagedAs: selfManaged ? managed : undefined });
+  const hubClient = new ClusterClient(spec.hub.name, hubKubeconfig);
+  const leftovers = await removeSuiteLeftovers(hubClient);
+  if (leftovers.length) process.stdout.write(`[ocm-e2e] ${spec.hub.name}: removed what an earlier run of the suite left: ${leftovers.join(', ')}\n`);
   process.stdout.write(`[ocm-e2e] ${spec.hub.name}: the feature gates the suite turns on, rolled out before it starts\n`);
-  await enableSuiteHubGates(new ClusterClient(spec.hub.name, hubKubeconfig));
+  await enableSuiteHubGates(hubClient);
   const removePolicy = await usePreloadedImages(findToolchain()!.bin('kubectl'), suiteClient, [
     BUSYBOX_IMAGE.replace(/:latest$/, ''),
   ]);
@@ -287,7 +290,7 @@ async function main(): Promise<number> {
   const reports: SpecResult[][] = [];
   try {
     for (const [index, pass] of passes.entries()) {
-      if (index > 0) await prepareSpoke(suiteClient, bootstrap);
+      if (index > 0) await prepareSpoke(suiteClient, hubClient, bootstrap);
       mkdirSync(pass.out, { recursive: true });
       process.stdout.write(`[ocm-e2e] ${pass.name}: ${binary} against ${spec.hub.name} and ${managed} of lab ${spec.name}\n`);
       const args = [...common, ...pass.args, `-ginkgo.junit-report=${join(pass.out, 'junit.xml')}`, `-ginkgo.json-report=${join(pass.out, 'report.json')}`];

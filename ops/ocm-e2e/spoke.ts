@@ -19,6 +19,9 @@ const MANAGED_CLUSTER = { apiVersion: 'cluster.open-cluster-management.io/v1', k
 const AGENT_NAMESPACE = 'open-cluster-management-agent';
 const BOOTSTRAP_SECRET = { apiVersion: 'v1', kind: 'Secret', namespace: AGENT_NAMESPACE, name: 'bootstrap-hub-kubeconfig' };
 const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' };
+/** What each pass's BeforeSuite creates (e2e_suite_test.go: the universal klusterlet's agent namespace, Default and Hosted) and its AfterSuite deletes. */
+const SUITE_NAMESPACES = [AGENT_NAMESPACE, 'open-cluster-management-agent-universal', 'e2e-universal-klusterlet'];
+const SUITE_MANAGED_CLUSTER = 'e2e-universal-managedcluster';
 const IN_CLUSTER_API_SERVER = 'https://kubernetes.default.svc:443';
 const CLEANUP_TIMEOUT_MS = 180_000;
 
@@ -61,33 +64,62 @@ export async function handOverSpoke({ cluster, kubeconfig, selfManagedAs }: Hand
     await client.waitFor(managedCluster, gone, { timeoutMs: CLEANUP_TIMEOUT_MS, description: `ManagedCluster ${selfManagedAs} to be deleted from ${cluster}` });
   }
   const bootstrap = selfManagedAs ? Buffer.from(inClusterAdminKubeconfig(kubeconfig)).toString('base64') : secret.data.kubeconfig;
-  await prepareSpoke(client, bootstrap, secret.type);
+  await noKlusterletLeft(client);
+  await writeBootstrapSecret(client, bootstrap);
   return bootstrap;
 }
 
 /**
- * Leaves the cluster as the suite expects it before a pass: no klusterlet (one left by an earlier pass or run would
- * act on what the suite's agents manage), and the bootstrap secret in `open-cluster-management-agent` (a klusterlet
- * spec that runs in that namespace deletes it with its cleanup).
+ * Leaves the cluster as the suite expects it before a further pass: what the pass before deleted in its AfterSuite
+ * gone (its universal klusterlet and agent namespace, its ManagedCluster on the hub: the next BeforeSuite creates them
+ * again under the same names, and was refused by a namespace still terminating), no klusterlet left, and the
+ * bootstrap secret back in `open-cluster-management-agent` (a klusterlet spec that runs in that namespace deletes it
+ * with its cleanup).
  */
-export async function prepareSpoke(client: ClusterClient, bootstrapKubeconfig: string, type = 'Opaque'): Promise<void> {
+export async function prepareSpoke(suite: ClusterClient, hub: ClusterClient, bootstrapKubeconfig: string): Promise<void> {
+  await settled(suite, KLUSTERLET, () => true);
+  await noKlusterletLeft(suite);
+  await settled(suite, NAMESPACE, (name) => SUITE_NAMESPACES.includes(name));
+  await settled(hub, MANAGED_CLUSTER, (name) => name === SUITE_MANAGED_CLUSTER);
+  await writeBootstrapSecret(suite, bootstrapKubeconfig);
+}
+
+/** Waits until none of the objects of the kind that `named` picks is being deleted. */
+async function settled(client: ClusterClient, ref: { apiVersion: string; kind: string }, named: (name: string) => boolean): Promise<void> {
+  const deleting = (found: KubernetesObject[]) => found.filter((o) => o.metadata?.deletionTimestamp && named(o.metadata.name ?? ''));
+  await client.waitFor(ref, (found) => (deleting(found).length ? undefined : true), {
+    timeoutMs: CLEANUP_TIMEOUT_MS,
+    description: `what the suite deleted (${ref.kind}) on ${client.cluster} to be gone`,
+  });
+}
+
+async function noKlusterletLeft(client: ClusterClient): Promise<void> {
   const left = await client.list(KLUSTERLET);
   if (left.length) {
     const names = left.map((k) => k.metadata?.name).join(', ');
     throw new Error(`${client.cluster} still has Klusterlet(s) ${names} (left by an earlier run or pass?): their agents would act on what the suite's manage; delete them, or run ./lab down and ./lab up`);
   }
-  await client.waitFor({ ...NAMESPACE, name: AGENT_NAMESPACE }, (found) => (found.every((ns) => !ns.metadata?.deletionTimestamp) ? true : undefined), {
-    timeoutMs: CLEANUP_TIMEOUT_MS,
-    description: `namespace ${AGENT_NAMESPACE} on ${client.cluster} to finish deleting`,
-  });
+}
+
+async function writeBootstrapSecret(client: ClusterClient, bootstrapKubeconfig: string): Promise<void> {
   await client.apply({ ...NAMESPACE, metadata: { name: AGENT_NAMESPACE } });
   await client.apply<Secret>({
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { namespace: AGENT_NAMESPACE, name: BOOTSTRAP_SECRET.name },
-    type,
+    type: 'Opaque',
     data: { kubeconfig: bootstrapKubeconfig },
   });
+}
+
+/**
+ * What an earlier run of the suite left on the hub that a spec creates again without looking: the ManifestWorkReplicaSet
+ * spec creates the ManagedClusterSetBinding `default/universal` and never deletes it, so on a lab the suite ran on
+ * before it failed with AlreadyExists (run 2 of --all, 2026-12-06).
+ */
+export async function removeSuiteLeftovers(hub: ClusterClient): Promise<string[]> {
+  const binding = { apiVersion: 'cluster.open-cluster-management.io/v1beta2', kind: 'ManagedClusterSetBinding', namespace: 'default', name: 'universal' };
+  return (await hub.delete(binding)) ? [`ManagedClusterSetBinding ${binding.namespace}/${binding.name}`] : [];
 }
 
 /** The admin kubeconfig of a cluster, its server set to the API server's in-cluster address. */
