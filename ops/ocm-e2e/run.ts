@@ -205,7 +205,7 @@ async function main(): Promise<number> {
     .option('focus', { type: 'string', describe: 'Ginkgo focus regexp (default: the specs every kind lab passes)' })
     .option('skip', { type: 'string', describe: 'Ginkgo skip regexp' })
     .option('label-filter', { type: 'string', describe: 'Ginkgo label filter' })
-    .option('out', { type: 'string', default: 'ocm-e2e-results', describe: 'folder for junit.xml, report.json, specs.md' })
+    .option('out', { type: 'string', default: 'ocm-e2e-results', describe: 'folder for each pass\'s junit.xml and report.json, and the merged specs.md and results.json' })
     .conflicts('all', ['focus', 'skip', 'label-filter'])
     .strict()
     .fail((message, error) => {
@@ -268,7 +268,8 @@ async function main(): Promise<number> {
   const passes = suitePasses({ out, focus: argv.all ? undefined : (argv.focus ?? DEFAULT_FOCUS), skip, labelFilter: argv['label-filter'], hosted: !!argv.all });
 
   // The suite's "With Job" spec waits until no pod at all is left in the managed cluster's default namespace.
-  const strangers = await new ClusterClient(suiteCluster, managedKubeconfig).list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });
+  const suiteClient = new ClusterClient(suiteCluster, managedKubeconfig);
+  const strangers = await suiteClient.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'default' });
   if (strangers.length) {
     const names = strangers.map((pod) => pod.metadata?.name).join(', ');
     throw new UsageError(
@@ -276,7 +277,6 @@ async function main(): Promise<number> {
     );
   }
   process.stdout.write(`[ocm-e2e] ${managed}: the lab's klusterlet makes way for the suite's\n`);
-  const suiteClient = new ClusterClient(suiteCluster, managedKubeconfig);
   const bootstrap = await handOverSpoke({ cluster: suiteCluster, kubeconfig: managedKubeconfig, selfManagedAs: selfManaged ? managed : undefined });
   const hubClient = new ClusterClient(spec.hub.name, hubKubeconfig);
   const leftovers = await removeSuiteLeftovers(hubClient);
