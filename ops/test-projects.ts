@@ -6,6 +6,7 @@
 // Exit: 0 when both runs pass, else the first non-zero code. Ctrl-C or SIGTERM stops both.
 import { execa, type ResultPromise } from 'execa';
 import { resolve } from 'node:path';
+import { cpuLane } from './cpu-lane.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const projects = ['kind', 'local'] as const;
@@ -21,8 +22,14 @@ function prefixed(project: string, out: NodeJS.WritableStream): (chunk: Buffer) 
   };
 }
 
+// The local run gets Docker's CPU weight (ops/cpu-lane.ts); the kind run stays with the kind nodes' host-side tools.
+const localLane = cpuLane('local');
+if ('reason' in localLane) process.stdout.write(`[local] runs without a CPU share of its own: ${localLane.reason}\n`);
+
 const runs: ResultPromise[] = projects.map((project) => {
-  const run = execa(resolve(repo, 'node_modules/.bin/vitest'), ['run', '--project', project, '--passWithNoTests', ...passed], {
+  const vitest = [resolve(repo, 'node_modules/.bin/vitest'), 'run', '--project', project, '--passWithNoTests', ...passed];
+  const [file, ...args] = project === 'local' && 'wrap' in localLane ? localLane.wrap(vitest) : vitest;
+  const run = execa(file!, args, {
     cwd: repo,
     reject: false,
     stdin: 'ignore',
@@ -35,5 +42,6 @@ const runs: ResultPromise[] = projects.map((project) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => runs.forEach((run) => run.kill(signal)));
 
 const results = await Promise.all(runs);
+if ('remove' in localLane) localLane.remove();
 results.forEach((result, i) => process.stdout.write(`[${projects[i]}] vitest exited ${result.exitCode ?? result.signal}\n`));
 process.exit(results.map((r) => r.exitCode ?? 1).find((code) => code !== 0) ?? 0);

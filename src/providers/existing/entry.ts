@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clusterNames } from '../../config/schema.js';
 import type { Check } from '../../core/check.js';
-import { apiServerReady } from '../../kube/api-ready.js';
+import { apiServerAnswers } from '../../kube/api-ready.js';
 import type { ProviderEntry } from '../provider-entry.js';
 import { clusterAccess, missingKubeconfigs } from './cluster-access.js';
 import { ExistingProvider } from './existing-provider.js';
@@ -35,7 +35,7 @@ export const existingEntry: ProviderEntry = {
         const access = clusterAccess(spec, name);
         const check = `cluster ${name} (existing)`;
         if (!access) return { name: check, level: 'fail', detail: 'no kubeconfig in the config', fix: 'name its kubeconfig' };
-        const answers = await apiServerReady(access.kubeconfig, { context: access.context }).catch(() => false);
+        const answers = await apiServerAnswers(access.kubeconfig, { context: access.context }).catch(() => false);
         return answers
           ? { name: check, level: 'ok', detail: `answers through ${access.kubeconfig}` }
           : { name: check, level: required ? 'fail' : 'warn', detail: `does not answer through ${access.kubeconfig}`, fix: 'check the cluster runs and the kubeconfig (and context) is right' };

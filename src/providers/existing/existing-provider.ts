@@ -2,14 +2,12 @@ import { join } from 'node:path';
 import type { LabSpec } from '../../config/schema.js';
 import { errorMessage, LabError } from '../../errors.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
-import { apiServerReady } from '../../kube/api-ready.js';
+import { apiServerAnswers } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { loadKubeconfig } from '../../kube/load-kubeconfig.js';
 import { nodeProblems, onlyFakeNodes } from '../../kube/node-health.js';
 import type { CallOptions, ClusterHandle, ClusterHealth, ClusterProvider, ClusterRequest, ProviderCapabilities, ProviderDirs } from '../provider.js';
 import { clusterAccess, type ClusterAccess } from './cluster-access.js';
-
-const ANSWER_TIMEOUT_MS = 10_000;
 
 interface AccessReview {
   apiVersion: string;
@@ -64,7 +62,7 @@ export class ExistingProvider implements ClusterProvider {
     mkdirPrivate(this.dirs.work);
     const handle = this.handle(request);
     const where = `${handle.kubeconfig}${handle.context ? `, context ${handle.context}` : ''}`;
-    if (!(await apiServerReady(handle.kubeconfig, { context: handle.context, timeoutMs: ANSWER_TIMEOUT_MS, signal: options.signal }))) {
+    if (!(await apiServerAnswers(handle.kubeconfig, { context: handle.context, signal: options.signal }))) {
       throw new LabError(`cluster ${handle.name} does not answer at ${handle.server} (${where})`, { hint: 'check that the cluster runs and that this host reaches it: kubectl --kubeconfig <file> get --raw /readyz' });
     }
     const review = await ClusterClient.of(handle).create<AccessReview>(
@@ -88,7 +86,7 @@ export class ExistingProvider implements ClusterProvider {
   /** The API server answers and its nodes are Ready and reporting. */
   async health(name: string, options: CallOptions = {}): Promise<ClusterHealth> {
     const handle = this.handle({ name, role: name === this.spec.hub.name ? 'hub' : 'managed' });
-    if (!(await apiServerReady(handle.kubeconfig, { context: handle.context, signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
+    if (!(await apiServerAnswers(handle.kubeconfig, { context: handle.context, signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
     try {
       const problems = await nodeProblems(ClusterClient.of(handle), { expectedNodes: 1, signal: options.signal });
       return { running: true, problems: problems.map((p) => `${name}: ${p}`) };

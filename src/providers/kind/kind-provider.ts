@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { CommandError, errorMessage, LabError } from '../../errors.js';
 import { containedPath } from '../../fs/contained-path.js';
 import { mkdirPrivate, writePrivateFile } from '../../fs/private-files.js';
-import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
+import { apiServerAnswers, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
@@ -235,7 +235,7 @@ export class KindProvider implements ClusterProvider {
     const claim = await this.claim(name, options.signal).catch((): KindClaim => ({ state: 'absent' }));
     if (claim.state === 'foreign') return { running: false, problems: [foreignClusterError(name, kindName, claim).message] };
     if (claim.state === 'absent') return { running: false, problems: [`kind cluster ${kindName} does not exist`] };
-    if (!(await apiServerReady(kubeconfig, { signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
+    if (!(await apiServerAnswers(kubeconfig, { signal: options.signal }))) return { running: false, problems: [`the API server of ${name} does not answer`] };
     try {
       const problems = await nodeProblems(new ClusterClient(name, kubeconfig), { expectedNodes: 1, signal: options.signal });
       return { running: true, problems: problems.map((p) => `${name}: ${p}`) };

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { errorMessage, LabError } from '../../errors.js';
 import { writePrivateFile } from '../../fs/private-files.js';
-import { apiServerReady, waitForApiServer } from '../../kube/api-ready.js';
+import { apiServerAnswers, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { base64File, renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
@@ -202,7 +202,7 @@ export class LocalProvider implements ClusterProvider {
 
   private async answers(name: string, signal?: AbortSignal): Promise<boolean> {
     const kubeconfig = this.kubeconfigPath(name);
-    return existsSync(kubeconfig) && (await apiServerReady(kubeconfig, { signal }));
+    return existsSync(kubeconfig) && (await apiServerAnswers(kubeconfig, { signal }));
   }
 
   /** Where a component serves /healthz, from the KwokctlConfiguration kwokctl keeps. */
