@@ -103,6 +103,7 @@ interface SpecReport {
   LeafNodeLocation: { FileName: string; LineNumber: number };
   State: string;
   RunTime: number;
+  NumAttempts?: number;
   Failure?: { Message: string; Location: { FileName: string; LineNumber: number } };
 }
 
@@ -112,6 +113,8 @@ export interface SpecResult {
   state: string;
   seconds: number;
   failure?: string;
+  /** How many times it ran, where more than once (--flake-attempts). */
+  attempts?: number;
 }
 
 /** One row per It of Ginkgo's JSON report (suite-level nodes such as BeforeSuite only when they failed). */
@@ -126,13 +129,15 @@ export function specResults(report: { SpecReports: SpecReport[] | null }[]): Spe
       state: s.State === 'skipped' && !s.Failure ? 'not selected' : s.State,
       seconds: Math.round(s.RunTime / 1e8) / 10,
       failure: s.Failure?.Message.replace(/\s+/g, ' ').trim().slice(0, 300),
+      ...((s.NumAttempts ?? 1) > 1 && { attempts: s.NumAttempts }),
     }))
     .sort((a, b) => a.location.localeCompare(b.location, 'en', { numeric: true }));
 }
 
 export function specTable(results: SpecResult[]): string {
   const escape = (text: string) => text.replaceAll('|', '\\|');
-  const rows = results.map((r) => `| ${escape(r.spec)} | ${r.state}${r.failure ? `: ${escape(r.failure)}` : ''} | ${r.seconds} |`);
+  const attempts = (r: SpecResult) => (r.attempts ? ` (${r.attempts} attempts)` : '');
+  const rows = results.map((r) => `| ${escape(r.spec)} | ${r.state}${attempts(r)}${r.failure ? `: ${escape(r.failure)}` : ''} | ${r.seconds} |`);
   return ['| spec | result | seconds |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -205,6 +210,15 @@ async function main(): Promise<number> {
     .option('focus', { type: 'string', describe: 'Ginkgo focus regexp (default: the specs every kind lab passes)' })
     .option('skip', { type: 'string', describe: 'Ginkgo skip regexp' })
     .option('label-filter', { type: 'string', describe: 'Ginkgo label filter' })
+    .option('flake-attempts', {
+      type: 'number',
+      default: 1,
+      describe: 'runs a failed spec up to this many times in all (Ginkgo -flake-attempts); the reports name every spec that needed more than one',
+    })
+    .check((args) => {
+      if (!Number.isInteger(args['flake-attempts']) || args['flake-attempts'] < 1 || args['flake-attempts'] > 5) throw new UsageError('--flake-attempts takes a whole number from 1 to 5');
+      return true;
+    })
     .option('out', { type: 'string', default: 'ocm-e2e-results', describe: 'folder for each pass\'s junit.xml and report.json, and the merged specs.md and results.json' })
     .conflicts('all', ['focus', 'skip', 'label-filter'])
     .strict()
@@ -264,6 +278,7 @@ async function main(): Promise<number> {
     `-ginkgo.timeout=${argv.all ? '100m' : '50m'}`,
     '-ginkgo.no-color',
     '-ginkgo.v',
+    ...(argv['flake-attempts'] > 1 ? [`-ginkgo.flake-attempts=${argv['flake-attempts']}`] : []),
   ];
   const passes = suitePasses({ out, focus: argv.all ? undefined : (argv.focus ?? DEFAULT_FOCUS), skip, labelFilter: argv['label-filter'], hosted: !!argv.all });
 
@@ -310,7 +325,7 @@ async function main(): Promise<number> {
   const count = (state: string) => results.filter((r) => r.state === state).length;
   const failed = results.filter((r) => !['passed', 'skipped', 'pending', 'not selected'].includes(r.state)).length;
   process.stdout.write(
-    `\n${table}\n\n${count('passed')} passed, ${failed} failed, ${count('skipped')} skipped, ${count('not selected')} not selected (reports in ${out})\n`,
+    `\n${table}\n\n${count('passed')} passed (${results.filter((r) => r.state === 'passed' && r.attempts).length} of them after a failed attempt), ${failed} failed, ${count('skipped')} skipped, ${count('not selected')} not selected (reports in ${out})\n`,
   );
 
   process.stdout.write(`[ocm-e2e] ${managed} joins the lab again\n`);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isInside } from '../fs/contained-path.js';
 import { LabError, TimeoutError } from '../errors.js';
 import { pollUntil } from './poll.js';
-import { httpOk } from './http-probe.js';
+import { httpOk, httpServes } from './http-probe.js';
 import { tailFileOr } from './log-tail.js';
 import { isRecordedProcess, ownerEnv } from './ownership.js';
 import { isAlive, startIdentity } from './proc.js';
@@ -119,10 +119,16 @@ export async function stopHostProcess(record: HostProcessRecord, owner: string):
 /** 'outdated': runs, but not as the lab's config now asks (e.g. other feature gates); `up` starts it anew. */
 export type Health = 'healthy' | 'unhealthy' | 'stopped' | 'outdated';
 
-/** Probes the process's /healthz (served over TLS with a self-signed cert on 127.0.0.1). */
-export async function probeHealth(record: HostProcessRecord, owner: string, timeoutMs = 2000): Promise<Health> {
+/** One probe of the process's /healthz (served over TLS with a self-signed cert on 127.0.0.1), for a wait that asks again. */
+async function probeHealth(record: HostProcessRecord, owner: string): Promise<Health> {
   if (!isRunning(record, owner)) return 'stopped';
-  return (await httpOk(record.listen, '/healthz', timeoutMs)) ? 'healthy' : 'unhealthy';
+  return (await httpOk(record.listen, '/healthz')) ? 'healthy' : 'unhealthy';
+}
+
+/** The process's health now, for status and for up's choice to restart it: a slow /healthz is asked again (httpServes). */
+export async function currentHealth(record: HostProcessRecord, owner: string): Promise<Health> {
+  if (!isRunning(record, owner)) return 'stopped';
+  return (await httpServes(record.listen, '/healthz')) ? 'healthy' : 'unhealthy';
 }
 
 /** Polls /healthz (a process has nothing to watch) until healthy; fails at once when the process exits. */

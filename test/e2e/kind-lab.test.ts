@@ -216,7 +216,13 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     expect(demoWork.exitCode, demoWork.all).toBe(0);
     const out = join(dir, 'ocm-e2e');
     // Its BeforeSuite gives a klusterlet 90 s to join, which a local lab beside it made it miss (CI, 2026-12-06).
-    const run = await withMachineAlone(() => labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 }));
+    // A second attempt for a failed spec: upstream's "unaccepted managed cluster to accepted by unauthorized user"
+    // (registration_webhook_test.go:490) binds a role to a service account and uses it at once, before the API
+    // server's authorizer has seen the binding; it failed so once in six runs here (a CI rehearsal, 2026-12-06).
+    // Every spec that needed it is printed below and marked in specs.md.
+    const run = await withMachineAlone(() =>
+      labCli(['tsx', 'ops/ocm-e2e/run.ts', '--config', config, '--out', out, '--flake-attempts', '2'], { command: 'npx', cwd: REPO, timeoutMs: 2_400_000 }),
+    );
     expect(run.exitCode, run.all.slice(-8000)).toBe(0);
     const results: SpecResult[] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     const passed = results.filter((r) => r.state === 'passed');
@@ -242,6 +248,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     // checks, the taint check, 7 of add-on management and the 2 work specs that run busybox (README).
     expect(passed.length).toBe(78);
     console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
+    console.log(`specs that passed after a failed attempt: ${passed.filter((r) => r.attempts).map((r) => r.spec).join('; ') || 'none'}`);
     // The lab's cluster1 joined again after the suite.
     const status = await lab('status');
     expect(status.exitCode, status.all).toBe(0);

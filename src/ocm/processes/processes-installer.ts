@@ -12,7 +12,7 @@ import { agentFeatureGatesFlag, featureGatesFlag, gateEnabled, HUB_FEATURE_GATES
 import { ensureWebhookCerts, servingCertDir } from './webhook-certs.js';
 import { ADMISSION_WEBHOOK_REFS, admissionWebhookObjects, conversionPatches, type WebhookServerName } from './webhook-registrations.js';
 import { throwIfAborted } from '../../process/abort.js';
-import { isRunning, parseHostProcessRecords, probeHealth, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
+import { currentHealth, isRunning, parseHostProcessRecords, startHostProcess, stopHostProcess, terminate, waitUntilHealthy, type HostProcessRecord } from '../../process/host-process.js';
 import { processesOwnedBy } from '../../process/ownership.js';
 import { freePorts } from '../../process/ports.js';
 import type { CallOptions, ClusterHandle } from '../../providers/provider.js';
@@ -373,7 +373,7 @@ export class ProcessesInstaller implements OcmInstaller {
   /** Starts the process unless the recorded one runs as defined and is healthy; waits for its /healthz. */
   private async ensureRunning(definition: ProcessDefinition, signal?: AbortSignal): Promise<HostProcessRecord> {
     const recorded = this.records()[definition.id];
-    if (recorded && startedAsDefined(recorded, definition, this.binOf) && (await probeHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
+    if (recorded && startedAsDefined(recorded, definition, this.binOf) && (await currentHealth(recorded, this.dirs.owner)) === 'healthy') return recorded;
     if (recorded) await stopHostProcess(recorded, this.dirs.owner);
     await this.stopUnrecorded(definition);
     throwIfAborted(signal);
@@ -425,7 +425,7 @@ export class ProcessesInstaller implements OcmInstaller {
     const statuses = definitions.map(async (definition): Promise<ComponentStatus> => {
       const record = records[definition.id];
       if (!record) return { id: definition.id, cluster: definition.cluster, health: 'stopped', detail: 'not started' };
-      const health = await probeHealth(record, this.dirs.owner);
+      const health = await currentHealth(record, this.dirs.owner);
       const outdated = health !== 'stopped' && !startedAsDefined(record, definition, this.binOf);
       const version = this.release(definition.part).version;
       return {

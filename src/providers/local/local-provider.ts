@@ -8,7 +8,7 @@ import { ClusterClient } from '../../kube/cluster-client.js';
 import { base64File, renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
 import { pollUntil } from '../../process/poll.js';
-import { httpOk } from '../../process/http-probe.js';
+import { httpServes } from '../../process/http-probe.js';
 import { terminate } from '../../process/host-process.js';
 import { tailFileOr } from '../../process/log-tail.js';
 import { containedPath } from '../../fs/contained-path.js';
@@ -229,7 +229,7 @@ export class LocalProvider implements ClusterProvider {
   private async functionProblems(name: string, signal?: AbortSignal): Promise<string[]> {
     const problems = await this.stoppedControlPlane(name);
     const listen = this.listenOf(name, 'kwokControllerPort');
-    if (!listen || !(await httpOk(listen, '/healthz'))) problems.push(KWOK_NOT_SERVING);
+    if (!listen || !(await httpServes(listen, '/healthz'))) problems.push(KWOK_NOT_SERVING);
     try {
       problems.push(...(await nodeProblems(new ClusterClient(name, this.kubeconfigPath(name)), { expectedNodes: this.options.fakeNodes, signal })));
     } catch (error) {
@@ -243,7 +243,7 @@ export class LocalProvider implements ClusterProvider {
     const serving = await Promise.all(
       CONTROL_PLANE_SERVERS.map(async ({ port }) => {
         const listen = this.listenOf(name, port);
-        return !!listen && (await httpOk(listen, '/healthz'));
+        return !!listen && (await httpServes(listen, '/healthz'));
       }),
     );
     return CONTROL_PLANE_SERVERS.filter((_, i) => !serving[i]).map(({ component }) => notServing(component));

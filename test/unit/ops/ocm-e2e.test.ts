@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FOCUS, mergePasses, selects, specResults, suitePasses, type SpecResult } from '../../../ops/ocm-e2e/run.js';
+import { DEFAULT_FOCUS, mergePasses, selects, specResults, specTable, suitePasses, type SpecResult } from '../../../ops/ocm-e2e/run.js';
 import { inClusterAdminKubeconfig } from '../../../ops/ocm-e2e/spoke.js';
 
 // Our own report logic only: Ginkgo's JSON report shape, as OCM's e2e binary writes it.
-const report = (specs: { text: string; line: number; state: string; skipMessage?: string }[]) => [
+const report = (specs: { text: string; line: number; state: string; skipMessage?: string; attempts?: number }[]) => [
   {
     SpecReports: specs.map((s) => ({
       ContainerHierarchyTexts: ['Delete hosted klusterlet CR'],
@@ -17,6 +17,7 @@ const report = (specs: { text: string; line: number; state: string; skipMessage?
       LeafNodeLocation: { FileName: '/go/ocm/test/e2e/klusterlet_hosted_test.go', LineNumber: s.line },
       State: s.state,
       RunTime: 12_345_000_000,
+      NumAttempts: s.attempts ?? 1,
       ...(s.skipMessage ? { Failure: { Message: s.skipMessage, Location: { FileName: 'x', LineNumber: 1 } } } : {}),
     })),
   },
@@ -33,6 +34,15 @@ describe('OCM e2e report', () => {
     expect(rows).toEqual([
       expect.objectContaining({ spec: 'Delete hosted klusterlet CR in Hosted mode without external managed kubeconfig', location: 'test/e2e/klusterlet_hosted_test.go:34', state: 'skipped', seconds: 12.3 }),
       expect.objectContaining({ location: 'test/e2e/klusterlet_hosted_test.go:71', state: 'not selected' }),
+    ]);
+  });
+
+  it('names a spec that passed only after a failed attempt (--flake-attempts), in the row and the table', () => {
+    const rows = specResults(report([{ text: 'once', line: 10, state: 'passed' }, { text: 'twice', line: 20, state: 'passed', attempts: 2 }]));
+    expect(rows.map((r) => r.attempts)).toEqual([undefined, 2]);
+    expect(specTable(rows).split('\n').slice(2)).toEqual([
+      '| Delete hosted klusterlet CR once | passed | 12.3 |',
+      '| Delete hosted klusterlet CR twice | passed (2 attempts) | 12.3 |',
     ]);
   });
 
