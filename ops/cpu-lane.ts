@@ -1,9 +1,12 @@
 // A CPU share for one of `npm test`'s two runs. On cgroup v1 with Docker's cgroupfs driver (this machine) every kind
-// node sits in Docker's one cpu cgroup, and the kernel weighs that whole group like a single host thread at nice 0.
-// A local lab beside it runs dozens of busy host threads, so the kind nodes got a few per cent of the 2 cores: CI on
-// 2026-12-06 saw a load of 25 to 31, the kind hub's /readyz unanswered and its OCM controllers restarted. The local run
-// goes into a cpu cgroup of its own with Docker's weight: when both are busy each side gets half the machine, and
-// either takes all of it when the other waits. Elsewhere (cgroup v2, no rights) the run goes unchanged and says so.
+// node sits in Docker's one cpu cgroup, and with the kernel's autogroup scheduling each session in the root cgroup
+// weighs as much as that whole group. A local lab starts each of its servers in a session of its own (detached), so a
+// few dozen busy servers left all the kind nodes together a few per cent of the 2 cores: CI on 2026-12-06 saw a load
+// of 25 to 31, the kind hub's /readyz unanswered and its OCM controllers restarted. Measured here: with 12 busy
+// processes in sessions of their own, a fixed CPU job in a container took 6x as long (32 s against 5.5 s idle); with
+// those processes in a cgroup of Docker's weight, as long as on an idle machine. The local run goes into such a cgroup:
+// when both runs are busy each side gets half the machine, and either takes all of it when the other waits.
+// Elsewhere (cgroup v2, no rights) the run goes unchanged and says so.
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
