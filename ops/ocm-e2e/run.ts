@@ -105,6 +105,8 @@ interface SpecReport {
   RunTime: number;
   NumAttempts?: number;
   Failure?: { Message: string; Location: { FileName: string; LineNumber: number } };
+  /** With -flake-attempts, each failed attempt before the last ("Failure recorded during attempt N: ..."). */
+  AdditionalFailures?: { Failure: { Message: string } }[] | null;
 }
 
 export interface SpecResult {
@@ -128,7 +130,7 @@ export function specResults(report: { SpecReports: SpecReport[] | null }[]): Spe
       // Ginkgo reports a spec the filters left out as skipped with no message; a spec that skipped itself says why.
       state: s.State === 'skipped' && !s.Failure ? 'not selected' : s.State,
       seconds: Math.round(s.RunTime / 1e8) / 10,
-      failure: s.Failure?.Message.replace(/\s+/g, ' ').trim().slice(0, 300),
+      failure: (s.Failure?.Message ?? s.AdditionalFailures?.map((f) => f.Failure.Message).join(' '))?.replace(/\s+/g, ' ').trim().slice(0, 300) || undefined,
       ...((s.NumAttempts ?? 1) > 1 && { attempts: s.NumAttempts }),
     }))
     .sort((a, b) => a.location.localeCompare(b.location, 'en', { numeric: true }));

@@ -248,7 +248,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     // checks, the taint check, 7 of add-on management and the 2 work specs that run busybox (README).
     expect(passed.length).toBe(78);
     console.log(readFileSync(join(out, 'specs.md'), 'utf8'));
-    console.log(`specs that passed after a failed attempt: ${passed.filter((r) => r.attempts).map((r) => r.spec).join('; ') || 'none'}`);
+    console.log(`specs that passed after a failed attempt: ${passed.filter((r) => r.attempts).map((r) => `${r.spec} (${r.failure})`).join('; ') || 'none'}`);
     // The lab's cluster1 joined again after the suite.
     const status = await lab('status');
     expect(status.exitCode, status.all).toBe(0);

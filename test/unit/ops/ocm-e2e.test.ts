@@ -7,7 +7,7 @@ import { DEFAULT_FOCUS, mergePasses, selects, specResults, specTable, suitePasse
 import { inClusterAdminKubeconfig } from '../../../ops/ocm-e2e/spoke.js';
 
 // Our own report logic only: Ginkgo's JSON report shape, as OCM's e2e binary writes it.
-const report = (specs: { text: string; line: number; state: string; skipMessage?: string; attempts?: number }[]) => [
+const report = (specs: { text: string; line: number; state: string; skipMessage?: string; attempts?: number; earlier?: string }[]) => [
   {
     SpecReports: specs.map((s) => ({
       ContainerHierarchyTexts: ['Delete hosted klusterlet CR'],
@@ -18,6 +18,7 @@ const report = (specs: { text: string; line: number; state: string; skipMessage?
       State: s.state,
       RunTime: 12_345_000_000,
       NumAttempts: s.attempts ?? 1,
+      AdditionalFailures: s.earlier ? [{ Failure: { Message: s.earlier } }] : null,
       ...(s.skipMessage ? { Failure: { Message: s.skipMessage, Location: { FileName: 'x', LineNumber: 1 } } } : {}),
     })),
   },
@@ -38,11 +39,12 @@ describe('OCM e2e report', () => {
   });
 
   it('names a spec that passed only after a failed attempt (--flake-attempts), in the row and the table', () => {
-    const rows = specResults(report([{ text: 'once', line: 10, state: 'passed' }, { text: 'twice', line: 20, state: 'passed', attempts: 2 }]));
+    const earlier = 'Failure recorded during attempt 1:\nforbidden: cannot get resource "managedclusters"';
+    const rows = specResults(report([{ text: 'once', line: 10, state: 'passed' }, { text: 'twice', line: 20, state: 'passed', attempts: 2, earlier }]));
     expect(rows.map((r) => r.attempts)).toEqual([undefined, 2]);
     expect(specTable(rows).split('\n').slice(2)).toEqual([
       '| Delete hosted klusterlet CR once | passed | 12.3 |',
-      '| Delete hosted klusterlet CR twice | passed (2 attempts) | 12.3 |',
+      '| Delete hosted klusterlet CR twice | passed (2 attempts): Failure recorded during attempt 1: forbidden: cannot get resource "managedclusters" | 12.3 |',
     ]);
   });
 
