@@ -10,11 +10,14 @@ let api: StandInApi;
 let hub: ClusterClient;
 let managed: ClusterClient;
 let agentHasCredentials = false;
+/** How many more CSR lists show the agent's renewal CSR pending (the hub approves it itself soon after). */
+let renewalPendingFor = 0;
 
 const approvedCsr = {
   metadata: { name: 'cluster2-x', labels: { 'open-cluster-management.io/cluster-name': 'cluster2' } },
   status: { conditions: [{ type: 'Approved', status: 'True' }], certificate: 'Y2VydA==' },
 };
+const renewalCsr = { metadata: { name: 'cluster2-renewal', labels: { 'open-cluster-management.io/cluster-name': 'cluster2' } } };
 const cluster2 = {
   apiVersion: 'cluster.open-cluster-management.io/v1',
   kind: 'ManagedCluster',
@@ -37,7 +40,7 @@ beforeAll(async () => {
       case '/apis/cluster.open-cluster-management.io/v1':
         return send(200, { resources: [{ name: 'managedclusters', kind: 'ManagedCluster', namespaced: false }] });
       case '/apis/certificates.k8s.io/v1/certificatesigningrequests':
-        return list([approvedCsr]);
+        return list(renewalPendingFor-- > 0 ? [approvedCsr, renewalCsr] : [approvedCsr, { ...renewalCsr, status: approvedCsr.status }]);
       case '/apis/cluster.open-cluster-management.io/v1/managedclusters':
         return list([cluster2]);
       case '/apis/cluster.open-cluster-management.io/v1/managedclusters/cluster2':
@@ -67,6 +70,17 @@ describe('acceptCluster for an agent that join saw bootstrapping', () => {
     const error = await acceptCluster(hub, 'cluster2', { clusteradm: '/nonexistent', managed, timeoutMs: 1_500, agentBootstrapping: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/waiting for a pending CSR from cluster cluster2 on hub/);
-    expect((error as Error).message).toContain('seen: ManagedCluster hubAcceptsClient=true, Available=True; 1 CSR(s) of the cluster: Approved; its agent holds hub credentials: no');
+    expect((error as Error).message).toContain('seen: ManagedCluster hubAcceptsClient=true, Available=True; 2 CSR(s) of the cluster: Approved, Approved; its agent holds hub credentials: no');
+  });
+
+  // A CI rehearsal, 2026-12-06 (local, agents upgraded in place): a CSR of the accepted cluster was pending when accept
+  // looked, the hub approved it itself (the agent's renewal) before the wait for a pending CSR looked, and up waited
+  // 180 s for one; after it: "2 CSR(s) of the cluster: Approved, Approved; its agent holds hub credentials: yes".
+  it('ends when a pending CSR it saw is approved by the hub itself and the agent holds hub credentials', async () => {
+    agentHasCredentials = true;
+    renewalPendingFor = 1;
+    await expect(acceptCluster(hub, 'cluster2', { clusteradm: '/nonexistent', managed, timeoutMs: 5_000, agentBootstrapping: true })).resolves.toBeUndefined();
+    renewalPendingFor = 1;
+    await expect(acceptCluster(hub, 'cluster2', { clusteradm: '/nonexistent', managed, timeoutMs: 5_000 })).resolves.toBeUndefined();
   });
 });
