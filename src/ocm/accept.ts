@@ -34,9 +34,8 @@ export interface AcceptOptions {
  * is pending on the hub, then runs the real `clusteradm accept`, then waits for hubAcceptsClient.
  * A cluster that is accepted and available is left alone, unless its agent is known to be bootstrapping or a CSR of
  * it is pending (then the wait also ends when the agent holds hub credentials: the hub approves an agent's renewal
- * itself). One that
- * is accepted but not available may have an agent that lost its hub credentials and asks again with a new CSR (a
- * klusterlet joined anew, say): that CSR is approved as soon as it appears, unless the cluster becomes available
+ * itself). One that is accepted but not available may have an agent that lost its hub credentials and asks again
+ * with a new CSR (a klusterlet joined anew, say): that CSR is approved as soon as it appears, unless the cluster becomes available
  * first. The hub keeps showing a cluster available for minutes after its agent went, so for an agent join saw
  * bootstrapping the wait ends only with its CSR, or with the agent holding hub credentials after all.
  */
