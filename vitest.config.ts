@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The e2e files whose labs run on kind (Docker containers); every other file needs no Docker. */
-export const KIND_FILES = ['test/e2e/kind-lab.test.ts', 'test/e2e/existing-kind.test.ts', 'test/e2e/upgrade-kind.test.ts'];
+export const KIND_FILES = ['test/e2e/kind-lab.test.ts', 'test/e2e/ocm-e2e-suite.test.ts', 'test/e2e/existing-kind.test.ts', 'test/e2e/upgrade-kind.test.ts'];
 
 export default defineConfig({
   test: {
