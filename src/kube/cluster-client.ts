@@ -93,10 +93,13 @@ export class ClusterClient {
     return (await this.resource(ref.apiVersion, ref.kind, signal)).namespaced ? fallback : undefined;
   }
 
-  /** POST to the kind's collection: for kinds that are only ever created, such as reviews (SelfSubjectAccessReview). */
-  async create<T extends KubernetesObject>(object: T, signal?: AbortSignal): Promise<T> {
+  /**
+   * POST to the kind's collection: for kinds that are only ever created, such as reviews (SelfSubjectAccessReview);
+   * with `dryRun`, what the API server would store after admission, storing nothing.
+   */
+  async create<T extends KubernetesObject>(object: KubernetesObject, signal?: AbortSignal, options: { dryRun?: boolean } = {}): Promise<T> {
     const path = await this.collectionPath({ apiVersion: object.apiVersion!, kind: object.kind!, namespace: object.metadata?.namespace }, signal);
-    return (await this.request('POST', path, { body: JSON.stringify(object), signal })) as T;
+    return (await this.request('POST', options.dryRun ? `${path}?dryRun=All` : path, { body: JSON.stringify(object), signal })) as T;
   }
 
   /** JSON merge patch (RFC 7386): a null value removes the field, e.g. a label. */

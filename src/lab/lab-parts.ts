@@ -22,6 +22,7 @@ interface InstallerOptions {
   toolchain: Toolchain;
   featureGates: { hub: LabSpec['ocm']['featureGates']; agent: LabSpec['ocm']['agentFeatureGates'] };
   hubLookup: boolean;
+  quickReadiness: boolean;
 }
 
 /** How OCM gets onto a provider's clusters, by the way it runs there. */
@@ -48,6 +49,7 @@ export function labParts(name: ProviderKind, spec: LabSpec, root: string, toolch
       toolchain,
       featureGates: { hub: spec.ocm.featureGates, agent: spec.ocm.agentFeatureGates },
       hubLookup: entry.hubLookup(spec),
+      quickReadiness: entry.makesClusters,
     }),
   };
 }

@@ -50,6 +50,8 @@ export interface ProviderEntry {
    * than at the hub handle's serverFromClusters.
    */
   hubLookup(spec: LabSpec): boolean;
+  /** Whether the lab makes the clusters itself (and deletes them at `down`), so it may tune what runs on them. */
+  makesClusters: boolean;
   /** Its `./lab doctor` lines; problems are failures when the config names this provider (`required`), warnings otherwise. */
   doctorChecks(spec: LabSpec | undefined, required: boolean): Promise<Check[]>;
 }

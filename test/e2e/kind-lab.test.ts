@@ -99,6 +99,23 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     }
   });
 
+  it("OCM's pods are checked for readiness every second while their Deployments keep OCM's probes (quick readiness)", async () => {
+    const places = [
+      ['hub', 'open-cluster-management'],
+      ['hub', 'open-cluster-management-hub'],
+      ['cluster1', 'open-cluster-management'],
+      ['cluster1', 'open-cluster-management-agent'],
+    ] as const;
+    for (const [cluster, namespace] of places) {
+      const pods = (await client(kubeconfigOf(cluster), CoreV1Api).listNamespacedPod({ namespace })).items;
+      expect(pods.length, `${cluster}/${namespace}`).toBeGreaterThan(0);
+      for (const pod of pods) expect(pod.spec?.containers[0]?.readinessProbe, `${cluster}/${pod.metadata?.name}`).toMatchObject({ periodSeconds: 1, failureThreshold: 30 });
+      for (const deployment of (await client(kubeconfigOf(cluster), AppsV1Api).listNamespacedDeployment({ namespace })).items) {
+        expect(deployment.spec?.template.spec?.containers[0]?.readinessProbe, `${cluster}/${deployment.metadata?.name}`).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+      }
+    }
+  });
+
   it('install: up applied the manifests folder on the managed clusters and the Helm chart on the hub, and their Deployments run real pods', async () => {
     for (const cluster of ['cluster1', 'cluster2']) {
       const pods = (await client(kubeconfigOf(cluster), CoreV1Api).listNamespacedPod({ namespace: 'lab-app', labelSelector: 'app=web' })).items;

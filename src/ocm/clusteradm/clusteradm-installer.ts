@@ -25,6 +25,7 @@ import { cleanArgs, initArgs, joinArgs, unjoinArgs, upgradeArgs } from './comman
 import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers } from '../leftovers.js';
 import { OCM_IMAGE_PREFIX, OCM_NAMESPACES, ocmReleaseOf, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
+import { useQuickReadiness } from './quick-readiness.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
@@ -63,6 +64,8 @@ export interface ClusteradmInstallerOptions {
   featureGates: { hub: FeatureGates; agent: FeatureGates };
   /** Agents find the hub through its cluster-info ConfigMap (kind's Docker network), else at the hub's serverFromClusters. */
   hubLookup: boolean;
+  /** The lab made the clusters, so OCM's pods there may be checked for readiness every second (./quick-readiness.ts). */
+  quickReadiness: boolean;
 }
 
 /** Where each component's gates live in the operators' specs, and which gates each knows. */
@@ -128,6 +131,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     const charts = requireOcmRelease(this.options.toolchain, version).charts;
     if (!charts) throw new LabError(`OCM ${version} has no charts in the toolchain`, { hint: `run ./lab setup --ocm ${version}` });
     this.intents.add(cluster.name);
+    await this.prepareCluster(cluster, signal);
     const chart = cr === KLUSTERLET ? charts.klusterlet : charts.clusterManager;
     const objects = await renderChart(this.options.toolchain.bin('helm'), chart, cr === KLUSTERLET ? 'klusterlet' : 'cluster-manager', values, secrets, signal);
     await applyChart(ClusterClient.of(cluster), objects, signal);
@@ -149,8 +153,14 @@ export class ClusteradmInstaller implements OcmInstaller {
   /** Installs with clusteradm, the intent recorded first and the CR marked after, so `down` knows it is the lab's. */
   private async install(cluster: ClusterHandle, cr: typeof CLUSTER_MANAGER | typeof KLUSTERLET, args: string[], options: { hint: string; secrets?: string[]; signal?: AbortSignal }): Promise<void> {
     this.intents.add(cluster.name);
+    await this.prepareCluster(cluster, options.signal);
     await this.clusteradm(args, { timeoutMs: cr === KLUSTERLET ? JOIN_TIMEOUT_MS : INIT_TIMEOUT_MS, ...options });
     await markInstalled(ClusterClient.of(cluster), cr, this.options.dirs.owner, options.signal);
+  }
+
+  /** Before OCM's first pod on a cluster. */
+  private async prepareCluster(cluster: ClusterHandle, signal?: AbortSignal): Promise<void> {
+    if (this.options.quickReadiness) await useQuickReadiness(ClusterClient.of(cluster), signal);
   }
 
   /**

@@ -28,6 +28,7 @@ export const existingEntry: ProviderEntry = {
   ownsAnything: async () => false,
   userKubeconfig: (spec, cluster) => clusterAccess(spec, cluster),
   hubLookup: (spec) => spec.existing.forceInternalEndpointLookup,
+  makesClusters: false,
   doctorChecks: async (spec, required) => {
     if (!spec || spec.provider !== 'existing') return [];
     return Promise.all(

@@ -30,6 +30,7 @@ export const kindEntry: ProviderEntry = {
   ownsAnything: (owner, signal) => KindProvider.ownsAnything(owner, signal),
   // Every node is on the lab's Docker network, where the hub's cluster-info names its container.
   hubLookup: () => true,
+  makesClusters: true,
   doctorChecks: async (spec, required) => {
     // Without a config, the defaults: the node image built offline when Docker has it, else the pinned one.
     const kind = spec?.kind ?? { images: 'auto' as const, nodeImage: loadVersions().kindNodeImage, extraImages: [] };

@@ -17,5 +17,6 @@ export const localEntry: ProviderEntry = {
   make: (spec, dirs, toolchain) => new LocalProvider({ labName: spec.name, dirs, toolchain, fakeNodes: spec.local.fakeNodes }),
   ownsAnything: async (owner) => processesOwnedBy({ root: owner, partPrefix: CLUSTER_PART_PREFIX }).length > 0,
   hubLookup: () => false,
+  makesClusters: true,
   doctorChecks: async () => [],
 };

@@ -1,0 +1,81 @@
+// Every OCM pod has a readiness probe checked every 10 s (OCM's manifests leave periodSeconds at Kubernetes' default),
+// and the first check, 2 s after the container starts, usually finds the process still starting: so each OCM
+// Deployment is available about 12 s after its pod starts. The cluster-manager operator registers the
+// ManagedCluster webhook only once every hub Deployment is available, and no cluster may join before that webhook
+// serves; the agents' Deployments are the last thing `up` waits for. On clusters the lab made itself, a
+// MutatingAdmissionPolicy (admissionregistration.k8s.io/v1) therefore has the API server give the containers of OCM's
+// images a readiness probe every second, with a failure threshold that keeps the time to mark one unready as
+// before (30 s). Only pods change: the Deployments keep OCM's spec, so its operators see nothing to correct.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { LabError } from '../../errors.js';
+import type { ClusterClient } from '../../kube/cluster-client.js';
+import { pollUntil } from '../../process/poll.js';
+import { OCM_IMAGE_PREFIX } from './operator-deployments.js';
+
+export const QUICK_READINESS_POLICY = 'ocm-lab-ocm-readiness';
+export const PROBE_PERIOD_SECONDS = 1;
+/** Kubernetes' defaults are 10 s and 3: unready after 30 s of failures either way. */
+export const PROBE_FAILURE_THRESHOLD = 30;
+const API = 'admissionregistration.k8s.io/v1';
+const POLICY = { apiVersion: API, kind: 'MutatingAdmissionPolicy', name: QUICK_READINESS_POLICY };
+const BINDING = { apiVersion: API, kind: 'MutatingAdmissionPolicyBinding', name: QUICK_READINESS_POLICY };
+const TAKES_EFFECT_MS = 30_000;
+
+const probed = `c.image.startsWith('${OCM_IMAGE_PREFIX}') && has(c.readinessProbe)`;
+
+export function quickReadinessPolicy(): KubernetesObject[] {
+  return [
+    {
+      apiVersion: API,
+      kind: POLICY.kind,
+      metadata: { name: QUICK_READINESS_POLICY },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+        matchConditions: [{ name: 'ocm-container-with-readiness-probe', expression: `object.spec.containers.exists(c, ${probed})` }],
+        // A pod this policy fails to change still runs, with OCM's own probe.
+        failurePolicy: 'Ignore',
+        reinvocationPolicy: 'Never',
+        mutations: [
+          {
+            patchType: 'ApplyConfiguration',
+            applyConfiguration: {
+              expression:
+                `Object{spec: Object.spec{containers: object.spec.containers.filter(c, ${probed}).map(c, Object.spec.containers{name: c.name, ` +
+                `readinessProbe: Object.spec.containers.readinessProbe{periodSeconds: ${PROBE_PERIOD_SECONDS}, failureThreshold: ${PROBE_FAILURE_THRESHOLD}}})}}`,
+            },
+          },
+        ],
+      },
+    } as KubernetesObject,
+    { apiVersion: API, kind: BINDING.kind, metadata: { name: QUICK_READINESS_POLICY }, spec: { policyName: QUICK_READINESS_POLICY } } as KubernetesObject,
+  ];
+}
+
+/** The readiness probe period the API server gives a pod of an OCM image now (a server-side dry run: nothing is created). */
+async function admittedPeriod(client: ClusterClient, signal?: AbortSignal): Promise<number | undefined> {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `${QUICK_READINESS_POLICY}-check`, namespace: 'default' },
+    spec: { containers: [{ name: 'check', image: `${OCM_IMAGE_PREFIX}registration:check`, readinessProbe: { httpGet: { path: '/healthz', port: 8443 } } }] },
+  };
+  const admitted = await client.create<{ spec?: { containers?: { readinessProbe?: { periodSeconds?: number } }[] } } & KubernetesObject>(pod, signal, { dryRun: true });
+  return admitted.spec?.containers?.[0]?.readinessProbe?.periodSeconds;
+}
+
+/**
+ * Applies the policy and waits until the API server admits OCM's pods with it (a policy takes effect a moment after
+ * it is stored), so the first pod clusteradm makes already has it. Returns false, changing nothing, when the API
+ * server does not serve MutatingAdmissionPolicy (before Kubernetes 1.36, or turned off).
+ */
+export async function useQuickReadiness(client: ClusterClient, signal?: AbortSignal): Promise<boolean> {
+  if (!(await client.serves(API, POLICY.kind, signal))) return false;
+  for (const object of quickReadinessPolicy()) await client.apply(object, { signal });
+  const admitted = await pollUntil(() => admittedPeriod(client, signal), (period) => period === PROBE_PERIOD_SECONDS, { timeoutMs: TAKES_EFFECT_MS, intervalMs: 200, signal });
+  if (!admitted.done) {
+    throw new LabError(`the MutatingAdmissionPolicy ${QUICK_READINESS_POLICY} on ${client.cluster} did not take effect within ${TAKES_EFFECT_MS / 1000} s`, {
+      hint: `a pod of an OCM image is admitted with a readiness probe every ${admitted.value ?? 10} s; see \`kubectl --kubeconfig ${client.kubeconfigPath} get mutatingadmissionpolicy ${QUICK_READINESS_POLICY} -o yaml\``,
+    });
+  }
+  return true;
+}

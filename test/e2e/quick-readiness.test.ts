@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterClient } from '../../src/kube/cluster-client.js';
+import { PROBE_FAILURE_THRESHOLD, PROBE_PERIOD_SECONDS, useQuickReadiness } from '../../src/ocm/clusteradm/quick-readiness.js';
+import { findToolchain } from '../../src/toolchain/toolchain.js';
+
+// Provider: none. The policy kind labs put on their clusters before OCM's first pod (src/ocm/clusteradm/quick-readiness.ts),
+// evaluated by a real API server: a bare `kwokctl create cluster --runtime binary` of the toolchain's Kubernetes
+// (no Docker). Pods are created with a server-side dry run, so the API server admits them and stores nothing.
+const NAME = `ocmlab-qr-${process.pid}`;
+const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-quick-readiness-'));
+const kubeconfig = join(dir, 'kubeconfig.yaml');
+
+function bin(name: string): string {
+  const toolchain = findToolchain();
+  if (!toolchain) throw new Error('the toolchain is missing: run ./lab setup');
+  return toolchain.bin(name as Parameters<typeof toolchain.bin>[0]);
+}
+
+async function kwokctl(...args: string[]): Promise<void> {
+  const env = { KWOK_WORKDIR: join(dir, 'kwok'), PATH: `${join(bin('kubectl'), '..')}:${process.env.PATH}` };
+  const result = await execa(bin('kwokctl'), args, { env, reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`kwokctl ${args.join(' ')} failed (exit ${result.exitCode}):\n${result.all}`);
+}
+
+interface Probe {
+  httpGet?: { path: string; port: number };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+}
+interface Container {
+  name: string;
+  image: string;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+}
+
+const OCM_IMAGE = 'quay.io/open-cluster-management/registration:v1.2.0';
+const probe = (): Probe => ({ httpGet: { path: '/healthz', port: 8443 }, initialDelaySeconds: 2 });
+
+describe('quick readiness for OCM pods (a real API server, no provider)', { timeout: 180_000 }, () => {
+  let client: ClusterClient;
+  const admitted = async (containers: Container[]): Promise<Container[]> => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers } };
+    return (await client.create<{ spec: { containers: Container[] } } & typeof pod>(pod, undefined, { dryRun: true })).spec.containers;
+  };
+
+  beforeAll(async () => {
+    const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
+    await kwokctl('create', 'cluster', '--name', NAME, '--runtime', 'binary', ...binaries, '--kwok-controller-binary', bin('kwok'), '--kubeconfig', kubeconfig, '--wait', '2m');
+    client = new ClusterClient('qr', kubeconfig, `kwok-${NAME}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await kwokctl('delete', 'cluster', '--name', NAME, '--kubeconfig', kubeconfig).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('before the policy, an OCM container is admitted with Kubernetes\' default probe period', async () => {
+    expect((await admitted([{ name: 'registration', image: OCM_IMAGE, readinessProbe: probe() }]))[0]!.readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+  });
+
+  it('takes effect before it returns, and gives only OCM containers that have a readiness probe one every second', async () => {
+    expect(await useQuickReadiness(client)).toBe(true);
+    const [ocm, other, unprobed] = await admitted([
+      { name: 'registration', image: OCM_IMAGE, readinessProbe: probe(), livenessProbe: probe() },
+      { name: 'sidecar', image: 'docker.io/library/busybox:1', readinessProbe: probe() },
+      { name: 'work', image: 'quay.io/open-cluster-management/work:v1.2.0' },
+    ]);
+    // The probe is OCM's own but for its period, and marks the pod unready after as long (30 s) as before.
+    expect(ocm!.readinessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 8443 }, initialDelaySeconds: 2, periodSeconds: PROBE_PERIOD_SECONDS, failureThreshold: PROBE_FAILURE_THRESHOLD });
+    expect(PROBE_PERIOD_SECONDS * PROBE_FAILURE_THRESHOLD).toBe(10 * 3);
+    expect(ocm!.livenessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+    expect(other!.readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+    expect(unprobed!.readinessProbe).toBeUndefined();
+  });
+
+  it('leaves a pod without OCM images as it is, and can be applied again', async () => {
+    expect(await useQuickReadiness(client)).toBe(true);
+    const [plain] = await admitted([{ name: 'web', image: 'ocm-lab/web:1', readinessProbe: probe() }]);
+    expect(plain!.readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+  });
+});
