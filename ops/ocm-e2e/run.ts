@@ -29,7 +29,6 @@ import { loadConfig } from '../../src/config/load.js';
 import { joinedClusters, LOCAL_CLUSTER } from '../../src/config/schema.js';
 import { repoRoot } from '../../src/repo-root.js';
 import { ClusterClient } from '../../src/kube/cluster-client.js';
-import { findToolchain } from '../../src/toolchain/toolchain.js';
 import { ADDON_EXAMPLES_IMAGES, BUSYBOX_IMAGE } from './images.js';
 import { enableSuiteHubGates } from './hub-gates.js';
 import { usePreloadedImages } from './preloaded-images.js';
@@ -300,7 +299,7 @@ async function main(): Promise<number> {
   if (leftovers.length) process.stdout.write(`[ocm-e2e] ${spec.hub.name}: removed what an earlier run of the suite left: ${leftovers.join(', ')}\n`);
   process.stdout.write(`[ocm-e2e] ${spec.hub.name}: the feature gates the suite turns on, rolled out before it starts\n`);
   await enableSuiteHubGates(hubClient);
-  const removePolicy = await usePreloadedImages(findToolchain()!.bin('kubectl'), suiteClient, [
+  const removePolicy = await usePreloadedImages(suiteClient, [
     BUSYBOX_IMAGE.replace(/:latest$/, ''),
   ]);
   const exitCodes: (number | undefined)[] = [];

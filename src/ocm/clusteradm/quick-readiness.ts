@@ -9,6 +9,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LabError } from '../../errors.js';
 import type { ClusterClient } from '../../kube/cluster-client.js';
+import { ADMISSION_API, admittedContainer, podMutatingPolicy } from '../../kube/pod-admission-policy.js';
 import { pollUntil } from '../../process/poll.js';
 import { OCM_IMAGE_PREFIX } from './operator-deployments.js';
 
@@ -16,60 +17,34 @@ export const QUICK_READINESS_POLICY = 'ocm-lab-ocm-readiness';
 export const PROBE_PERIOD_SECONDS = 1;
 /** Kubernetes' defaults are 10 s and 3: unready after 30 s of failures either way. */
 export const PROBE_FAILURE_THRESHOLD = 30;
-const API = 'admissionregistration.k8s.io/v1';
-const POLICY = { apiVersion: API, kind: 'MutatingAdmissionPolicy', name: QUICK_READINESS_POLICY };
-const BINDING = { apiVersion: API, kind: 'MutatingAdmissionPolicyBinding', name: QUICK_READINESS_POLICY };
 const TAKES_EFFECT_MS = 30_000;
 
 const probed = `c.image.startsWith('${OCM_IMAGE_PREFIX}') && has(c.readinessProbe)`;
 
 export function quickReadinessPolicy(): KubernetesObject[] {
-  return [
-    {
-      apiVersion: API,
-      kind: POLICY.kind,
-      metadata: { name: QUICK_READINESS_POLICY },
-      spec: {
-        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
-        matchConditions: [{ name: 'ocm-container-with-readiness-probe', expression: `object.spec.containers.exists(c, ${probed})` }],
-        // A pod this policy fails to change still runs, with OCM's own probe.
-        failurePolicy: 'Ignore',
-        reinvocationPolicy: 'Never',
-        mutations: [
-          {
-            patchType: 'ApplyConfiguration',
-            applyConfiguration: {
-              expression:
-                `Object{spec: Object.spec{containers: object.spec.containers.filter(c, ${probed}).map(c, Object.spec.containers{name: c.name, ` +
-                `readinessProbe: Object.spec.containers.readinessProbe{periodSeconds: ${PROBE_PERIOD_SECONDS}, failureThreshold: ${PROBE_FAILURE_THRESHOLD}}})}}`,
-            },
-          },
-        ],
-      },
-    } as KubernetesObject,
-    { apiVersion: API, kind: BINDING.kind, metadata: { name: QUICK_READINESS_POLICY }, spec: { policyName: QUICK_READINESS_POLICY } } as KubernetesObject,
-  ];
+  return podMutatingPolicy(QUICK_READINESS_POLICY, {
+    condition: `object.spec.containers.exists(c, ${probed})`,
+    applyConfiguration:
+      `Object{spec: Object.spec{containers: object.spec.containers.filter(c, ${probed}).map(c, Object.spec.containers{name: c.name, ` +
+      `readinessProbe: Object.spec.containers.readinessProbe{periodSeconds: ${PROBE_PERIOD_SECONDS}, failureThreshold: ${PROBE_FAILURE_THRESHOLD}}})}}`,
+    // A pod this policy fails to change still runs, with OCM's own probe.
+    failurePolicy: 'Ignore',
+  });
 }
 
-/** The readiness probe period the API server gives a pod of an OCM image now (a server-side dry run: nothing is created). */
+/** The readiness probe period the API server gives a container of an OCM image now. */
 async function admittedPeriod(client: ClusterClient, signal?: AbortSignal): Promise<number | undefined> {
-  const pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: `${QUICK_READINESS_POLICY}-check`, namespace: 'default' },
-    spec: { containers: [{ name: 'check', image: `${OCM_IMAGE_PREFIX}registration:check`, readinessProbe: { httpGet: { path: '/healthz', port: 8443 } } }] },
-  };
-  const admitted = await client.create<{ spec?: { containers?: { readinessProbe?: { periodSeconds?: number } }[] } } & KubernetesObject>(pod, signal, { dryRun: true });
-  return admitted.spec?.containers?.[0]?.readinessProbe?.periodSeconds;
+  const container = { name: 'check', image: `${OCM_IMAGE_PREFIX}registration:check`, readinessProbe: { httpGet: { path: '/healthz', port: 8443 } } };
+  return (await admittedContainer(client, `${QUICK_READINESS_POLICY}-check`, [container], signal))?.readinessProbe?.periodSeconds;
 }
 
 /**
- * Applies the policy and waits until the API server admits OCM's pods with it (a policy takes effect a moment after
- * it is stored), so the first pod clusteradm makes already has it. Returns false, changing nothing, when the API
- * server does not serve MutatingAdmissionPolicy (before Kubernetes 1.36, or turned off).
+ * Applies the policy and waits until the API server admits OCM's pods with it, so the first pod clusteradm makes
+ * already has it. Returns false, changing nothing, when the API server does not serve MutatingAdmissionPolicy
+ * (before Kubernetes 1.36, or turned off).
  */
 export async function useQuickReadiness(client: ClusterClient, signal?: AbortSignal): Promise<boolean> {
-  if (!(await client.serves(API, POLICY.kind, signal))) return false;
+  if (!(await client.serves(ADMISSION_API, 'MutatingAdmissionPolicy', signal))) return false;
   for (const object of quickReadinessPolicy()) await client.apply(object, { signal });
   const admitted = await pollUntil(() => admittedPeriod(client, signal), (period) => period === PROBE_PERIOD_SECONDS, { timeoutMs: TAKES_EFFECT_MS, intervalMs: 200, signal });
   if (!admitted.done) {

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../src/kube/cluster-client.js';
 import { PROBE_FAILURE_THRESHOLD, PROBE_PERIOD_SECONDS, useQuickReadiness } from '../../src/ocm/clusteradm/quick-readiness.js';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
+import { usePreloadedImages } from '../../ops/ocm-e2e/preloaded-images.js';
 
-// Provider: none. The policy kind labs put on their clusters before OCM's first pod (src/ocm/clusteradm/quick-readiness.ts),
-// evaluated by a real API server: a bare `kwokctl create cluster --runtime binary` of the toolchain's Kubernetes
+// Provider: none. The pod admission policies of the lab, evaluated by a real API server: the one kind labs put on their
+// clusters before OCM's first pod (src/ocm/clusteradm/quick-readiness.ts), and the one OCM's e2e suite runs with
+// (ops/ocm-e2e/preloaded-images.ts). The server is a bare `kwokctl create cluster --runtime binary` of the toolchain's Kubernetes
 // (no Docker). Pods are created with a server-side dry run, so the API server admits them and stores nothing.
 const NAME = `ocmlab-qr-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-quick-readiness-'));
@@ -42,7 +44,7 @@ interface Container {
 const OCM_IMAGE = 'quay.io/open-cluster-management/registration:v1.2.0';
 const probe = (): Probe => ({ httpGet: { path: '/healthz', port: 8443 }, initialDelaySeconds: 2 });
 
-describe('quick readiness for OCM pods (a real API server, no provider)', { timeout: 180_000 }, () => {
+describe('pod admission policies (a real API server, no provider)', { timeout: 180_000 }, () => {
   let client: ClusterClient;
   const admitted = async (containers: Container[]): Promise<Container[]> => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers } };
@@ -83,5 +85,18 @@ describe('quick readiness for OCM pods (a real API server, no provider)', { time
     expect(await useQuickReadiness(client)).toBe(true);
     const [plain] = await admitted([{ name: 'web', image: 'ocm-lab/web:1', readinessProbe: probe() }]);
     expect(plain!.readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+  });
+
+  it("the e2e suite's policy gives IfNotPresent to exactly the preloaded images' containers while it is there", async () => {
+    const containers = [
+      { name: 'busybox', image: 'quay.io/asmacdo/busybox' },
+      { name: 'other', image: 'docker.io/library/nginx' },
+    ];
+    const pullPolicies = async () => (await admitted(containers)).map((c) => (c as Container & { imagePullPolicy?: string }).imagePullPolicy);
+    expect(await pullPolicies()).toEqual(['Always', 'Always']);
+    const remove = await usePreloadedImages(client, ['quay.io/asmacdo/busybox']);
+    expect(await pullPolicies()).toEqual(['IfNotPresent', 'Always']);
+    await remove();
+    await expect.poll(pullPolicies, { timeout: 30_000, interval: 500 }).toEqual(['Always', 'Always']);
   });
 });
