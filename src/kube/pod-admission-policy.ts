@@ -2,6 +2,7 @@
 // server admits them, and the server-side dry run that shows what it admits now. A policy takes effect a moment after
 // it is stored, so whoever stores one checks with the dry run before relying on it.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeApiError } from '../errors.js';
 import type { ClusterClient } from './cluster-client.js';
 
 export const ADMISSION_API = 'admissionregistration.k8s.io/v1';
@@ -41,9 +42,18 @@ export interface AdmittedContainer {
   readinessProbe?: { periodSeconds?: number; failureThreshold?: number };
 }
 
-/** The first container of a pod of these containers in `default` as the API server admits it now; nothing is stored. */
+/**
+ * The first container of a pod of these containers in `default` as the API server admits it now; nothing is stored.
+ * Undefined while `default` has no ServiceAccount yet: on a cluster just made, the API server refuses every pod
+ * (dry runs too) until the controller-manager has made it.
+ */
 export async function admittedContainer(client: ClusterClient, name: string, containers: object[], signal?: AbortSignal): Promise<AdmittedContainer | undefined> {
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers } };
-  const admitted = await client.create<KubernetesObject & { spec?: { containers?: AdmittedContainer[] } }>(pod, signal, { dryRun: true });
-  return admitted.spec?.containers?.[0];
+  try {
+    const admitted = await client.create<KubernetesObject & { spec?: { containers?: AdmittedContainer[] } }>(pod, signal, { dryRun: true });
+    return admitted.spec?.containers?.[0];
+  } catch (error) {
+    if (error instanceof KubeApiError && error.code === 403 && /error looking up service account default\/default: .*not found/.test(error.message)) return undefined;
+    throw error;
+  }
 }

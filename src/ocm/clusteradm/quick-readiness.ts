@@ -49,7 +49,7 @@ export async function useQuickReadiness(client: ClusterClient, signal?: AbortSig
   const admitted = await pollUntil(() => admittedPeriod(client, signal), (period) => period === PROBE_PERIOD_SECONDS, { timeoutMs: TAKES_EFFECT_MS, intervalMs: 200, signal });
   if (!admitted.done) {
     throw new LabError(`the MutatingAdmissionPolicy ${QUICK_READINESS_POLICY} on ${client.cluster} did not take effect within ${TAKES_EFFECT_MS / 1000} s`, {
-      hint: `a pod of an OCM image is admitted with a readiness probe every ${admitted.value ?? 10} s; see \`kubectl --kubeconfig ${client.kubeconfigPath} get mutatingadmissionpolicy ${QUICK_READINESS_POLICY} -o yaml\``,
+      hint: `${admitted.value === undefined ? 'the API server admits no pod in default yet (no default ServiceAccount)' : `a pod of an OCM image is admitted with a readiness probe every ${admitted.value} s`}; see \`kubectl --kubeconfig ${client.kubeconfigPath} get mutatingadmissionpolicy ${QUICK_READINESS_POLICY} -o yaml\``,
     });
   }
   return true;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { KubeApiError } from '../../../src/errors.js';
+import type { ClusterClient } from '../../../src/kube/cluster-client.js';
+import { PROBE_PERIOD_SECONDS, useQuickReadiness } from '../../../src/ocm/clusteradm/quick-readiness.js';
+
+// A stand-in for the cluster's API (our own logic only: the policy itself is checked by a real API server in
+// test/e2e/pod-admission-policies.test.ts). Its dry runs answer in turn with what `answers` lists.
+function standIn(answers: (number | Error)[]) {
+  const applied: string[] = [];
+  let dryRuns = 0;
+  const client = {
+    cluster: 'hub',
+    kubeconfigPath: '/dev/null',
+    serves: async () => true,
+    apply: async (object: { kind: string }) => (applied.push(object.kind), object),
+    create: async () => {
+      const answer = answers[Math.min(dryRuns++, answers.length - 1)]!;
+      if (answer instanceof Error) throw answer;
+      return { spec: { containers: [{ readinessProbe: { periodSeconds: answer } }] } };
+    },
+  };
+  return { client: client as unknown as ClusterClient, applied, dryRuns: () => dryRuns };
+}
+
+// Found by a kind `up` whose hub was made alone: its install began before the controller-manager had made the
+// default ServiceAccount, and the API server refuses any pod, a dry run's too, until it exists.
+const noServiceAccount = () =>
+  new KubeApiError(403, 'pods "ocm-lab-ocm-readiness-check" is forbidden: error looking up service account default/default: serviceaccount "default" not found', 'hub');
+
+describe('useQuickReadiness', () => {
+  it('waits until the policy takes effect', async () => {
+    const hub = standIn([10, 10, PROBE_PERIOD_SECONDS]);
+    expect(await useQuickReadiness(hub.client)).toBe(true);
+    expect(hub.applied).toEqual(['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding']);
+    expect(hub.dryRuns()).toBe(3);
+  });
+
+  it('on a cluster just made, waits for its default ServiceAccount instead of failing', async () => {
+    const hub = standIn([noServiceAccount(), noServiceAccount(), PROBE_PERIOD_SECONDS]);
+    expect(await useQuickReadiness(hub.client)).toBe(true);
+    expect(hub.dryRuns()).toBe(3);
+  });
+
+  it('fails at once on any other refusal', async () => {
+    const hub = standIn([new KubeApiError(403, 'pods is forbidden: User "x" cannot create resource "pods"', 'hub')]);
+    await expect(useQuickReadiness(hub.client)).rejects.toThrow(/cannot create resource/);
+    expect(hub.dryRuns()).toBe(1);
+  });
+});
