@@ -55,6 +55,11 @@ describe('pod admission policies (a real API server, no provider)', { timeout: 1
     const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
     await kwokctl('create', 'cluster', '--name', NAME, '--runtime', 'binary', ...binaries, '--kwok-controller-binary', bin('kwok'), '--kubeconfig', kubeconfig, '--wait', '2m');
     client = new ClusterClient('qr', kubeconfig, `kwok-${NAME}`);
+    // The API server refuses every pod, dry runs too, until the controller-manager has made `default`'s ServiceAccount.
+    await client.waitFor({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'default' }, (accounts) => (accounts.some((a) => a.metadata?.name === 'default') ? true : undefined), {
+      timeoutMs: 60_000,
+      description: "the default namespace's ServiceAccount",
+    });
   }, 180_000);
 
   afterAll(async () => {
