@@ -15,20 +15,24 @@ export function httpServes(listen: string, path: string, withinMs?: number): Pro
   return answersWithin((timeoutMs) => ask(listen, path, timeoutMs), { withinMs });
 }
 
+/** What one request heard; 'silent': no answer in time, or not in a protocol it speaks (then plain HTTP is tried). */
+type Heard = 'ok' | 'not ok' | 'refused' | 'silent';
+
 async function ask(listen: string, path: string, timeoutMs: number): Promise<ProbeAnswer> {
-  const tls = await probe(true, listen, path, timeoutMs);
-  return tls === 'other' ? probe(false, listen, path, timeoutMs) : tls;
+  let heard = await probe(true, listen, path, timeoutMs);
+  if (heard === 'silent') heard = await probe(false, listen, path, timeoutMs);
+  return heard === 'ok' || heard === 'refused' ? heard : 'other';
 }
 
-function probe(tls: boolean, listen: string, path: string, timeoutMs: number): Promise<ProbeAnswer> {
+function probe(tls: boolean, listen: string, path: string, timeoutMs: number): Promise<Heard> {
   const [host, port] = listen.split(':');
   const send = tls ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const req = send({ host, port: Number(port), path, method: 'GET', rejectUnauthorized: false, timeout: timeoutMs }, (res) => {
       res.resume();
-      resolve(res.statusCode === 200 ? 'ok' : 'other');
+      resolve(res.statusCode === 200 ? 'ok' : 'not ok');
     });
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'other'));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'silent'));
     req.on('timeout', () => req.destroy());
     req.end();
   });
