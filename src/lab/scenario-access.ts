@@ -117,6 +117,10 @@ export class LabScenarioAccess implements ScenarioLab {
     return { restarted: [...after].filter(([id, identity]) => before.has(id) && before.get(id) !== identity).map(([id]) => id) };
   }
 
+  async accepted(cluster: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.lab.parts.installer.accepted?.(this.handle(cluster), { signal });
+  }
+
   async rejoin(cluster: string, signal?: AbortSignal): Promise<void> {
     const { installer } = this.lab.parts;
     const hub = this.handle(this.hubName);

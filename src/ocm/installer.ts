@@ -67,6 +67,11 @@ export interface OcmInstaller {
   initHub(hub: ClusterHandle, options?: CallOptions): Promise<HubInfo>;
   /** Starts the klusterlet for `cluster`; returns once its registration agent is running (its CSR may not exist yet). */
   join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<JoinResult>;
+  /**
+   * After the hub accepted the cluster: lets the agents start as soon as the hub credentials allow, instead of on an
+   * OCM timer. Says what it did, if anything.
+   */
+  accepted?(cluster: ClusterHandle, options?: CallOptions): Promise<string | undefined>;
   /** The OCM components this installer runs on these clusters (host processes, or operator pods), with their health. */
   components(clusters: ClusterHandle[], options?: CallOptions): Promise<ComponentStatus[]>;
   /** Logs of what the installer runs on this host, for diagnostics. */

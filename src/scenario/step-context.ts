@@ -34,6 +34,8 @@ export interface ScenarioLab {
   /** Puts the config's labels and cluster sets on a ManagedCluster again (after a fresh join). */
   relabel(cluster: string, signal?: AbortSignal): Promise<void>;
   fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void>;
+  /** After the hub accepted the cluster: what the lab does so its agents start at once (see OcmInstaller.accepted). */
+  accepted(cluster: string, signal?: AbortSignal): Promise<string | undefined>;
   /** The cluster leaves and joins again as a new cluster would; afterwards its CSR waits for acceptance. */
   rejoin(cluster: string, signal?: AbortSignal): Promise<void>;
   /** The OCM release the hub and the agents run. */

@@ -20,5 +20,7 @@ export const acceptAction: PerClusterAction = {
       agentBootstrapping: ctx.bootstrapping.has(name),
       signal: ctx.signal,
     });
+    const settled = await ctx.lab.installer.accepted?.(ctx.handle(name), { signal: ctx.signal });
+    return settled ? `${name}: ${settled}` : undefined;
   },
 };

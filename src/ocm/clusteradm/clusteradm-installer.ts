@@ -26,6 +26,7 @@ import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers }
 import { OCM_IMAGE_PREFIX, OCM_NAMESPACES, ocmReleaseOf, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { useQuickReadiness } from './quick-readiness.js';
+import { KLUSTERLET_REF, recheckHubConnection } from './hub-connection-recheck.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
@@ -35,7 +36,7 @@ const JOIN_TIMEOUT_MS = 10 * 60_000;
 
 const OPERATOR_API = 'operator.open-cluster-management.io/v1';
 const CLUSTER_MANAGER = { apiVersion: OPERATOR_API, kind: 'ClusterManager', name: 'cluster-manager', crd: 'clustermanagers.operator.open-cluster-management.io' };
-const KLUSTERLET = { apiVersion: OPERATOR_API, kind: 'Klusterlet', name: 'klusterlet', crd: 'klusterlets.operator.open-cluster-management.io' };
+const KLUSTERLET = { ...KLUSTERLET_REF, crd: 'klusterlets.operator.open-cluster-management.io' };
 const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 const KLUSTERLET_OPERATOR = { namespace: 'open-cluster-management', name: 'klusterlet' };
 const CLUSTER_MANAGER_OPERATOR = { namespace: 'open-cluster-management', name: 'cluster-manager' };
@@ -409,6 +410,11 @@ export class ClusteradmInstaller implements OcmInstaller {
   }
 
   /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
+  async accepted(cluster: ClusterHandle, options: CallOptions = {}): Promise<string | undefined> {
+    const touches = await recheckHubConnection(ClusterClient.of(cluster), options.signal);
+    return touches > 0 ? `the klusterlet operator asked to check the hub credentials again (${touches}×)` : undefined;
+  }
+
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
     const drifts = await Promise.all(
       clusters.map(async (cluster): Promise<ComponentStatus[]> => {

@@ -16,6 +16,7 @@ export const acceptOperation = defineOperation<AcceptStep>({
       timeoutMs,
       signal,
     });
-    return `clusteradm accept --clusters ${step.cluster}`;
+    const settled = await lab.accepted(step.cluster, signal);
+    return `clusteradm accept --clusters ${step.cluster}${settled ? `; ${settled}` : ''}`;
   },
 });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { TimeoutError } from '../../../src/errors.js';
+import type { ClusterClient, ObjectRef } from '../../../src/kube/cluster-client.js';
+import { RECHECK_ANNOTATION, recheckHubConnection, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
+
+const degraded = (reason: string) => ({ status: { conditions: [{ type: 'HubConnectionDegraded', status: 'True', reason }] } });
+const MISSING = degraded('BootstrapSecretFunctional,HubKubeConfigSecretMissing');
+const UNAUTHORIZED = degraded('BootstrapSecretFunctional,HubKubeConfigUnauthorized');
+
+// A stand-in for the managed cluster's API (our own logic only; the operator's behaviour is in the header of
+// hub-connection-recheck.ts, and kind-lab.test.ts checks a real lab's Klusterlets). The Klusterlet shows `before`
+// until it has been touched `fixedAfter` times, then `after`; waits time out at once when nothing matches.
+function standIn(options: { secret: boolean; before: object; after?: object; fixedAfter?: number }) {
+  const patches: object[] = [];
+  const touches = () => patches.filter((p) => !JSON.stringify(p).includes('null')).length;
+  const klusterlet = () => (options.after && touches() >= (options.fixedAfter ?? 0) ? options.after : options.before);
+  const client = {
+    cluster: 'cluster1',
+    waitFor: async (ref: ObjectRef, check: (objects: object[]) => unknown) => {
+      const objects = ref.kind === 'Secret' ? (options.secret ? [{ metadata: { name: 'hub-kubeconfig-secret' } }] : []) : [klusterlet()];
+      const value = check(objects);
+      if (value === undefined) throw new TimeoutError(`timed out waiting for ${ref.kind}`);
+      return value;
+    },
+    mergePatch: async (_ref: ObjectRef, patch: object) => patches.push(patch),
+  };
+  return { client: client as unknown as ClusterClient, patches };
+}
+
+describe('workAgentAllowed', () => {
+  it('follows the one reason that keeps OCM’s work agent at 0 replicas', () => {
+    expect(workAgentAllowed(MISSING)).toBe(false);
+    expect(workAgentAllowed(UNAUTHORIZED)).toBe(true);
+    expect(workAgentAllowed({ status: { conditions: [{ type: 'HubConnectionDegraded', status: 'False', reason: 'HubConnectionFunctional' }] } })).toBe(true);
+    // No check reported yet: the operator also keeps the work agent at 0.
+    expect(workAgentAllowed({ status: {} })).toBe(false);
+  });
+});
+
+describe('recheckHubConnection', () => {
+  it('leaves the Klusterlet alone when the operator already saw the secret', async () => {
+    const cluster = standIn({ secret: true, before: UNAUTHORIZED });
+    expect(await recheckHubConnection(cluster.client)).toBe(0);
+    expect(cluster.patches).toEqual([]);
+  });
+
+  it('touches a Klusterlet that still reports the existing secret missing, and leaves no annotation', async () => {
+    const cluster = standIn({ secret: true, before: MISSING, after: UNAUTHORIZED, fixedAfter: 1 });
+    expect(await recheckHubConnection(cluster.client)).toBe(1);
+    expect(cluster.patches).toEqual([
+      { metadata: { annotations: { [RECHECK_ANNOTATION]: '1' } } },
+      { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } },
+    ]);
+  });
+
+  it('asks again when a touch reached the operator during a check', async () => {
+    const cluster = standIn({ secret: true, before: MISSING, after: UNAUTHORIZED, fixedAfter: 3 });
+    expect(await recheckHubConnection(cluster.client)).toBe(3);
+  });
+
+  it('touches nothing before the secret exists', async () => {
+    const cluster = standIn({ secret: false, before: MISSING });
+    expect(await recheckHubConnection(cluster.client)).toBe(0);
+    expect(cluster.patches).toEqual([]);
+  });
+});
