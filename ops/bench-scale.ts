@@ -216,13 +216,14 @@ async function bringUpAndLoad(lab: BenchLab, run: ScaleRun, signal: AbortSignal)
   await applyWorks(hub, names, run.args.worksPerCluster, { signal });
   const applySeconds = (performance.now() - started) / 1000;
   log(`applied in ${applySeconds.toFixed(1)}s; waiting until all are Applied and Available`);
-  let reported = -1;
+  let reportedAt = 0;
   await waitAllAvailable(hub, expected, {
     timeoutMs: WORKS_TIMEOUT_MS,
     signal,
     onProgress: (available) => {
-      if (available !== reported) log(`${available}/${expected} Available after ${((performance.now() - started) / 1000).toFixed(0)}s`);
-      reported = available;
+      if (performance.now() - reportedAt < 2000 && available < expected) return;
+      reportedAt = performance.now();
+      log(`${available}/${expected} Available after ${((performance.now() - started) / 1000).toFixed(0)}s`);
     },
   });
   run.worksAvailableSeconds = (performance.now() - started) / 1000;

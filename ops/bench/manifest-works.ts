@@ -3,7 +3,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { conditionStatus, type Condition } from '../../src/ocm/resources.js';
-import { sleep } from '../../src/process/abort.js';
+import { TimeoutError } from '../../src/errors.js';
 
 export const MANIFEST_WORK = { apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork' } as const;
 /** Marks the benchmark's works, so the wait lists only them. */
@@ -51,22 +51,37 @@ export function isAvailable(work: ManifestWork): boolean {
 }
 
 /**
- * Lists the benchmark's works every `intervalMs` until `expected` of them are Applied and Available. `onProgress`
- * hears the count after each list. Throws with the count reached when `timeoutMs` runs out.
+ * Watches the benchmark's works until `expected` of them are Applied and Available (a LIST of thousands every few
+ * seconds is what a loaded hub answered with a stream error). `onProgress` hears the count whenever it changes.
+ * Throws with the count reached when `timeoutMs` runs out.
  */
 export async function waitAllAvailable(
   hub: ClusterClient,
   expected: number,
-  options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; onProgress?: (available: number) => void },
+  options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (available: number) => void },
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
   let available = 0;
-  while (Date.now() < deadline) {
-    const works = await hub.list<ManifestWork>(MANIFEST_WORK, `${BENCH_LABEL}=true`, options.signal);
-    available = works.filter(isAvailable).length;
-    options.onProgress?.(available);
-    if (available >= expected) return;
-    await sleep(options.intervalMs ?? 2000, options.signal);
+  // The watch hands over every work at each of its ~20,000 events, and only the changed one is a new object.
+  const seen = new WeakMap<ManifestWork, boolean>();
+  const availableNow = (work: ManifestWork) => {
+    let value = seen.get(work);
+    if (value === undefined) seen.set(work, (value = isAvailable(work)));
+    return value;
+  };
+  try {
+    await hub.waitFor<ManifestWork, true>(
+      MANIFEST_WORK,
+      (works) => {
+        let now = 0;
+        for (const work of works) if (availableNow(work)) now++;
+        if (now !== available) options.onProgress?.(now);
+        available = now;
+        return available >= expected ? true : undefined;
+      },
+      { labelSelector: `${BENCH_LABEL}=true`, timeoutMs: options.timeoutMs, signal: options.signal, description: `${expected} ManifestWorks Applied and Available` },
+    );
+  } catch (error) {
+    if (error instanceof TimeoutError) throw new TimeoutError(`only ${available} of ${expected} ManifestWorks were Applied and Available after ${Math.round(options.timeoutMs / 1000)}s`);
+    throw error;
   }
-  throw new Error(`only ${available} of ${expected} ManifestWorks were Applied and Available after ${Math.round(options.timeoutMs / 1000)}s`);
 }
