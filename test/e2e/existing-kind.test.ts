@@ -122,6 +122,18 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     expect((await lab('status')).exitCode).toBe(0);
   });
 
+  it("leaves the user's clusters as OCM made them: no quick-readiness policy, OCM's own probes, no annotation of the lab's on the agents' hub kubeconfig secrets", async () => {
+    for (const cluster of ['hub', 'cluster1', 'cluster2'] as const) {
+      expect(await kubectl(cluster, 'get', 'mutatingadmissionpolicies', '-o', 'name'), cluster).not.toContain('mutatingadmissionpolicy.admissionregistration.k8s.io/ocm-lab-ocm-readiness');
+      const periods = await kubectl(cluster, 'get', 'pods', '-n', 'open-cluster-management', '-o', 'jsonpath={range .items[*]}{.spec.containers[0].readinessProbe.periodSeconds}{"\\n"}{end}');
+      expect(periods.length, cluster).toBeGreaterThan(0);
+      expect(periods.every((p) => p === '10'), `${cluster}: ${periods.join(',')}`).toBe(true);
+    }
+    for (const cluster of ['cluster1', 'cluster2'] as const) {
+      expect(await kubectl(cluster, 'get', 'secret', '-n', 'open-cluster-management-agent', 'hub-kubeconfig-secret', '-o', 'jsonpath={.metadata.annotations}')).not.toContain('hub-connection-recheck');
+    }
+  });
+
   existingLabScenarioChecks(dir, lab);
 
   it('down, with state.json and the install record lost, finds the OCM it installed by its mark, removes it and leaves every cluster running', async () => {

@@ -10,6 +10,7 @@ import { handOverSpoke } from '../../ops/ocm-e2e/spoke.js';
 import { ClusterClient } from '../../src/kube/cluster-client.js';
 import { csrRequester } from '../../src/ocm/csr-requester.js';
 import { CSR, type CertificateSigningRequest } from '../../src/ocm/resources.js';
+import { RECHECK_ANNOTATION } from '../../src/ocm/clusteradm/hub-connection-recheck.js';
 
 // Provider: kind. Real Docker, real kind, the real clusteradm and OCM's operator pods, on the images
 // `./lab setup --kind` builds offline (no registry is reachable here). Needs a Docker engine that runs
@@ -113,6 +114,13 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
       for (const deployment of (await client(kubeconfigOf(cluster), AppsV1Api).listNamespacedDeployment({ namespace })).items) {
         expect(deployment.spec?.template.spec?.containers[0]?.readinessProbe, `${cluster}/${deployment.metadata?.name}`).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
       }
+    }
+  });
+
+  it('leaves no annotation of its hub-connection recheck on the agents’ hub kubeconfig secrets', async () => {
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const secret = await client(kubeconfigOf(cluster), CoreV1Api).readNamespacedSecret({ namespace: 'open-cluster-management-agent', name: 'hub-kubeconfig-secret' });
+      expect(Object.keys(secret.metadata?.annotations ?? {}), cluster).not.toContain(RECHECK_ANNOTATION);
     }
   });
 

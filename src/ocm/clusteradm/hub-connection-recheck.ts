@@ -2,8 +2,10 @@
 // kubeconfig secret (klusterlet_runtime_reconcile.go). The registration agent writes that secret once the hub approves
 // its CSR, i.e. just after accept; but a change that reaches the operator while a check is running is put off for
 // 30 s (SSARReSyncTime in klusterlet_ssar_controller.go), so when the secret appears mid-check, the work agent waits
-// 30 s for nothing (about half of the kind `up`s measured on 2026-12-07). Any change to the Klusterlet queues a check
-// at once, so the lab touches it while the secret exists and the Klusterlet still says it is missing.
+// 30 s for nothing (about half of the kind `up`s measured on 2026-12-06 and 07). A change to that secret queues a
+// check at once, so the lab touches the secret while it exists and the Klusterlet still says it is missing.
+// The secret, not the Klusterlet: a check writes its result with the Klusterlet's resourceVersion, so touching the
+// Klusterlet during a check makes that write fail, and the operator requeues it after the same 30 s.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../kube/cluster-client.js';
 import { TimeoutError } from '../../errors.js';
@@ -17,8 +19,11 @@ const HUB_CONNECTION_DEGRADED = 'HubConnectionDegraded';
 const SECRET_MISSING = 'HubKubeConfigSecretMissing';
 /** After this the operator's own 30 s requeue has come: nothing left to shorten. */
 const RECHECK_WINDOW_MS = 30_000;
-/** How long a check that is already running may take to report before the lab asks again. */
-const CHECK_TAKES_MS = 2_000;
+/**
+ * How long to let a check that may be running report before asking again. A touch during a check is only put off
+ * (a check of a working hub kubeconfig sends about 30 SelfSubjectAccessReviews at 2 a second).
+ */
+const CHECK_TAKES_MS = 3_000;
 
 type Klusterlet = KubernetesObject & { status?: { conditions?: Condition[] } };
 
@@ -31,8 +36,8 @@ export function workAgentAllowed(klusterlet: Klusterlet | undefined): boolean {
 
 /**
  * Once the cluster's hub kubeconfig secret exists, makes sure the klusterlet operator has seen it: returns how many
- * times the Klusterlet had to be touched (0 when the operator saw it by itself). Gives up quietly after the
- * operator's own requeue time: whether the agents run is `up`'s component check's to judge.
+ * times the secret had to be touched (0 when the operator saw it by itself). Gives up quietly after the operator's
+ * own requeue time: whether the agents run is `up`'s component check's to judge.
  */
 export async function recheckHubConnection(managed: ClusterClient, signal?: AbortSignal): Promise<number> {
   const deadline = Date.now() + RECHECK_WINDOW_MS;
@@ -42,16 +47,16 @@ export async function recheckHubConnection(managed: ClusterClient, signal?: Abor
 
   if (!(await within(() => managed.waitFor<KubernetesObject, true>(HUB_KUBECONFIG_SECRET, (found) => (found.length > 0 ? true : undefined), { timeoutMs: left(), signal, description: 'the hub kubeconfig secret' })))) return 0;
   let touches = 0;
-  while (left() > 0 && !(await settled(Math.min(CHECK_TAKES_MS, left())))) {
-    await touch(managed, ++touches, signal);
+  try {
+    while (left() > 0 && !(await settled(Math.min(CHECK_TAKES_MS, left())))) await annotateSecret(managed, String(++touches), signal);
+  } finally {
+    if (touches > 0) await annotateSecret(managed, null, signal);
   }
   return touches;
 }
 
-/** Sets and removes an annotation: two changes the operator queues a check for, and nothing left behind. */
-async function touch(managed: ClusterClient, count: number, signal?: AbortSignal): Promise<void> {
-  await managed.mergePatch(KLUSTERLET_REF, { metadata: { annotations: { [RECHECK_ANNOTATION]: String(count) } } }, signal);
-  await managed.mergePatch(KLUSTERLET_REF, { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } }, signal);
+async function annotateSecret(managed: ClusterClient, value: string | null, signal?: AbortSignal): Promise<void> {
+  await managed.mergePatch(HUB_KUBECONFIG_SECRET, { metadata: { annotations: { [RECHECK_ANNOTATION]: value } } }, signal);
 }
 
 async function within(wait: () => Promise<true>): Promise<boolean> {

@@ -22,7 +22,11 @@ function standIn(options: { secret: boolean; before: object; after?: object; fix
       if (value === undefined) throw new TimeoutError(`timed out waiting for ${ref.kind}`);
       return value;
     },
-    mergePatch: async (_ref: ObjectRef, patch: object) => patches.push(patch),
+    mergePatch: async (ref: ObjectRef, patch: object) => {
+      // Touching the Klusterlet would make a running check's status write fail (see hub-connection-recheck.ts).
+      expect(ref.kind).toBe('Secret');
+      patches.push(patch);
+    },
   };
   return { client: client as unknown as ClusterClient, patches };
 }
@@ -44,7 +48,7 @@ describe('recheckHubConnection', () => {
     expect(cluster.patches).toEqual([]);
   });
 
-  it('touches a Klusterlet that still reports the existing secret missing, and leaves no annotation', async () => {
+  it('touches the secret while the Klusterlet still reports it missing, then removes its annotation', async () => {
     const cluster = standIn({ secret: true, before: MISSING, after: UNAUTHORIZED, fixedAfter: 1 });
     expect(await recheckHubConnection(cluster.client)).toBe(1);
     expect(cluster.patches).toEqual([
