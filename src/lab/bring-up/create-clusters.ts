@@ -4,7 +4,7 @@ import { LabError } from '../../errors.js';
 import type { PerClusterAction } from './action.js';
 
 /**
- * Creates every cluster in parallel, or starts one whose control plane is down (stopped, or the machine
+ * Creates every cluster in parallel (as many at once as the provider starts), or starts one whose control plane is down (stopped, or the machine
  * rebooted); each cluster's `created` settles as soon as it exists, so the hub and joins need not wait for the rest.
  */
 export const createClustersAction: PerClusterAction = {
