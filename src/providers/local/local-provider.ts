@@ -133,18 +133,16 @@ export class LocalProvider implements ClusterProvider {
   async create(request: ClusterRequest, options: CallOptions = {}): Promise<ClusterHandle> {
     const { name } = request;
     const { signal } = options;
-    const handle = await this.starts(async () => {
-      signal?.throwIfAborted();
-      if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) {
-        await this.createFresh(name, request.role, signal);
-      } else if (!(await this.answers(name, signal))) {
-        await this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal });
-      }
-      this.tightenSecrets(name);
-      const written = this.writeKubeconfig(request);
-      await this.waitApi(name, signal);
-      return written;
-    });
+    // Only starting takes a turn: a cluster that already runs must not wait behind new ones (the hub, when a lab grows).
+    const start = (work: () => Promise<unknown>) => this.starts(() => (signal?.throwIfAborted(), work()));
+    if (!existsSync(join(this.clusterDir(name), 'kwok.yaml'))) {
+      await start(() => this.createFresh(name, request.role, signal));
+    } else if (!(await this.answers(name, signal))) {
+      await start(() => this.kwokctl(name, ['start', 'cluster', '--name', name, '--wait', '2m'], { signal }));
+    }
+    this.tightenSecrets(name);
+    const handle = this.writeKubeconfig(request);
+    await this.waitApi(name, signal);
     await this.kwokctl(name, ['scale', 'node', '--name', name, '--replicas', String(this.options.fakeNodes)], { timeoutMs: QUICK_TIMEOUT_MS, signal });
     await this.ensureNodesWork(name, signal);
     return handle;
