@@ -409,12 +409,13 @@ export class ClusteradmInstaller implements OcmInstaller {
     this.versionRecord.set(part, wanted);
   }
 
-  /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
+  /** The klusterlet operator asked to look at the agent's new hub credentials when it has missed them (./hub-connection-recheck.ts). */
   async accepted(cluster: ClusterHandle, options: CallOptions = {}): Promise<string | undefined> {
     const touches = await recheckHubConnection(ClusterClient.of(cluster), options.signal);
     return touches > 0 ? `the klusterlet operator asked to check the hub credentials again (${touches}×)` : undefined;
   }
 
+  /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
   async components(clusters: ClusterHandle[], options: CallOptions = {}): Promise<ComponentStatus[]> {
     const drifts = await Promise.all(
       clusters.map(async (cluster): Promise<ComponentStatus[]> => {
