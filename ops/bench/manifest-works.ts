@@ -3,7 +3,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { conditionStatus, type Condition } from '../../src/ocm/resources.js';
-import { TimeoutError } from '../../src/errors.js';
+import { KubeApiError, TimeoutError } from '../../src/errors.js';
+import { pollUntil } from '../../src/process/poll.js';
 
 export const MANIFEST_WORK = { apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork' } as const;
 /** Marks the benchmark's works, so the wait lists only them. */
@@ -39,10 +40,29 @@ async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** What an overloaded API server answers (too many requests, a request that timed out inside it): worth asking again. */
+const BUSY = new Set([429, 500, 503, 504]);
+const BUSY_RETRY_MS = 120_000;
+
+/** Server-side applies `work`, asked again for up to 2 min while the hub answers that it is busy (hub + 50, load 42: a 504). */
+async function applyWhenBusy(hub: ClusterClient, work: ManifestWork, signal?: AbortSignal): Promise<void> {
+  const attempt = async () => {
+    try {
+      await hub.apply(work, { signal });
+      return undefined;
+    } catch (error) {
+      if (error instanceof KubeApiError && BUSY.has(error.code)) return error;
+      throw error;
+    }
+  };
+  const result = await pollUntil(attempt, (error) => error === undefined, { timeoutMs: BUSY_RETRY_MS, intervalMs: 2000, signal });
+  if (!result.done) throw result.value;
+}
+
 /** Server-side applies `perCluster` works into each cluster's namespace on the hub; returns how many. */
 export async function applyWorks(hub: ClusterClient, clusters: string[], perCluster: number, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<number> {
   const works = clusters.flatMap((cluster) => Array.from({ length: perCluster }, (_, i) => benchWork(cluster, i + 1)));
-  await inParallel(works, options.concurrency ?? 32, (work) => hub.apply(work, { signal: options.signal }));
+  await inParallel(works, options.concurrency ?? 32, (work) => applyWhenBusy(hub, work, options.signal));
   return works.length;
 }
 
