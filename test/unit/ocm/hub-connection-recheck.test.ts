@@ -8,7 +8,7 @@ const MISSING = degraded('BootstrapSecretFunctional,HubKubeConfigSecretMissing')
 const UNAUTHORIZED = degraded('BootstrapSecretFunctional,HubKubeConfigUnauthorized');
 
 // A stand-in for the managed cluster's API (our own logic only; the operator's behaviour is in the header of
-// hub-connection-recheck.ts, and kind-lab.test.ts checks a real lab's Klusterlets). The Klusterlet shows `before`
+// hub-connection-recheck.ts; the kind and existing suites check a real lab's secrets). The Klusterlet shows `before`
 // until it has been touched `fixedAfter` times, then `after`; waits time out at once when nothing matches.
 function standIn(options: { secret: boolean; before: object; after?: object; fixedAfter?: number }) {
   const patches: object[] = [];
