@@ -487,11 +487,12 @@ export class ClusteradmInstaller implements OcmInstaller {
 
   /**
    * Stops the klusterlet's agents the way nothing undoes: the klusterlet operator first (it would scale
-   * them back), then the registration and work agents, each until its pods are gone.
+   * them back), then the registration and work agents, each until its pods are gone: a terminating registration
+   * agent still renews hub credentials deleted under it, and a rejoin would then keep its old identity.
    */
   async stopAgent(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
     const client = ClusterClient.of(cluster);
-    for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal)));
+    for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal, { podsGone: true })));
   }
 
   /** Starts the agents and the operator again; returns once both agents are available. */
