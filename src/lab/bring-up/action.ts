@@ -46,6 +46,8 @@ export class BringUpContext {
   installs?: RenderedInstall[];
   /** True when the lab was already healthy: the actions that change it are skipped. */
   unchanged = false;
+  /** Clusters the check found running and doing their job: creating leaves them as they are (set by the check). */
+  readonly working = new Set<string>();
   /** Settles when a cluster exists (create resolves it, or rejects it when creating fails). */
   readonly created: Map<string, Settled<void>>;
   readonly hub = new Settled<HubInfo>();

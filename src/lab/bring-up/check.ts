@@ -10,6 +10,7 @@ export const checkAction: StepAction = {
     const recorded = ctx.state.read()!;
     if (Object.keys(recorded.clusters).length === 0) return 'Check existing lab: new lab';
     const health = await collectStatus(ctx.spec, ctx.state, ctx.lab, ctx.signal);
+    for (const cluster of health.clusters) if (cluster.working && recorded.clusters[cluster.name]) ctx.working.add(cluster.name);
     const allReady = autoAccepted(ctx.spec).every((c) => recorded.ready.includes(c.name));
     ctx.unchanged = health.healthy && allReady;
     if (ctx.unchanged) return 'Check existing lab: healthy, nothing to do';

@@ -6,6 +6,7 @@ import type { LabSpec } from '../../../src/config/schema.js';
 import { Progress, type LabEvent } from '../../../src/core/progress.js';
 import { BringUpContext, planOf, runBringUp, type BringUpAction } from '../../../src/lab/bring-up/action.js';
 import { createClustersAction } from '../../../src/lab/bring-up/create-clusters.js';
+import { checkAction } from '../../../src/lab/bring-up/check.js';
 import { BRING_UP } from '../../../src/lab/bring-up/index.js';
 import { installHubAction } from '../../../src/lab/bring-up/install-hub.js';
 import { joinAction } from '../../../src/lab/bring-up/join.js';
@@ -125,6 +126,25 @@ describe('the bring-up (fake provider and installer)', () => {
     await runBringUp([healthy, createClustersAction, installHubAction, joinAction], ctx);
     expect(log).toEqual([]);
     for (const id of ['create', 'hub', 'join']) expect(events).toContainEqual({ type: 'end', id, outcome: 'skipped', message: 'the lab is healthy' });
+  });
+
+  it('leaves the clusters the check found working as they are: a growing lab installs its hub before the new cluster exists', async () => {
+    const { log, parts } = fakes({ c2: 60 });
+    parts.provider.health = async (name: string) => (name === 'c2' ? { running: false, problems: ['cluster c2 does not exist'] } : { running: true, problems: [] });
+    parts.installer.components = async () => [];
+    parts.installer.versions = () => ({ hub: 'v1.2.0', agents: 'v1.2.0' });
+    const { ctx, state } = context(parts);
+    const grown = { ...ctx.spec, install: [] } as unknown as LabSpec;
+    const growing = new BringUpContext(grown, state, new Progress(() => undefined));
+    growing.parts = parts;
+    const running = (name: string): ClusterHandle => ({ name, role: name === 'hub' ? 'hub' : 'managed', kubeconfig: join(stateDir, 'kubeconfigs', `${name}.yaml`), server: 'https://127.0.0.1:1', serverFromClusters: 'https://127.0.0.1:1' });
+    state.update((s) => void Object.assign(s.clusters, { hub: running('hub'), c1: running('c1') }));
+    await runBringUp([checkAction, createClustersAction, installHubAction, joinAction], growing);
+    expect([...growing.working].sort()).toEqual(['c1', 'hub']);
+    expect(log.filter((l) => l.startsWith('create'))).toEqual(['create c2 start', 'create c2 done']);
+    expect(log.indexOf('hub done')).toBeLessThan(log.indexOf('create c2 done'));
+    expect(log.indexOf('join c1')).toBeLessThan(log.indexOf('create c2 done'));
+    expect(log.indexOf('join c2')).toBeGreaterThan(log.indexOf('create c2 done'));
   });
 
   it('refuses an action that comes after one not before it in the list', async () => {
