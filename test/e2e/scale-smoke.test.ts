@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { labCli, labProcesses, REPO } from './helpers.js';
 
 // Provider: local. The scale benchmark's smoke run in CI (issue 17): hub + 10 managed clusters with real agents,
-// brought up by `npm run bench -- --scale 10`, 10 ManifestWorks per cluster applied and waited for until Available,
-// then `down`. The heavy runs (hub + 50, 100 works a cluster) belong to `npm run bench`.
+// brought up by `npm run bench -- --scale 10 --step 5` (hub + 5, then the same lab grown by 5: a growing lab leaves its
+// running clusters as they are), 10 ManifestWorks per cluster applied and waited for until Available, then `down`. The heavy runs (hub + 50, 100 works a cluster) belong to `npm run bench`.
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-scale-smoke-'));
 const stateBase = join(dir, 'state');
 const out = join(dir, 'results');
@@ -19,11 +19,11 @@ interface ScaleResults {
   leftovers: string[];
 }
 
-describe('scale smoke: hub + 10 with real agents, 100 ManifestWorks (provider local)', { timeout: 1_200_000 }, () => {
+describe('scale smoke: hub + 5 grown to hub + 10 with real agents, 100 ManifestWorks (provider local)', { timeout: 1_200_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('brings hub + 10 up, gets every work Available, and down leaves nothing', async () => {
-    const bench = await labCli(['tsx', 'ops/bench.ts', '--scale', '10', '--works-per-cluster', '10', '--out', out], {
+  it('brings hub + 5 up, grows it to hub + 10, gets every work Available, and down leaves nothing', async () => {
+    const bench = await labCli(['tsx', 'ops/bench.ts', '--scale', '10', '--step', '5', '--works-per-cluster', '10', '--out', out], {
       command: 'npx',
       cwd: REPO,
       env: { OCM_LAB_STATE_DIR: stateBase },
@@ -33,7 +33,7 @@ describe('scale smoke: hub + 10 with real agents, 100 ManifestWorks (provider lo
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ScaleResults;
     expect(results.failure).toBeUndefined();
     expect(results.leftovers).toEqual([]);
-    expect(results.steps.map((s) => s.clusters)).toEqual([10]);
+    expect(results.steps.map((s) => s.clusters)).toEqual([5, 10]);
     expect(results.totals).toMatchObject({ clusters: 10, works: 100 });
     expect(results.totals.upSeconds).toBeGreaterThan(0);
     expect(results.totals.worksAvailableSeconds).toBeGreaterThan(0);
