@@ -3,8 +3,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { conditionStatus, type Condition } from '../../src/ocm/resources.js';
-import { KubeApiError, TimeoutError } from '../../src/errors.js';
-import { pollUntil } from '../../src/process/poll.js';
+import { KubeApiError, LabError, TimeoutError } from '../../src/errors.js';
+import { pollUntil, type Clock } from '../../src/process/poll.js';
 
 export const MANIFEST_WORK = { apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork' } as const;
 /** Marks the benchmark's works, so the wait lists only them. */
@@ -44,25 +44,35 @@ async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promi
 const BUSY = new Set([429, 500, 503, 504]);
 const BUSY_RETRY_MS = 120_000;
 
-/** Server-side applies `work`, asked again for up to 2 min while the hub answers that it is busy (hub + 50, load 42: a 504). */
-async function applyWhenBusy(hub: ClusterClient, work: ManifestWork, signal?: AbortSignal): Promise<void> {
+/**
+ * Whether an apply failed because the hub was too busy to answer it: a busy status, or no answer at all (hub + 50 at
+ * load 35-55: a PATCH that got none within the client's 60 s). Asking again is safe: a server-side apply is idempotent.
+ */
+function hubWasBusy(error: unknown): boolean {
+  return error instanceof KubeApiError ? BUSY.has(error.code) : !(error instanceof LabError);
+}
+
+/** Server-side applies `work`, asked again for up to 2 min while the hub is too busy to take it. */
+export async function applyWhenBusy(hub: Pick<ClusterClient, 'apply'>, work: ManifestWork, options: { signal?: AbortSignal; clock?: Clock } = {}): Promise<void> {
+  const { signal, clock } = options;
   const attempt = async () => {
     try {
       await hub.apply(work, { signal });
       return undefined;
     } catch (error) {
-      if (error instanceof KubeApiError && BUSY.has(error.code)) return error;
+      signal?.throwIfAborted();
+      if (hubWasBusy(error)) return error;
       throw error;
     }
   };
-  const result = await pollUntil(attempt, (error) => error === undefined, { timeoutMs: BUSY_RETRY_MS, intervalMs: 2000, signal });
+  const result = await pollUntil(attempt, (error) => error === undefined, { timeoutMs: BUSY_RETRY_MS, intervalMs: 2000, signal, clock });
   if (!result.done) throw result.value;
 }
 
 /** Server-side applies `perCluster` works into each cluster's namespace on the hub; returns how many. */
 export async function applyWorks(hub: ClusterClient, clusters: string[], perCluster: number, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<number> {
   const works = clusters.flatMap((cluster) => Array.from({ length: perCluster }, (_, i) => benchWork(cluster, i + 1)));
-  await inParallel(works, options.concurrency ?? 32, (work) => applyWhenBusy(hub, work, options.signal));
+  await inParallel(works, options.concurrency ?? 32, (work) => applyWhenBusy(hub, work, { signal: options.signal }));
   return works.length;
 }
 
