@@ -102,15 +102,24 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     }
   });
 
-  it("the managed clusters' control planes run with GOGC=25, the hub's with Go's default", () => {
+  it("the managed clusters' control planes run lean (GOGC=25, no watch cache, no policy status controller), the hub's as kwokctl makes it", () => {
+    const processesOf = (cluster: string, program: string) => labProcesses(stateDir).filter((p) => p.cmd.split(' ')[0]!.endsWith(`/${program}`) && p.cmd.includes(`/clusters/${cluster}/`));
     const gcOf = (cluster: string, program: string) =>
-      labProcesses(stateDir)
-        .filter((p) => p.cmd.split(' ')[0]!.endsWith(`/${program}`) && p.cmd.includes(`/clusters/${cluster}/`))
-        .map((p) => readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('GOGC=')) ?? 'default');
+      processesOf(cluster, program).map((p) => readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('GOGC=')) ?? 'default');
+    const hasArg = (cluster: string, program: string, arg: string) => processesOf(cluster, program).map((p) => p.cmd.split(' ').includes(arg));
     for (const program of ['kube-apiserver', 'etcd']) {
       expect(gcOf('cluster1', program), program).toEqual(['GOGC=25']);
       expect(gcOf('cluster2', program), program).toEqual(['GOGC=25']);
       expect(gcOf('hub', program), program).toEqual(['default']);
+    }
+    const lean = [
+      ['kube-apiserver', '--watch-cache=false'],
+      ['kube-controller-manager', '--controllers=*,-validatingadmissionpolicy-status-controller'],
+    ] as const;
+    for (const [program, arg] of lean) {
+      expect(hasArg('cluster1', program, arg), program).toEqual([true]);
+      expect(hasArg('cluster2', program, arg), program).toEqual([true]);
+      expect(hasArg('hub', program, arg), program).toEqual([false]);
     }
   });
 

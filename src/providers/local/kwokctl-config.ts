@@ -31,16 +31,26 @@ export interface KwokctlConfigInput {
   /** The cluster's pki dir (kwokctl writes ca.crt/ca.key there). */
   pkiDir: string;
   ports: KwokctlPorts;
-  /** The Go GC target (GOGC) of every control-plane process; undefined: Go's default (100). */
-  gcPercent?: number;
+  /** A managed cluster's control plane runs lean (MANAGED_CONTROL_PLANE); the hub's as kwokctl makes it. */
+  role: 'hub' | 'managed';
 }
 
 /**
- * A managed cluster's control plane mostly idles, and most of its memory is the Go heap's headroom: at GOGC=25 a lab
- * of hub + 10 took 22% less memory (PSS 3.2 GB against 4.1, each kube-apiserver 148 MB against 214; 2026-12-06). What
- * the cluster serves does not change. The hub, which carries every agent's traffic, keeps Go's default.
+ * What a managed cluster's control plane does without, none of it seen by OCM or by what a ManifestWork deploys there.
+ * The hub, which carries every agent's traffic, keeps all of it.
+ * - GOGC=25: an idle control plane's memory is mostly the Go heap's headroom; hub + 10 took 22% less memory (PSS 3.2 GB
+ *   against 4.1, each kube-apiserver 148 MB against 214; 2026-12-06).
+ * - kube-apiserver without its watch cache: a managed cluster has a handful of clients (its controllers, kwok, the
+ *   klusterlet), whose lists and watches etcd serves as well; 5 MB of ~137 (2026-12-07, one cluster).
+ * - the controller-manager without the ValidatingAdmissionPolicy status controller, which type-checks policies against
+ *   every API's schema only to write warnings into their status (the API server enforces them either way): 8 MB of ~38
+ *   (2026-12-07, one cluster; no other default controller held more than 1 MB).
  */
-export const MANAGED_CONTROL_PLANE_GC_PERCENT = 25;
+export const MANAGED_CONTROL_PLANE = {
+  gcPercent: 25,
+  apiServerArgs: [{ key: 'watch-cache', value: 'false' }],
+  controllerManagerArgs: [{ key: 'controllers', value: '*,-validatingadmissionpolicy-status-controller' }],
+} as const;
 
 const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'] as const;
 
@@ -101,6 +111,7 @@ function apiserverEtcdArgs(pkiDir: string, ports: KwokctlPorts): ExtraArg[] {
  * kubernetes.io/kube-apiserver-client CSRs with the cluster CA (OCM relies on that).
  */
 export function kwokctlConfig(input: KwokctlConfigInput): string {
+  const lean = input.role === 'managed';
   return stringify({
     apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
     kind: 'KwokctlConfiguration',
@@ -117,9 +128,9 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
       kwokControllerBinary: input.binaries.kwok,
       ...input.ports,
     },
-    componentsPatches: withEnvs(input.gcPercent === undefined ? [] : [{ name: 'GOGC', value: String(input.gcPercent) }], [
+    componentsPatches: withEnvs(lean ? [{ name: 'GOGC', value: String(MANAGED_CONTROL_PLANE.gcPercent) }] : [], [
       { name: 'etcd', extraArgs: etcdTlsArgs(input.pkiDir, input.ports) },
-      { name: 'kube-apiserver', extraArgs: apiserverEtcdArgs(input.pkiDir, input.ports) },
+      { name: 'kube-apiserver', extraArgs: [...apiserverEtcdArgs(input.pkiDir, input.ports), ...(lean ? MANAGED_CONTROL_PLANE.apiServerArgs : [])] },
       {
         name: 'kube-controller-manager',
         extraArgs: [
@@ -127,6 +138,7 @@ export function kwokctlConfig(input: KwokctlConfigInput): string {
           { key: 'cluster-signing-key-file', value: `${input.pkiDir}/ca.key` },
           // One instance per cluster: leader election only delays a restarted controller-manager by a lease.
           { key: 'leader-elect', value: 'false' },
+          ...(lean ? MANAGED_CONTROL_PLANE.controllerManagerArgs : []),
         ],
       },
       { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },

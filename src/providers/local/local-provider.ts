@@ -20,7 +20,7 @@ import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import type { CallOptions, ClusterHandle, ProviderCapabilities, ClusterHealth, ClusterProvider, ClusterRequest, ProviderDirs } from '../provider.js';
-import { kwokctlConfig, MANAGED_CONTROL_PLANE_GC_PERCENT, PORT_COUNT, portsFrom } from './kwokctl-config.js';
+import { kwokctlConfig, PORT_COUNT, portsFrom } from './kwokctl-config.js';
 
 const CREATE_TIMEOUT_MS = 180_000;
 /**
@@ -170,7 +170,7 @@ export class LocalProvider implements ClusterProvider {
         etcdVersion: toolchain.versions.etcd,
         pkiDir: join(dir, 'pki'),
         ports: portsFrom(await freePorts(PORT_COUNT)),
-        gcPercent: role === 'managed' ? MANAGED_CONTROL_PLANE_GC_PERCENT : undefined,
+        role,
       }),
     );
     // --kubeconfig "" keeps kwokctl away from ~/.kube/config; readiness is checked by us afterwards.

@@ -9,6 +9,7 @@ const config = parse(
     etcdVersion: 'v3.6.16',
     pkiDir: '/state/kwok/clusters/hub/pki',
     ports: portsFrom([1, 2, 3, 4, 5, 6]),
+    role: 'hub',
   }),
 ) as { apiVersion: string; kind: string; options: Record<string, unknown>; componentsPatches: { name: string; extraArgs: { key: string; value: string; override?: boolean }[] }[] };
 
@@ -90,7 +91,7 @@ describe('kwokctlConfig', () => {
     ]);
   });
 
-  it('gives every control-plane process the GC target asked for, and none when none is asked for', () => {
+  it("runs a managed cluster's control plane lean (GOGC=25, no watch cache, no policy status controller), the hub's as kwokctl makes it", () => {
     const input = {
       binaries: { kubeApiserver: 'a', kubeControllerManager: 'b', kubeScheduler: 'c', kubectl: 'd', etcd: 'e', kwok: 'f' },
       kubeVersion: 'v1.36.1',
@@ -98,13 +99,18 @@ describe('kwokctlConfig', () => {
       pkiDir: '/p',
       ports: portsFrom([1, 2, 3, 4, 5, 6]),
     };
-    type Patches = { componentsPatches: { name: string; extraEnvs?: { name: string; value: string }[] }[] };
-    const lean = parse(kwokctlConfig({ ...input, gcPercent: 25 })) as Patches;
-    expect(lean.componentsPatches.map((p) => [p.name, p.extraEnvs])).toEqual(
+    type Patches = { componentsPatches: { name: string; extraArgs: { key: string; value: string }[]; extraEnvs?: { name: string; value: string }[] }[] };
+    const argsOf = (patches: Patches, name: string) => Object.fromEntries(patches.componentsPatches.find((p) => p.name === name)!.extraArgs.map((a) => [a.key, a.value]));
+    const managed = parse(kwokctlConfig({ ...input, role: 'managed' })) as Patches;
+    expect(managed.componentsPatches.map((p) => [p.name, p.extraEnvs])).toEqual(
       ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'].map((name) => [name, [{ name: 'GOGC', value: '25' }]]),
     );
-    const plain = parse(kwokctlConfig(input)) as Patches;
-    expect(plain.componentsPatches.every((p) => p.extraEnvs === undefined)).toBe(true);
+    expect(argsOf(managed, 'kube-apiserver')).toMatchObject({ 'watch-cache': 'false' });
+    expect(argsOf(managed, 'kube-controller-manager')).toMatchObject({ controllers: '*,-validatingadmissionpolicy-status-controller', 'leader-elect': 'false' });
+    const hub = parse(kwokctlConfig({ ...input, role: 'hub' })) as Patches;
+    expect(hub.componentsPatches.every((p) => p.extraEnvs === undefined)).toBe(true);
+    expect(argsOf(hub, 'kube-apiserver')).not.toHaveProperty('watch-cache');
+    expect(argsOf(hub, 'kube-controller-manager')).not.toHaveProperty('controllers');
   });
 
   it('portsFrom needs all six ports', () => {
