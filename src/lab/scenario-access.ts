@@ -5,6 +5,7 @@ import { ensureOcmRelease } from '../toolchain/ocm-release.js';
 import { ClusterClient } from '../kube/cluster-client.js';
 import { labelManagedCluster } from '../ocm/cluster-sets.js';
 import type { ClusterHandle } from '../providers/provider.js';
+import type { ComponentStatus } from '../ocm/installer.js';
 import type { LabCapabilities } from '../scenario/capabilities.js';
 import type { DiagnosticSources, ScenarioCluster, ScenarioLab } from '../scenario/step-context.js';
 import { capabilitiesOf } from './lab-parts.js';
@@ -101,15 +102,14 @@ export class LabScenarioAccess implements ScenarioLab {
 
   /**
    * Moves one part of OCM to `version` (built first if the toolchain lacks it) and says which components restarted:
-   * a host process with a new pid, a pod with a new name or more restarts.
+   * a host process with a new pid, a pod with a new name or more restarts (runningIdentity).
    */
   async upgradeOcm(part: OcmPart, version: string, signal?: AbortSignal): Promise<{ restarted: string[] }> {
     const { installer } = this.lab.parts;
     if (!installer.upgrade) throw new LabError(`the ${this.lab.parts.provider.name} lab cannot upgrade OCM`);
     await ensureOcmRelease(this.lab.toolchain, version, () => undefined, signal);
     const handles = Object.values(this.lab.state.read()?.clusters ?? {});
-    const identities = async () =>
-      new Map((await installer.components(handles, { signal })).map((c) => [c.id, `${c.pid ?? ''}/${(c.pods ?? []).map((p) => `${p.name}:${p.restarts}`).join(',')}`]));
+    const identities = async () => new Map((await installer.components(handles, { signal })).map((c) => [c.id, runningIdentity(c)]));
     const before = await identities();
     const managed = handles.filter((h) => h.role === 'managed' && this.managedClusters.includes(h.name));
     await installer.upgrade(part, version, { hub: this.handle(this.hubName), managed }, { signal });
@@ -136,4 +136,13 @@ export class LabScenarioAccess implements ScenarioLab {
       exportNodeLogs: (cluster, dir) => provider.exportLogs(providerClusterName(this.lab.spec, cluster), dir),
     };
   }
+}
+
+/**
+ * What changes when a component restarts: its pid, or its live pods' names and restart counts. A pod being deleted
+ * is left out: one that a finished rollout left terminating goes away later without anything restarting.
+ */
+export function runningIdentity(component: Pick<ComponentStatus, 'pid' | 'pods'>): string {
+  const live = (component.pods ?? []).filter((p) => !p.terminating);
+  return `${component.pid ?? ''}/${live.map((p) => `${p.name}:${p.restarts}`).join(',')}`;
 }

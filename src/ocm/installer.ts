@@ -38,6 +38,8 @@ export interface PodStatus {
   /** Ready containers of all, e.g. "1/1". */
   ready: string;
   restarts: number;
+  /** Being deleted (it may still run for its grace period); absent otherwise. */
+  terminating?: true;
 }
 
 /** What an installer can do beyond install, so scenarios that need more are rejected up front. */

@@ -31,6 +31,7 @@ export function podStatus(pod: Pod): PodStatus {
     phase: pod.status?.phase ?? 'Unknown',
     ready: `${containers.filter((c) => c.ready).length}/${containers.length}`,
     restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+    ...(pod.metadata?.deletionTimestamp ? { terminating: true as const } : {}),
   };
 }
 

@@ -137,5 +137,6 @@ describe('the pods of an OCM component on kind', () => {
     const status = { phase: 'Running', containerStatuses: [{ ready: true, restartCount: 2 }, { ready: false, restartCount: 1 }] };
     expect(podStatus({ metadata: { name: 'p' }, status })).toEqual({ name: 'p', phase: 'Running', ready: '1/2', restarts: 3 });
     expect(podStatus({ metadata: { name: 'q' } })).toEqual({ name: 'q', phase: 'Unknown', ready: '0/0', restarts: 0 });
+    expect(podStatus({ metadata: { name: 'r', deletionTimestamp: new Date() }, status })).toEqual({ name: 'r', phase: 'Running', ready: '1/2', restarts: 3, terminating: true });
   });
 });
