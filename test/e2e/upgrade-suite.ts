@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/process/abort.js';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
 import { LAB, labCli, REPO } from './helpers.js';
+import { withMachineAlone } from '../support/machine-turns.js';
 
 /** How one provider's OCM shows in `status`: which components the upgrade restarts, and the ids of two of them. */
 export interface UpgradeExpectations {
@@ -19,6 +20,8 @@ export interface UpgradeExpectations {
   cluster1Agent: string;
   /** A component v1.2.0 runs on the hub and v1.0.0 does not (the add-on webhook). */
   addonWebhook: string;
+  /** Runs the upgrade scenario with the machine alone (test/support/machine-turns.ts). */
+  scenarioAlone?: true;
 }
 
 interface Status {
@@ -83,7 +86,8 @@ export function upgradeSuite(expected: UpgradeExpectations): void {
     });
 
     it('the upgrade scenario moves the hub, then the agents, to v1.2.0 with every workload kept, and the lab works after', async () => {
-      const run = await lab('run', 'scenarios/upgrade/upgrade.yaml');
+      const scenario = () => lab('run', 'scenarios/upgrade/upgrade.yaml');
+      const run = await (expected.scenarioAlone ? withMachineAlone(scenario) : scenario());
       expect(run.exitCode, run.all).toBe(0);
       expect(run.stdout).toMatch(expected.hubRestarted);
       expect(run.stdout).toMatch(expected.agentsRestarted);
