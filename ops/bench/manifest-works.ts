@@ -3,7 +3,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { conditionStatus, type Condition } from '../../src/ocm/resources.js';
-import { KubeApiError, LabError, TimeoutError } from '../../src/errors.js';
+import { KubeApiError, TimeoutError } from '../../src/errors.js';
 import { pollUntil, type Clock } from '../../src/process/poll.js';
 
 export const MANIFEST_WORK = { apiVersion: 'work.open-cluster-management.io/v1', kind: 'ManifestWork' } as const;
@@ -44,12 +44,16 @@ async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promi
 const BUSY = new Set([429, 500, 503, 504]);
 const BUSY_RETRY_MS = 120_000;
 
+/** A request the hub did not answer in time, or whose connection it dropped. */
+const NO_ANSWER = new Set(['ETIMEDOUT', 'ECONNRESET']);
+
 /**
  * Whether an apply failed because the hub was too busy to answer it: a busy status, or no answer at all (hub + 50 at
  * load 35-55: a PATCH that got none within the client's 60 s). Asking again is safe: a server-side apply is idempotent.
  */
 function hubWasBusy(error: unknown): boolean {
-  return error instanceof KubeApiError ? BUSY.has(error.code) : !(error instanceof LabError);
+  if (error instanceof KubeApiError) return BUSY.has(error.code);
+  return NO_ANSWER.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
 
 /** Server-side applies `work`, asked again for up to 2 min while the hub is too busy to take it. */

@@ -48,7 +48,9 @@ export async function rawRequest(
       res.on('error', reject);
     });
     if (options.timeoutMs) {
-      timer = setTimeout(() => req.destroy(new Error(`${method} ${url.origin}${url.pathname}: no answer within ${options.timeoutMs! / 1000}s`)), options.timeoutMs);
+      // ETIMEDOUT, as Node's own socket errors name it, so a caller can tell "no answer" from other failures.
+      const noAnswer = () => Object.assign(new Error(`${method} ${url.origin}${url.pathname}: no answer within ${options.timeoutMs! / 1000}s`), { code: 'ETIMEDOUT' });
+      timer = setTimeout(() => req.destroy(noAnswer()), options.timeoutMs);
     }
     req.on('error', (error) => {
       clearTimeout(timer);

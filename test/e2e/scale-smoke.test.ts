@@ -6,7 +6,8 @@ import { labCli, labProcesses, REPO } from './helpers.js';
 
 // Provider: local. The scale benchmark's smoke run in CI (issue 17): hub + 10 managed clusters with real agents,
 // brought up by `npm run bench -- --scale 10 --step 5` (hub + 5, then the same lab grown by 5: a growing lab leaves its
-// running clusters as they are), 10 ManifestWorks per cluster applied and waited for until Available, then `down`. The heavy runs (hub + 50, 100 works a cluster) belong to `npm run bench`.
+// running clusters as they are), 10 ManifestWorks per cluster applied and waited for until Available, then `down`.
+// The heavy runs (hub + 50, 100 works a cluster) belong to `npm run bench`.
 const dir = mkdtempSync(join(tmpdir(), 'ocm-lab-scale-smoke-'));
 const stateBase = join(dir, 'state');
 const out = join(dir, 'results');

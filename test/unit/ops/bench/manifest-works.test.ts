@@ -5,6 +5,8 @@ import type { Clock } from '../../../../src/process/poll.js';
 
 // The scale bench's retry logic only, with a fake hub (the scale smoke e2e applies real works to a real hub).
 const clock: Clock = { now: () => Date.now(), sleep: async () => undefined };
+/** What rawRequest throws when the server does not answer in time. */
+const noAnswer = () => Object.assign(new Error('PATCH https://127.0.0.1:1/apis/...: no answer within 60s'), { code: 'ETIMEDOUT' });
 
 /** A hub whose applies fail with the given errors, one per call, then succeed; it counts the calls. */
 function hubFailing(...errors: unknown[]) {
@@ -21,20 +23,23 @@ function hubFailing(...errors: unknown[]) {
 
 describe('applyWhenBusy (the scale bench)', () => {
   it('asks again while the hub is busy or gives no answer at all, until the apply is taken', async () => {
-    const hub = hubFailing(new KubeApiError(504, 'timeout', 'hub'), new Error('PATCH https://127.0.0.1:1/apis/...: no answer within 60s'), new KubeApiError(429, 'slow down', 'hub'));
+    const hub = hubFailing(new KubeApiError(504, 'timeout', 'hub'), noAnswer(), new KubeApiError(429, 'slow down', 'hub'));
     await applyWhenBusy(hub, benchWork('cluster01', 1), { clock });
     expect(hub.calls).toBe(4);
   });
 
-  it('gives up at once on an answer that asking again cannot change', async () => {
-    const hub = hubFailing(new KubeApiError(422, 'invalid', 'hub'));
-    await expect(applyWhenBusy(hub, benchWork('cluster01', 1), { clock })).rejects.toThrow('422');
-    expect(hub.calls).toBe(1);
+  it('gives up at once on an answer that asking again cannot change, and on any other error', async () => {
+    const invalid = hubFailing(new KubeApiError(422, 'invalid', 'hub'));
+    await expect(applyWhenBusy(invalid, benchWork('cluster01', 1), { clock })).rejects.toThrow('422');
+    expect(invalid.calls).toBe(1);
+    const broken = hubFailing(new TypeError('not a function'));
+    await expect(applyWhenBusy(broken, benchWork('cluster01', 1), { clock })).rejects.toThrow('not a function');
+    expect(broken.calls).toBe(1);
   });
 
   it('stops when cancelled', async () => {
     const controller = new AbortController();
-    const hub = hubFailing(new Error('no answer within 60s'), new Error('no answer within 60s'));
+    const hub = hubFailing(noAnswer(), noAnswer());
     const apply = hub.apply;
     hub.apply = async () => (controller.abort(), apply());
     await expect(applyWhenBusy(hub, benchWork('cluster01', 1), { clock, signal: controller.signal })).rejects.toThrow();
