@@ -13,12 +13,12 @@ describe('freePorts', () => {
   });
 
   // Issue 14: two labs coming up at once were given the same port (reservations were per process).
+  // The other process picks its own port: any port picked here might already be held by a lab running beside the tests.
   it('a port claimed by another process is not claimed here, and is free again once that process dies', async () => {
-    const [port] = await freePorts(1);
-    const other = port! + 1;
-    const child = execa(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/claim-port.ts'), String(other)], { reject: false });
+    const child = execa(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/claim-port.ts')], { reject: false });
     const said = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
-    expect(said).toBe('claimed');
+    const other = Number(said);
+    expect(Number.isInteger(other) && other > 0, `the child said ${JSON.stringify(said)}`).toBe(true);
     expect(await claim(other)).toBe(false);
     child.kill('SIGKILL');
     await child;
