@@ -18,6 +18,7 @@ import { processesOwnedBy } from '../src/process/ownership.js';
 import type { ProcInfo } from '../src/process/proc.js';
 import { CLUSTER_PART_PREFIX } from '../src/providers/local/local-provider.js';
 import { findToolchain } from '../src/toolchain/toolchain.js';
+import { floorLines, kwokctlFloor, type KwokctlFloor } from './bench/kwokctl-floor.js';
 import { applyWorks, MANIFEST_WORK, waitAllAvailable } from './bench/manifest-works.js';
 import { median, seconds } from './bench/measure.js';
 import { machineUsage, usageByProgram, usageOf, type Usage } from './bench/proc-usage.js';
@@ -186,6 +187,8 @@ interface ScaleRun {
   machineBaselineMb: number;
   /** Why the run stopped early, if it did. */
   failure?: string;
+  /** The bare-kwokctl floor (--floor), measured after the lab is down. */
+  floor?: KwokctlFloor;
   /** Whether anything of the lab was left after down. */
   leftovers: string[];
 }
@@ -247,6 +250,18 @@ async function tearDown(lab: BenchLab, run: ScaleRun): Promise<void> {
   if (pids.length) run.leftovers.push(`${pids.length} of its processes still run: ${pids.join(' ')}`);
 }
 
+/** The same number of control planes made by bare kwokctl, one after another: what `up` cannot go below here. */
+async function measureFloor(run: ScaleRun): Promise<void> {
+  const toolchain = findToolchain()!;
+  const width = String(run.args.clusters).length;
+  const names = ['bench-floor-hub', ...Array.from({ length: run.args.clusters }, (_, i) => `bench-floor-${String(i + 1).padStart(width, '0')}`)];
+  log(`the floor: ${names.length} control planes made by bare kwokctl, one after another`);
+  run.floor = await kwokctlFloor((name) => toolchain.bin(name), names, (name, took) => {
+    const made = names.indexOf(name) + 1;
+    if (made % 10 === 0 || made === names.length) log(`bare kwokctl: ${made}/${names.length} made (the last in ${took.toFixed(1)}s)`);
+  });
+}
+
 function totalsOf(run: ScaleRun): ScaleTotals {
   const complete = run.steps.length > 0 && run.steps.at(-1)!.clusters === run.args.clusters;
   return {
@@ -281,6 +296,7 @@ function printSummary(out: string, run: ScaleRun): void {
     console.log(`  machine memory used: ${run.machineBaselineMb.toFixed(0)} MB before the lab, ${peakUsed.toFixed(0)} MB at most with it`);
     console.log(`\nthe lab's memory by program at the end (PSS, processes, PSS each):\n${describePrograms(run.samples.at(-1)!.programs)}`);
   }
+  if (run.floor) console.log(`\n${floorLines(run.floor, cpus().length).join('\n')}`);
   if (run.failure) console.log(`\nstopped early: ${run.failure}`);
   if (run.leftovers.length) console.log(`\nthe lab was NOT fully removed:\n  ${run.leftovers.join('\n  ')}`);
   else console.log('\nthe lab is gone (no state dir, no marked process, ./lab status finds no lab)');
@@ -308,6 +324,9 @@ export async function scaleBench(repo: string, args: ScaleArgs): Promise<void> {
   } finally {
     try {
       await tearDown(lab, run);
+      if (args.floor && !interrupt.signal.aborted && !run.leftovers.length) await measureFloor(run);
+    } catch (error) {
+      run.failure ??= `the floor: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       process.off('SIGINT', onInterrupt);
       await rm(dir, { recursive: true, force: true });

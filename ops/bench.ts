@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { $, fs, os, path } from 'zx';
 import type { Row } from './bench-kind.js';
 import { median, seconds } from './bench/measure.js';
+import { kwokctlFloor } from './bench/kwokctl-floor.js';
 
 $.verbose = false;
 const repo = path.resolve(import.meta.dirname, '..');
@@ -108,31 +109,6 @@ async function coldBuild(): Promise<number> {
   }
 }
 
-/**
- * The floor under a local `up` + `down`: the same three control planes made and deleted by bare kwokctl (the
- * toolchain's binaries, one fake node each), as a user would run it offline, with no OCM. One after another: bare
- * kwokctl run in parallel picks the same free ports now and then (the lab claims its ports host-wide).
- */
-async function kwokctlFloor(bin: (name: string) => string): Promise<number> {
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'ocm-lab-bench-kwok-'));
-  const env = { ...process.env, KWOK_WORKDIR: work, PATH: `${path.dirname(bin('kubectl'))}:${process.env.PATH}` };
-  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
-  const names = ['bench-floor-hub', 'bench-floor-c1', 'bench-floor-c2'];
-  const kubeconfig = (name: string) => path.join(work, `${name}.kubeconfig`);
-  try {
-    return await seconds(async () => {
-      for (const name of names) {
-        await $({ env })`${bin('kwokctl')} create cluster --name ${name} --runtime binary ${binaries} --kwok-controller-binary ${bin('kwok')} --kubeconfig ${kubeconfig(name)} --wait 2m`;
-        await $({ env })`${bin('kwokctl')} scale node --name ${name} --replicas 1`;
-      }
-      for (const name of names) await $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig(name)}`;
-    });
-  } finally {
-    for (const name of names) await $({ env })`${bin('kwokctl')} delete cluster --name ${name} --kubeconfig ${kubeconfig(name)}`.nothrow().quiet();
-    await fs.rm(work, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
   const cliRows = await cliStart();
   if (cliOnly) {
@@ -158,7 +134,8 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       ups.push(await seconds(() => lab('up')));
       downs.push(await seconds(() => lab('down')));
-      floors.push(await kwokctlFloor(toolchainBin));
+      const floor = await kwokctlFloor(toolchainBin, ['bench-floor-hub', 'bench-floor-c1', 'bench-floor-c2']);
+      floors.push(floor.createSeconds + floor.deleteSeconds);
       process.stderr.write(`round ${round}: up ${fmt(ups.at(-1)!)}s, down ${fmt(downs.at(-1)!)}s, bare kwokctl create + delete ${fmt(floors.at(-1)!)}s\n`);
     }
   } finally {

@@ -53,6 +53,14 @@ export function parseLoad1(loadavg: string): number {
   return Number(loadavg.split(' ')[0]);
 }
 
+/** Ticks the machine's CPUs spent busy (all but idle and iowait), from the first line of /proc/stat. */
+export function parseBusyTicks(procStat: string): number {
+  const [label, ...fields] = procStat.split('\n')[0]!.trim().split(/\s+/);
+  if (label !== 'cpu') throw new Error('/proc/stat does not start with the cpu line');
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+}
+
 let ticksPerSecond: number | undefined;
 
 function clockTicks(): number {
@@ -84,6 +92,11 @@ export function usageOf(pids: number[]): Usage {
 
 export function machineUsage(): MachineUsage {
   return { usedMb: parseUsedMb(readFileSync('/proc/meminfo', 'utf8')), load1: parseLoad1(readFileSync('/proc/loadavg', 'utf8')) };
+}
+
+/** CPU seconds the whole machine has spent busy since boot (summed over its cores). */
+export function machineBusySeconds(): number {
+  return parseBusyTicks(readFileSync('/proc/stat', 'utf8')) / clockTicks();
 }
 
 /** A process's program as a reader knows it: the binary's name, and its subcommand where it has one (`registration agent`). */

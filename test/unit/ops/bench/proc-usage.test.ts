@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseCpuTicks, parseLoad1, parsePssKb, parseRssKb, parseUsedMb, programName, usageByProgram, usageOf } from '../../../../ops/bench/proc-usage.js';
+import { parseBusyTicks, parseCpuTicks, parseLoad1, parsePssKb, parseRssKb, parseUsedMb, programName, usageByProgram, usageOf } from '../../../../ops/bench/proc-usage.js';
 
 describe('/proc parsers', () => {
   it('adds utime and stime, past a command name with spaces and parentheses', () => {
     const stat = '4242 (kube (api) server) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 12 0 999 1000 2000';
     expect(parseCpuTicks(stat)).toBe(1234 + 567);
+  });
+
+  it('counts busy ticks of the whole machine: user, nice, system, irq, softirq and steal, not idle or iowait', () => {
+    expect(parseBusyTicks('cpu  100 2 30 5000 40 6 7 8 0 0\ncpu0 50 1 15 2500 20 3 3 4 0 0\n')).toBe(100 + 2 + 30 + 6 + 7 + 8);
+    expect(() => parseBusyTicks('intr 1 2 3\n')).toThrow(/cpu line/);
   });
 
   it('reads VmRSS, and 0 where a process has none', () => {

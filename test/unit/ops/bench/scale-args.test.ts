@@ -7,9 +7,9 @@ describe('parseScaleArgs', () => {
   });
 
   it('takes --scale N and --scale=N, with defaults', () => {
-    expect(parseScaleArgs(['--scale', '50'])).toEqual({ clusters: 50, step: 10, worksPerCluster: 100, outDir: undefined });
-    expect(parseScaleArgs(['--scale=4'])).toEqual({ clusters: 4, step: 4, worksPerCluster: 100, outDir: undefined });
-    expect(parseScaleArgs(['--scale', '20', '--step=5', '--works-per-cluster', '0', '--out', '/tmp/x'])).toEqual({ clusters: 20, step: 5, worksPerCluster: 0, outDir: '/tmp/x' });
+    expect(parseScaleArgs(['--scale', '50'])).toEqual({ clusters: 50, step: 10, worksPerCluster: 100, floor: false, outDir: undefined });
+    expect(parseScaleArgs(['--scale=4'])).toEqual({ clusters: 4, step: 4, worksPerCluster: 100, floor: false, outDir: undefined });
+    expect(parseScaleArgs(['--scale', '20', '--step=5', '--works-per-cluster', '0', '--floor', '--out', '/tmp/x'])).toEqual({ clusters: 20, step: 5, worksPerCluster: 0, floor: true, outDir: '/tmp/x' });
   });
 
   it('refuses what is not a cluster count a local lab may have', () => {
