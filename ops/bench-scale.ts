@@ -4,6 +4,7 @@
 // timed until all are Applied and Available, sampled again; then `./lab down`, which always runs. Writes
 // samples.csv, samples.svg and results.json into a folder it prints, and the measures against the N=50 targets.
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,13 +22,15 @@ import { findToolchain } from '../src/toolchain/toolchain.js';
 import { floorLines, kwokctlFloor, type KwokctlFloor } from './bench/kwokctl-floor.js';
 import { applyWorks, MANIFEST_WORK, waitAllAvailable } from './bench/manifest-works.js';
 import { median, seconds } from './bench/measure.js';
-import { machineUsage, usageByProgram, usageOf, type Usage } from './bench/proc-usage.js';
+import { machineBusySeconds, machineUsage, usageByProgram, usageOf, type Usage } from './bench/proc-usage.js';
 import { parseScaleArgs, SCALE_USAGE, stepCounts, type ScaleArgs } from './bench/scale-args.js';
-import { scaleCsv, scaleSvg, targetLines, type ScaleSample, type ScaleTotals } from './bench/scale-report.js';
+import { cpuLines, scaleCsv, scaleSvg, targetLines, type ScaleSample, type ScaleTotals } from './bench/scale-report.js';
 
 const HUB = 'hub';
 const WORKS_TIMEOUT_MS = 15 * 60_000;
 const LIST_RUNS = 5;
+/** How long the lab is left alone after each step to see what it costs doing nothing. */
+const QUIET_WINDOW_MS = 15_000;
 
 type ProgramUsage = Usage & { program: string };
 
@@ -124,10 +127,17 @@ async function listLatencyMs(hub: ClusterClient, ref: ObjectRef): Promise<number
   return median(times);
 }
 
+/** Cores the whole machine kept busy (CPU-seconds a second) while this process waited `ms`. */
+async function busyCoresOver(ms: number, signal: AbortSignal): Promise<number> {
+  const before = machineBusySeconds();
+  await sleep(ms, undefined, { signal });
+  return (machineBusySeconds() - before) / (ms / 1000);
+}
+
 /** A sample, and the lab's usage by program then (results.json has it; the CSV does not). */
 type Sample = ScaleSample & { programs: ProgramUsage[] };
 
-async function sample(lab: BenchLab, hub: ClusterClient, clusters: number, extra: Pick<ScaleSample, 'upSeconds' | 'works' | 'applySeconds' | 'allAvailableSeconds'>): Promise<Sample> {
+async function sample(lab: BenchLab, hub: ClusterClient, clusters: number, extra: Pick<ScaleSample, 'upSeconds' | 'works' | 'applySeconds' | 'allAvailableSeconds' | 'busyCores'>): Promise<Sample> {
   const hubPids = (await lab.components()).filter((c) => c.cluster === HUB && c.pid).map((c) => c.pid!);
   const hubOcm = usageOf(hubPids);
   const hubControlPlane = usageOf(processesOwnedBy({ root: lab.stateDir, part: `${CLUSTER_PART_PREFIX}${HUB}` }).map((p) => p.pid));
@@ -161,7 +171,7 @@ function describeSample(s: ScaleSample): string {
     `${s.clusters} clusters, ${s.works} works: hub OCM ${s.hubRssMb.toFixed(0)} MB / ${s.hubCpuSeconds.toFixed(1)} s CPU, ` +
     `hub control plane ${s.hubControlPlaneRssMb.toFixed(0)} MB / ${s.hubControlPlaneCpuSeconds.toFixed(1)} s CPU, ` +
     `lab ${s.labProcesses} processes: RSS ${s.labRssMb.toFixed(0)} MB (${(s.labRssMb / s.clusters).toFixed(0)} MB a cluster), ` +
-    `PSS ${s.labPssMb.toFixed(0)} MB (${(s.labPssMb / s.clusters).toFixed(0)} MB a cluster), machine ${s.machineUsedMb.toFixed(0)} MB used, load ${s.load1.toFixed(2)}, ` +
+    `PSS ${s.labPssMb.toFixed(0)} MB (${(s.labPssMb / s.clusters).toFixed(0)} MB a cluster), machine ${s.machineUsedMb.toFixed(0)} MB used, load ${s.load1.toFixed(2)}${s.busyCores === undefined ? '' : `, ${s.busyCores.toFixed(2)} cores busy`}, ` +
     `LIST managedclusters ${s.listManagedClustersMs.toFixed(1)} ms, manifestworks ${s.listManifestWorksMs.toFixed(1)} ms`
   );
 }
@@ -209,13 +219,15 @@ async function bringUpAndLoad(lab: BenchLab, run: ScaleRun, signal: AbortSignal)
     log(describePhases(step));
     hub ??= new ClusterClient(HUB, output!.kubeconfigs[HUB]!);
     names = Object.keys(output!.kubeconfigs).filter((c) => c !== HUB);
-    run.samples.push(await sample(lab, hub, count, { upSeconds: wallSeconds, works: 0 }));
+    const busyCores = await busyCoresOver(QUIET_WINDOW_MS, signal);
+    run.samples.push(await sample(lab, hub, count, { upSeconds: wallSeconds, works: 0, busyCores }));
     log(describeSample(run.samples.at(-1)!));
   }
   if (!hub || run.args.worksPerCluster === 0) return;
   const expected = names.length * run.args.worksPerCluster;
   log(`applying ${expected} ManifestWorks (${run.args.worksPerCluster} per cluster) on the hub`);
   const started = performance.now();
+  const busyBefore = machineBusySeconds();
   await applyWorks(hub, names, run.args.worksPerCluster, { signal });
   const applySeconds = (performance.now() - started) / 1000;
   log(`applied in ${applySeconds.toFixed(1)}s; waiting until all are Applied and Available`);
@@ -230,7 +242,8 @@ async function bringUpAndLoad(lab: BenchLab, run: ScaleRun, signal: AbortSignal)
     },
   });
   run.worksAvailableSeconds = (performance.now() - started) / 1000;
-  run.samples.push(await sample(lab, hub, names.length, { works: expected, applySeconds, allAvailableSeconds: run.worksAvailableSeconds }));
+  const busyCores = (machineBusySeconds() - busyBefore) / run.worksAvailableSeconds;
+  run.samples.push(await sample(lab, hub, names.length, { works: expected, applySeconds, allAvailableSeconds: run.worksAvailableSeconds, busyCores }));
   log(describeSample(run.samples.at(-1)!));
 }
 
@@ -296,6 +309,7 @@ function printSummary(out: string, run: ScaleRun): void {
     console.log(`  machine memory used: ${run.machineBaselineMb.toFixed(0)} MB before the lab, ${peakUsed.toFixed(0)} MB at most with it`);
     console.log(`\nthe lab's memory by program at the end (PSS, processes, PSS each):\n${describePrograms(run.samples.at(-1)!.programs)}`);
   }
+  for (const line of cpuLines(run.samples, cpus().length)) console.log(`  ${line}`);
   if (run.floor) console.log(`\n${floorLines(run.floor, cpus().length).join('\n')}`);
   if (run.failure) console.log(`\nstopped early: ${run.failure}`);
   if (run.leftovers.length) console.log(`\nthe lab was NOT fully removed:\n  ${run.leftovers.join('\n  ')}`);

@@ -18,6 +18,11 @@ export interface ScaleSample {
   labPssMb: number;
   machineUsedMb: number;
   load1: number;
+  /**
+   * Cores the machine kept busy (CPU-seconds a second, all processes): over a quiet window after the step's `up`, or
+   * over the works from the first apply until all were Available.
+   */
+  busyCores?: number;
   /** Median of 5 LISTs on the hub. */
   listManagedClustersMs: number;
   listManifestWorksMs: number;
@@ -41,6 +46,7 @@ const COLUMNS: [header: string, value: (s: ScaleSample) => number | undefined, d
   ['pss_per_cluster_mb', (s) => s.labPssMb / s.clusters, 0],
   ['machine_used_mb', (s) => s.machineUsedMb, 0],
   ['load1', (s) => s.load1, 2],
+  ['busy_cores', (s) => s.busyCores, 2],
   ['list_managedclusters_ms', (s) => s.listManagedClustersMs, 1],
   ['list_manifestworks_ms', (s) => s.listManifestWorksMs, 1],
   ['works', (s) => s.works, 0],
@@ -176,5 +182,28 @@ export function targetLines(totals: ScaleTotals): string[] {
     judge('down', totals.downSeconds, SCALE_TARGETS.downSeconds, 's'),
   ];
   if (totals.clusters !== SCALE_TARGETS.clusters) lines.push(`(the targets are set for ${SCALE_TARGETS.clusters} clusters; this run had ${totals.clusters})`);
+  return lines;
+}
+
+/**
+ * What the machine's CPU went to: the quiet lab after its last step (cores busy, and a share of a core for each
+ * managed cluster), and the works (CPU-seconds above what the quiet lab took over the same time, per work).
+ */
+export function cpuLines(samples: ScaleSample[], cores: number): string[] {
+  const lines: string[] = [];
+  const quiet = samples.filter((s) => s.upSeconds !== undefined && s.busyCores !== undefined).at(-1);
+  if (!quiet) return lines;
+  lines.push(
+    `the quiet lab of hub + ${quiet.clusters} kept ${quiet.busyCores!.toFixed(2)} of ${cores} cores busy ` +
+      `(${((quiet.busyCores! / (quiet.clusters + 1)) * 100).toFixed(1)}% of a core a cluster)`,
+  );
+  const works = samples.find((s) => s.upSeconds === undefined && s.busyCores !== undefined && s.allAvailableSeconds !== undefined && s.works > 0);
+  if (works) {
+    const aboveQuiet = (works.busyCores! - quiet.busyCores!) * works.allAvailableSeconds!;
+    lines.push(
+      `the ${works.works} works kept ${works.busyCores!.toFixed(2)} cores busy for ${works.allAvailableSeconds!.toFixed(1)}s: ` +
+        `${aboveQuiet.toFixed(0)} CPU-seconds above the quiet lab's, ${((aboveQuiet / works.works) * 1000).toFixed(0)} ms a work`,
+    );
+  }
   return lines;
 }

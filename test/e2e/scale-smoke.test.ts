@@ -14,7 +14,7 @@ const out = join(dir, 'results');
 
 interface ScaleResults {
   steps: { clusters: number; phases: { title: string }[] }[];
-  samples: { clusters: number; works: number; labProcesses: number; labPssMb: number }[];
+  samples: { clusters: number; works: number; labProcesses: number; labPssMb: number; busyCores?: number }[];
   totals: { clusters: number; upSeconds?: number; works: number; worksAvailableSeconds?: number; downSeconds?: number };
   failure?: string;
   leftovers: string[];
@@ -44,6 +44,9 @@ describe('scale smoke: hub + 5 grown to hub + 10 with real agents, 100 ManifestW
     expect(loaded).toMatchObject({ clusters: 10, works: 100 });
     expect(loaded.labProcesses).toBeGreaterThan(11 * 4);
     expect(loaded.labPssMb).toBeGreaterThan(0);
+    // The machine's busy cores, quiet after each step and over the works: a live lab never costs nothing.
+    expect(results.samples.map((s) => s.busyCores)).toEqual(results.samples.map(() => expect.any(Number)));
+    expect(Math.min(...results.samples.map((s) => s.busyCores!))).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + results.samples.length);
     expect(readFileSync(join(out, 'samples.svg'), 'utf8')).toContain('<svg');
     // Read apart from the bench's own check: no process mentions the lab's state dir, and the dir is gone.

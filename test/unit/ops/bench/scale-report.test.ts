@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { niceCeiling, scaleCsv, scaleSvg, targetLines, type ScaleSample } from '../../../../ops/bench/scale-report.js';
+import { cpuLines, niceCeiling, scaleCsv, scaleSvg, targetLines, type ScaleSample } from '../../../../ops/bench/scale-report.js';
 
 function sample(clusters: number, extra: Partial<ScaleSample> = {}): ScaleSample {
   return {
@@ -42,7 +42,7 @@ describe('scaleCsv', () => {
     expect(header.slice(0, 4)).toEqual(['clusters', 'up_step_s', 'hub_cpu_s', 'hub_rss_mb']);
     expect(header).toContain('rss_per_cluster_mb');
     const row = (i: number) => Object.fromEntries(lines[i]!.split(',').map((cell, c) => [header[c], cell]));
-    expect(row(1)).toMatchObject({ clusters: '10', up_step_s: '100.0', hub_cpu_s: '22.5', lab_rss_mb: '1500', rss_per_cluster_mb: '150', lab_pss_mb: '1000', pss_per_cluster_mb: '100', works: '0', apply_s: '', all_available_s: '' });
+    expect(row(1)).toMatchObject({ busy_cores: '', clusters: '10', up_step_s: '100.0', hub_cpu_s: '22.5', lab_rss_mb: '1500', rss_per_cluster_mb: '150', lab_pss_mb: '1000', pss_per_cluster_mb: '100', works: '0', apply_s: '', all_available_s: '' });
     expect(row(3)).toMatchObject({ clusters: '20', up_step_s: '', works: '2000', apply_s: '12.5', all_available_s: '42.0', list_manifestworks_ms: '88.0' });
     expect(lines.every((l) => l.split(',').length === header.length)).toBe(true);
   });
@@ -106,3 +106,19 @@ describe('targetLines', () => {
     expect(targetLines({ clusters: 10 }).at(-1)).toBe('(the targets are set for 50 clusters; this run had 10)');
   });
 });
+
+describe('cpuLines', () => {
+  it('gives the quiet lab\'s busy cores after its last step, and the works\' CPU above that, per work', () => {
+    const run = [sample(10, { busyCores: 0.3 }), sample(20, { busyCores: 0.63 }), sample(20, { upSeconds: undefined, works: 2000, allAvailableSeconds: 40, busyCores: 1.88 })];
+    expect(cpuLines(run, 2)).toEqual([
+      'the quiet lab of hub + 20 kept 0.63 of 2 cores busy (3.0% of a core a cluster)',
+      'the 2000 works kept 1.88 cores busy for 40.0s: 50 CPU-seconds above the quiet lab\'s, 25 ms a work',
+    ]);
+  });
+
+  it('says nothing when the quiet lab was not measured, and leaves out works that were not', () => {
+    expect(cpuLines([sample(10)], 2)).toEqual([]);
+    expect(cpuLines([sample(10, { busyCores: 0.3 })], 2)).toHaveLength(1);
+  });
+});
+
