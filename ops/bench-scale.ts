@@ -225,10 +225,10 @@ async function bringUpAndLoad(lab: BenchLab, run: ScaleRun, signal: AbortSignal)
   }
   if (!hub || run.args.worksPerCluster === 0) return;
   const expected = names.length * run.args.worksPerCluster;
-  log(`applying ${expected} ManifestWorks (${run.args.worksPerCluster} per cluster) on the hub`);
+  log(`applying ${expected} ManifestWorks (${run.args.worksPerCluster} per cluster) on the hub${run.args.worksPerSecond ? `, ${run.args.worksPerSecond} a second at most` : ''}`);
   const started = performance.now();
   const busyBefore = machineBusySeconds();
-  await applyWorks(hub, names, run.args.worksPerCluster, { signal });
+  await applyWorks(hub, names, run.args.worksPerCluster, { perSecond: run.args.worksPerSecond, signal });
   const applySeconds = (performance.now() - started) / 1000;
   log(`applied in ${applySeconds.toFixed(1)}s; waiting until all are Applied and Available`);
   let reportedAt = 0;

@@ -1,5 +1,7 @@
 // The scale benchmark's workload: small ManifestWorks (a Namespace and a ConfigMap in it each), applied on the hub
 // in parallel, and the wait until every one is Applied and Available.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterClient } from '../../src/kube/cluster-client.js';
 import { conditionStatus, type Condition } from '../../src/ocm/resources.js';
@@ -31,13 +33,23 @@ export function benchWork(cluster: string, index: number): ManifestWork {
   } as ManifestWork;
 }
 
-/** Runs `task` on every item, at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+/**
+ * Runs `task` on every item, at most `limit` at a time; with `perSecond`, item i starts no sooner than i / perSecond
+ * seconds after the first.
+ */
+async function inParallel<T>(items: T[], options: { limit: number; perSecond?: number; signal?: AbortSignal }, task: (item: T) => Promise<unknown>): Promise<void> {
+  const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
+    while (next < items.length) {
+      const index = next++;
+      const turn = options.perSecond ? started + (index / options.perSecond) * 1000 : 0;
+      // A timer may fire a little early (it counts from the event loop's cached time): sleep until the turn has come.
+      for (let wait = turn - performance.now(); wait > 0; wait = turn - performance.now()) await sleep(Math.ceil(wait), undefined, { signal: options.signal });
+      await task(items[index]!);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.limit, items.length) }, worker));
 }
 
 /** What an overloaded API server answers (too many requests, a request that timed out inside it): worth asking again. */
@@ -73,10 +85,18 @@ export async function applyWhenBusy(hub: Pick<ClusterClient, 'apply'>, work: Man
   if (!result.done) throw result.value;
 }
 
-/** Server-side applies `perCluster` works into each cluster's namespace on the hub; returns how many. */
-export async function applyWorks(hub: ClusterClient, clusters: string[], perCluster: number, options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<number> {
-  const works = clusters.flatMap((cluster) => Array.from({ length: perCluster }, (_, i) => benchWork(cluster, i + 1)));
-  await inParallel(works, options.concurrency ?? 32, (work) => applyWhenBusy(hub, work, { signal: options.signal }));
+/**
+ * Server-side applies `perCluster` works into each cluster's namespace on the hub, round the clusters (every cluster's
+ * first work, then every second one, ...), at most `concurrency` at once and, with `perSecond`, no faster; returns how many.
+ */
+export async function applyWorks(
+  hub: Pick<ClusterClient, 'apply'>,
+  clusters: string[],
+  perCluster: number,
+  options: { concurrency?: number; perSecond?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  const works = Array.from({ length: perCluster }, (_, i) => clusters.map((cluster) => benchWork(cluster, i + 1))).flat();
+  await inParallel(works, { limit: options.concurrency ?? 32, perSecond: options.perSecond, signal: options.signal }, (work) => applyWhenBusy(hub, work, { signal: options.signal }));
   return works.length;
 }
 

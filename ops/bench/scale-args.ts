@@ -7,13 +7,15 @@ export interface ScaleArgs {
   /** Managed clusters added by each `./lab up`; a sample is taken after each. */
   step: number;
   worksPerCluster: number;
+  /** How many works a second the bench applies at most; undefined: as fast as 32 at a time go. */
+  worksPerSecond?: number;
   /** Also the floor: hub + N control planes made by bare kwokctl one after another, after the lab is down. */
   floor: boolean;
   /** Where the CSV, SVG and JSON go; undefined: bench-results/scale-N-<timestamp>/ under the repo. */
   outDir?: string;
 }
 
-export const SCALE_USAGE = 'npm run bench -- --scale N [--step 10] [--works-per-cluster 100] [--floor] [--out DIR]';
+export const SCALE_USAGE = 'npm run bench -- --scale N [--step 10] [--works-per-cluster 100] [--works-per-second N] [--floor] [--out DIR]';
 
 /** The value of `--name V` or `--name=V`; undefined when the flag is absent. */
 function flag(argv: string[], name: string): string | undefined {
@@ -41,6 +43,7 @@ export function parseScaleArgs(argv: string[]): ScaleArgs | undefined {
     clusters,
     step: integer(argv, 'step', Math.min(10, clusters), 1, clusters),
     worksPerCluster: integer(argv, 'works-per-cluster', 100, 0, 1000),
+    worksPerSecond: flag(argv, 'works-per-second') === undefined ? undefined : integer(argv, 'works-per-second', 0, 1, 10_000),
     floor: argv.includes('--floor'),
     outDir: flag(argv, 'out'),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyWhenBusy, benchWork } from '../../../../ops/bench/manifest-works.js';
+import { applyWhenBusy, applyWorks, benchWork } from '../../../../ops/bench/manifest-works.js';
 import { KubeApiError } from '../../../../src/errors.js';
 import type { Clock } from '../../../../src/process/poll.js';
 
@@ -46,3 +46,28 @@ describe('applyWhenBusy (the scale bench)', () => {
     expect(hub.calls).toBe(1);
   });
 });
+
+describe('applyWorks (the scale bench)', () => {
+  /** A hub that records which work it was asked for, and when. */
+  function recordingHub() {
+    const applied: { at: number; name: string; namespace: string }[] = [];
+    return { applied, apply: async (work: { metadata?: { name?: string; namespace?: string } }) => (applied.push({ at: performance.now(), name: work.metadata!.name!, namespace: work.metadata!.namespace! }), {} as never) };
+  }
+
+  it('goes round the clusters, so every agent gets its first work before any gets a second', async () => {
+    const hub = recordingHub();
+    expect(await applyWorks(hub, ['c1', 'c2', 'c3'], 2, { concurrency: 1 })).toBe(6);
+    expect(hub.applied.map((a) => `${a.namespace}/${a.name}`)).toEqual(['c1/bench-001', 'c2/bench-001', 'c3/bench-001', 'c1/bench-002', 'c2/bench-002', 'c3/bench-002']);
+  });
+
+  it('keeps to the rate asked for', async () => {
+    const hub = recordingHub();
+    const started = performance.now();
+    await applyWorks(hub, ['c1', 'c2'], 5, { perSecond: 50 });
+    const at = hub.applied.map((a) => a.at - started);
+    // Work i no sooner than i / 50 s after the start (a millisecond of timer slack).
+    at.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(i * 20 - 1));
+    expect(at.at(-1)).toBeGreaterThanOrEqual(179);
+  });
+});
+

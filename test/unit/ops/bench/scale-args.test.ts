@@ -7,13 +7,13 @@ describe('parseScaleArgs', () => {
   });
 
   it('takes --scale N and --scale=N, with defaults', () => {
-    expect(parseScaleArgs(['--scale', '50'])).toEqual({ clusters: 50, step: 10, worksPerCluster: 100, floor: false, outDir: undefined });
-    expect(parseScaleArgs(['--scale=4'])).toEqual({ clusters: 4, step: 4, worksPerCluster: 100, floor: false, outDir: undefined });
-    expect(parseScaleArgs(['--scale', '20', '--step=5', '--works-per-cluster', '0', '--floor', '--out', '/tmp/x'])).toEqual({ clusters: 20, step: 5, worksPerCluster: 0, floor: true, outDir: '/tmp/x' });
+    expect(parseScaleArgs(['--scale', '50'])).toEqual({ clusters: 50, step: 10, worksPerCluster: 100, worksPerSecond: undefined, floor: false, outDir: undefined });
+    expect(parseScaleArgs(['--scale=4'])).toEqual({ clusters: 4, step: 4, worksPerCluster: 100, worksPerSecond: undefined, floor: false, outDir: undefined });
+    expect(parseScaleArgs(['--scale', '20', '--step=5', '--works-per-cluster', '0', '--works-per-second=15', '--floor', '--out', '/tmp/x'])).toEqual({ clusters: 20, step: 5, worksPerCluster: 0, worksPerSecond: 15, floor: true, outDir: '/tmp/x' });
   });
 
   it('refuses what is not a cluster count a local lab may have', () => {
-    for (const bad of [['--scale'], ['--scale', '0'], ['--scale', '101'], ['--scale', '2.5'], ['--scale', 'ten'], ['--scale', '10', '--step', '11']]) {
+    for (const bad of [['--scale'], ['--scale', '0'], ['--scale', '101'], ['--scale', '2.5'], ['--scale', 'ten'], ['--scale', '10', '--step', '11'], ['--scale', '10', '--works-per-second', '0']]) {
       expect(() => parseScaleArgs(bad)).toThrow(/npm run bench -- --scale N/);
     }
   });
