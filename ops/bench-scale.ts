@@ -20,6 +20,7 @@ import type { ProcInfo } from '../src/process/proc.js';
 import { CLUSTER_PART_PREFIX } from '../src/providers/local/local-provider.js';
 import { findToolchain } from '../src/toolchain/toolchain.js';
 import { floorLines, kwokctlFloor, type KwokctlFloor } from './bench/kwokctl-floor.js';
+import { keepLabLogs } from './bench/lab-logs.js';
 import { applyWorks, MANIFEST_WORK, waitAllAvailable } from './bench/manifest-works.js';
 import { median, seconds } from './bench/measure.js';
 import { machineBusySeconds, machineUsage, usageByProgram, usageOf, type Usage } from './bench/proc-usage.js';
@@ -248,7 +249,11 @@ async function bringUpAndLoad(lab: BenchLab, run: ScaleRun, signal: AbortSignal)
 }
 
 /** `./lab down`, then what of the lab is still there (state dir, marked processes, `./lab status` not saying so). */
-async function tearDown(lab: BenchLab, run: ScaleRun): Promise<void> {
+async function tearDown(lab: BenchLab, run: ScaleRun, out: string): Promise<void> {
+  if (run.failure && existsSync(lab.stateDir)) {
+    const kept = await keepLabLogs(lab.stateDir, join(out, 'lab-logs')).catch((error: unknown) => `none (${error instanceof Error ? error.message : String(error)})`);
+    log(`the lab failed: kept the end of ${kept} log files of it in ${join(out, 'lab-logs')}`);
+  }
   log('./lab down');
   let exitCode = 0;
   run.downSeconds = await seconds(async () => ({ exitCode } = await lab.run(['down'])));
@@ -324,6 +329,7 @@ export async function scaleBench(repo: string, args: ScaleArgs): Promise<void> {
   await execa(join(repo, 'lab'), ['--help'], { stdio: 'ignore' });
   const dir = await mkdtemp(join(tmpdir(), 'ocm-lab-bench-scale-'));
   const lab = new BenchLab(repo, dir, args.clusters);
+  const out = args.outDir ?? defaultOutDir(repo, args.clusters);
   const run: ScaleRun = { args, steps: [], samples: [], machineBaselineMb: machineUsage().usedMb, leftovers: [] };
   const interrupt = new AbortController();
   // Every parallel apply listens to it.
@@ -337,7 +343,7 @@ export async function scaleBench(repo: string, args: ScaleArgs): Promise<void> {
     run.failure = error instanceof Error ? error.message : String(error);
   } finally {
     try {
-      await tearDown(lab, run);
+      await tearDown(lab, run, out);
       if (args.floor && !interrupt.signal.aborted && !run.leftovers.length) await measureFloor(run);
     } catch (error) {
       run.failure ??= `the floor: ${error instanceof Error ? error.message : String(error)}`;
@@ -346,7 +352,6 @@ export async function scaleBench(repo: string, args: ScaleArgs): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const out = args.outDir ?? defaultOutDir(repo, args.clusters);
   await writeResults(out, run);
   printSummary(out, run);
   if (run.failure || run.leftovers.length) process.exitCode = 1;
