@@ -27,6 +27,7 @@ export async function kwokctlFloor(bin: Bin, names: string[], onCreated?: (name:
   const kubeconfig = (name: string) => join(work, `${name}.kubeconfig`);
   const kwokctl = (args: string[]) => execa(bin('kwokctl'), args, { env, stdin: 'ignore' });
   const remove = (name: string) => kwokctl(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig(name)]);
+  let deleted = false;
   try {
     const perCluster: number[] = [];
     const cpuBefore = machineBusySeconds();
@@ -45,9 +46,11 @@ export async function kwokctlFloor(bin: Bin, names: string[], onCreated?: (name:
     const deleteSeconds = await seconds(async () => {
       for (const name of names) await remove(name);
     });
+    deleted = true;
     return { createSeconds, perCluster, createCpuSeconds, deleteSeconds };
   } finally {
-    for (const name of names) await remove(name).catch(() => undefined);
+    // After a failure, whatever was made goes (a delete of a cluster never made does nothing).
+    if (!deleted) for (const name of names) await remove(name).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }
