@@ -1,8 +1,9 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { execa } from 'execa';
+import { execa, type Result } from 'execa';
 import { z } from 'zod';
 import { isInside } from '../fs/contained-path.js';
 import { LabError, TimeoutError } from '../errors.js';
+import { sleep } from './abort.js';
 import { pollUntil } from './poll.js';
 import { httpOk, httpServes } from './http-probe.js';
 import { tailFileOr } from './log-tail.js';
@@ -26,6 +27,14 @@ export interface HostProcessRecord extends HostProcessSpec {
   identity: string;
 }
 
+/** How each process this CLI started ended ('exited with code 3', 'was killed by SIGKILL'): a record cannot tell. */
+const endings = new Map<number, Promise<string>>();
+
+function ending(result: Pick<Result, 'exitCode' | 'signal'>): string {
+  if (result.signal) return `was killed by ${result.signal}`;
+  return result.exitCode === undefined ? 'could not run' : `exited with code ${result.exitCode}`;
+}
+
 /**
  * Starts a long-running program that outlives this CLI: detached, in its own process group,
  * stdout+stderr appended to its log file (0600), marked as owned by the lab at `owner`.
@@ -43,10 +52,11 @@ export function startHostProcess(spec: HostProcessSpec, owner: string): HostProc
       reject: false,
       env: ownerEnv(owner),
     });
-    child.catch(() => undefined);
+    const ended = child.then(ending, () => 'ended');
     child.unref();
     const identity = child.pid ? startIdentity(child.pid) : undefined;
     if (!child.pid || !identity) throw new LabError(`could not start ${spec.command}`, { hint: `see its log: ${spec.log}` });
+    endings.set(child.pid, ended);
     return { ...spec, pid: child.pid, startedAt: new Date().toISOString(), identity };
   } finally {
     closeSync(fd);
@@ -131,12 +141,34 @@ export async function currentHealth(record: HostProcessRecord, owner: string): P
   return (await httpServes(record.listen, '/healthz')) ? 'healthy' : 'unhealthy';
 }
 
+/** Time for this CLI to hear of a child's end after /proc shows it gone (the exit is reaped asynchronously). */
+const ENDING_GRACE_MS = 2000;
+
+/**
+ * Why a process the wait saw stop is not running: how it ended when this CLI started it, or that it still runs but
+ * is no longer provably the lab's (which is the lab's own error, not the process's).
+ */
+async function notRunning(record: HostProcessRecord): Promise<{ what: string; hint: string }> {
+  const ended = endings.get(record.pid);
+  const how = ended && (await Promise.race([ended, sleep(ENDING_GRACE_MS).then(() => undefined)]));
+  const log = `full log: ${record.log}`;
+  if (how?.startsWith('was killed')) {
+    return { what: `${record.id} ${how}`, hint: `nothing of the lab sends ${how.slice('was killed by '.length)} to a process it is starting: look for what else on this host kills processes (an OOM kill shows in dmesg); ${log}` };
+  }
+  if (how) return { what: `${record.id} ${how}`, hint: log };
+  if (isAlive(record.pid)) {
+    return { what: `${record.id} (pid ${record.pid}) still runs, but no longer carries the lab's owner marker or its recorded start time`, hint: `the lab will not touch it; report this with the output of: cat /proc/${record.pid}/stat; ${log}` };
+  }
+  return { what: `${record.id} exited`, hint: log };
+}
+
 /** Polls /healthz (a process has nothing to watch) until healthy; fails at once when the process exits. */
 export async function waitUntilHealthy(record: HostProcessRecord, owner: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
   const result = await pollUntil(() => probeHealth(record, owner), (health) => health !== 'unhealthy', { timeoutMs: options.timeoutMs, intervalMs: 250, signal: options.signal });
   if (result.value === 'healthy') return;
   if (result.value === 'stopped') {
-    throw new LabError(`${record.id} exited during start-up:\n${tailFileOr(record.log, 20, '(no log)')}`, { hint: `full log: ${record.log}` });
+    const { what, hint } = await notRunning(record);
+    throw new LabError(`${what} during start-up:\n${tailFileOr(record.log, 20, '(no log)') || '(empty log)'}`, { hint });
   }
   throw new TimeoutError(`${record.id} did not become healthy on ${record.listen} within ${options.timeoutMs / 1000}s`, { hint: `see its log: ${record.log}` });
 }
