@@ -24,6 +24,8 @@ const RECHECK_WINDOW_MS = 30_000;
  * (a check of a working hub kubeconfig sends about 30 SelfSubjectAccessReviews at 2 a second).
  */
 const CHECK_TAKES_MS = 3_000;
+/** For removing the annotation, which happens after a cancelled `up` too. */
+const UNMARK_TIMEOUT_MS = 10_000;
 
 type Klusterlet = KubernetesObject & { status?: { conditions?: Condition[] } };
 
@@ -50,7 +52,8 @@ export async function recheckHubConnection(managed: ClusterClient, signal?: Abor
   try {
     while (left() > 0 && !(await settled(Math.min(CHECK_TAKES_MS, left())))) await annotateSecret(managed, String(++touches), signal);
   } finally {
-    if (touches > 0) await annotateSecret(managed, null, signal);
+    // Not with the caller's signal: after Ctrl-C the secret, which OCM owns, must not keep the lab's annotation.
+    if (touches > 0) await annotateSecret(managed, null, AbortSignal.timeout(UNMARK_TIMEOUT_MS));
   }
   return touches;
 }

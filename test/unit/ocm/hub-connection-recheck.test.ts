@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/errors.js';
+import { CancelledError, throwIfAborted } from '../../../src/process/abort.js';
 import type { ClusterClient, ObjectRef } from '../../../src/kube/cluster-client.js';
 import { RECHECK_ANNOTATION, recheckHubConnection, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
 
@@ -10,7 +11,7 @@ const UNAUTHORIZED = degraded('BootstrapSecretFunctional,HubKubeConfigUnauthoriz
 // A stand-in for the managed cluster's API (our own logic only; the operator's behaviour is in the header of
 // hub-connection-recheck.ts; the kind and existing suites check a real lab's secrets). The Klusterlet shows `before`
 // until it has been touched `fixedAfter` times, then `after`; waits time out at once when nothing matches.
-function standIn(options: { secret: boolean; before: object; after?: object; fixedAfter?: number }) {
+function standIn(options: { secret: boolean; before: object; after?: object; fixedAfter?: number; onPatch?: () => void }) {
   const patches: object[] = [];
   const touches = () => patches.filter((p) => !JSON.stringify(p).includes('null')).length;
   const klusterlet = () => (options.after && touches() >= (options.fixedAfter ?? 0) ? options.after : options.before);
@@ -22,10 +23,13 @@ function standIn(options: { secret: boolean; before: object; after?: object; fix
       if (value === undefined) throw new TimeoutError(`timed out waiting for ${ref.kind}`);
       return value;
     },
-    mergePatch: async (ref: ObjectRef, patch: object) => {
+    mergePatch: async (ref: ObjectRef, patch: object, signal?: AbortSignal) => {
       // Touching the Klusterlet would make a running check's status write fail (see hub-connection-recheck.ts).
       expect(ref.kind).toBe('Secret');
+      // As the real client: a cancelled request is not sent.
+      throwIfAborted(signal);
       patches.push(patch);
+      options.onPatch?.();
     },
   };
   return { client: client as unknown as ClusterClient, patches };
@@ -66,5 +70,15 @@ describe('recheckHubConnection', () => {
     const cluster = standIn({ secret: false, before: MISSING });
     expect(await recheckHubConnection(cluster.client)).toBe(0);
     expect(cluster.patches).toEqual([]);
+  });
+
+  it('removes its annotation when up is cancelled (Ctrl-C) while it touches the secret', async () => {
+    const cancel = new AbortController();
+    const cluster = standIn({ secret: true, before: MISSING, onPatch: () => cancel.abort('interrupted') });
+    await expect(recheckHubConnection(cluster.client, cancel.signal)).rejects.toThrow(CancelledError);
+    expect(cluster.patches).toEqual([
+      { metadata: { annotations: { [RECHECK_ANNOTATION]: '1' } } },
+      { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } },
+    ]);
   });
 });
