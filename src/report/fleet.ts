@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { errorMessage } from '../errors.js';
 import { NotServedError, type ClusterClient, type ObjectRef } from '../kube/cluster-client.js';
@@ -229,6 +230,9 @@ export async function captureFleet(hub: ClusterClient, signal?: AbortSignal, tim
   const capturedAt = new Date().toISOString();
   const errors: string[] = [];
   const bounded = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]);
+  // Every kind at once, each a discovery request and a list that hold a listener on it until their sockets close:
+  // more than Node's default of 10 is expected here, not a leak.
+  setMaxListeners(4 * Object.keys(FLEET_KINDS).length, bounded);
   try {
     const entries = await Promise.all(
       Object.entries(FLEET_KINDS).map(async ([key, ref]) => {

@@ -170,6 +170,14 @@ describe('lab lifecycle on the local provider', { timeout: 600_000 }, () => {
     }
   });
 
+  it('status of a healthy lab writes nothing to stderr (Node warned of 11 abort listeners when it read the fleet)', async () => {
+    for (const args of [['status'], ['status', '--json']]) {
+      const status = await lab(...args);
+      expect(status.exitCode, status.all).toBe(0);
+      expect(status.stderr, args.join(' ')).toBe('');
+    }
+  });
+
   it('status --json reports every cluster and process healthy', async () => {
     const status = await lab('status', '--json');
     expect(status.exitCode, status.all).toBe(0);

@@ -183,6 +183,29 @@ describe('captureFleet', () => {
     expect(fleet.errors).toEqual(['ManifestWork (work.open-cluster-management.io/v1): HTTP 403: forbidden']);
   });
 
+  it('reads every kind at once on one signal without a MaxListenersExceededWarning (it showed in ./lab status)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const hub = {
+        cluster: 'hub',
+        // As ClusterClient does for a kind: a discovery request, then the list, each an HTTPS request that holds a
+        // listener on the signal until its socket closes (7 kinds made Node warn of 11 in ./lab status).
+        list: async (_ref: ObjectRef, _selector: unknown, signal: AbortSignal) => {
+          for (let request = 0; request < 2; request++) signal.addEventListener('abort', () => undefined);
+          await new Promise((r) => setTimeout(r, 20));
+          return [];
+        },
+      } as unknown as ClusterClient;
+      await captureFleet(hub, new AbortController().signal);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
   it('against a hub that does not answer: an empty snapshot with the errors, within its time limit', async () => {
     const kubeconfig = join(scratch, 'kubeconfig');
     writeFileSync(
