@@ -14,6 +14,8 @@ import { NODE_IMAGE } from '../src/toolchain/images.js';
 import { findToolchain } from '../src/toolchain/toolchain.js';
 import { loadVersions } from '../src/toolchain/versions.js';
 import { median, seconds } from './bench/measure.js';
+import { medianPhases, parseUpPhases, phaseLine, rechecks } from './bench/up-phases.js';
+import type { PhaseTiming } from '../src/lab/bring-up/action.js';
 
 export type Row = [measure: string, seconds: string, note: string];
 
@@ -76,9 +78,14 @@ export async function kindRows(options: { repo: string; rounds: number; cold: bo
     const ups: number[] = [];
     const downs: number[] = [];
     const baselines: number[] = [];
+    const phases: PhaseTiming[][] = [];
     for (let round = 1; round <= options.rounds; round++) {
       try {
-        ups.push(await seconds(() => $`${lab} up --config ${config}`));
+        let output = { stdout: '', stderr: '' };
+        ups.push(await seconds(async () => (output = await $`${lab} up --config ${config} --json`.quiet())));
+        phases.push(parseUpPhases(output.stdout));
+        const woken = rechecks(output.stderr);
+        process.stderr.write(`kind round ${round}: up ${fmt(ups.at(-1)!)}s: ${phaseLine(phases.at(-1)!)}; recheck: ${woken.join(', ') || 'none needed'}\n`);
         downs.push(await seconds(() => $`${lab} down --config ${config}`));
       } catch (error) {
         await $`${lab} down --config ${config}`.nothrow();
@@ -90,6 +97,7 @@ export async function kindRows(options: { repo: string; rounds: number; cold: bo
     const ratios = ups.map((up, i) => up / baselines[i]!);
     rows.push(
       ['kind up (hub + 2, all Available)', fmt(median(ups)), `median of ${options.rounds}: ${ups.map(fmt).join(', ')}; ${median(ratios).toFixed(2)} of the local-up.sh way (median of the rounds' ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}); target <= 60 and < 0.5`],
+      ['kind up, by phase', '', `median of ${options.rounds} (phases overlap: the hub install starts with the hub cluster): ${medianPhases(phases)}`],
       ['kind down', fmt(median(downs)), `median of ${options.rounds}: ${downs.map(fmt).join(', ')}`],
       ['kind, the local-up.sh way (baseline)', fmt(median(baselines)), `median of ${options.rounds}, one after each lab round: ${baselines.map(fmt).join(', ')}; clusters one after another, init --wait, each join --wait in turn, accept, Available; same node image`],
     );
