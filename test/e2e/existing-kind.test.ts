@@ -175,9 +175,14 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     expect(await kubectl('hub', 'get', 'managedcluster', 'local-cluster', '-o', 'jsonpath={.metadata.labels.cluster\\.open-cluster-management\\.io/clusterset}')).toEqual(['default']);
     const run = await lab('run', join(dir, 'scenarios', 'work-single-cluster.yaml'), join(REPO, 'fixtures/scenarios/hub-manage/local-cluster.yaml'));
     expect(run.exitCode, run.all).toBe(0);
+    // As an up killed while it touched cluster1's hub kubeconfig secret would leave it (hub-connection-recheck.ts).
+    const recheckMark = ['get', 'secret', 'hub-kubeconfig-secret', '-n', 'open-cluster-management-agent', '-o', 'jsonpath={.metadata.annotations.ocm-lab\\.io/hub-connection-recheck}'];
+    await kubectl('cluster1', 'annotate', 'secret', 'hub-kubeconfig-secret', '-n', 'open-cluster-management-agent', 'ocm-lab.io/hub-connection-recheck=3');
+    expect(await kubectl('cluster1', ...recheckMark)).toEqual(['3']);
 
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);
+    expect(await kubectl('cluster1', ...recheckMark), 'down takes the lab\'s mark off a klusterlet it adopted').toEqual([]);
     expect(await ocmTraces('hub')).toEqual(byHand.hub);
     expect(await ocmTraces('cluster1')).toEqual(byHand.cluster1);
     expect(await kubectl('hub', 'get', 'managedclusterset', '-o', 'name')).not.toContain('managedclusterset.cluster.open-cluster-management.io/dev');

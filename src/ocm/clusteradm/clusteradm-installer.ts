@@ -26,7 +26,7 @@ import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers }
 import { OCM_IMAGE_PREFIX, OCM_NAMESPACES, ocmReleaseOf, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { useQuickReadiness } from './quick-readiness.js';
-import { KLUSTERLET_REF, recheckHubConnection } from './hub-connection-recheck.js';
+import { KLUSTERLET_REF, recheckHubConnection, removeRecheckAnnotation } from './hub-connection-recheck.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
@@ -453,8 +453,10 @@ export class ClusteradmInstaller implements OcmInstaller {
     const { signal } = options;
     const hubClient = ClusterClient.of(hub);
     const hubServesOcm = !!(await hubClient.read({ ...CRD, name: MANAGED_CLUSTER_CRD }, signal));
-    const joined = [];
+    const joined: ClusterHandle[] = [];
     for (const cluster of managed) if (await this.installedHere(cluster, KLUSTERLET, signal)) joined.push(cluster);
+    // A klusterlet the lab adopted stays, without the mark a killed `up` may have left on its secret.
+    await Promise.all(managed.filter((cluster) => !joined.includes(cluster)).map((cluster) => removeRecheckAnnotation(ClusterClient.of(cluster), signal)));
     if (hubServesOcm) {
       await Promise.all(joined.map(async (cluster) => (await forgetManagedCluster(hubClient, cluster.name, signal), removeClusterNamespace(hubClient, cluster.name, signal))));
     }

@@ -58,6 +58,18 @@ export async function recheckHubConnection(managed: ClusterClient, signal?: Abor
   return touches;
 }
 
+/**
+ * Removes the lab's annotation from the cluster's hub kubeconfig secret, where an `up` killed while it touched the
+ * secret left it: `down` calls it on klusterlets the lab adopted (it removes its own with the whole klusterlet).
+ * True when there was one.
+ */
+export async function removeRecheckAnnotation(managed: ClusterClient, signal?: AbortSignal): Promise<boolean> {
+  const secret = await managed.read<KubernetesObject>(HUB_KUBECONFIG_SECRET, signal);
+  if (secret?.metadata?.annotations?.[RECHECK_ANNOTATION] === undefined) return false;
+  await annotateSecret(managed, null, signal);
+  return true;
+}
+
 async function annotateSecret(managed: ClusterClient, value: string | null, signal?: AbortSignal): Promise<void> {
   await managed.mergePatch(HUB_KUBECONFIG_SECRET, { metadata: { annotations: { [RECHECK_ANNOTATION]: value } } }, signal);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/errors.js';
 import { CancelledError, throwIfAborted } from '../../../src/process/abort.js';
 import type { ClusterClient, ObjectRef } from '../../../src/kube/cluster-client.js';
-import { RECHECK_ANNOTATION, recheckHubConnection, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
+import { RECHECK_ANNOTATION, recheckHubConnection, removeRecheckAnnotation, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
 
 const degraded = (reason: string) => ({ status: { conditions: [{ type: 'HubConnectionDegraded', status: 'True', reason }] } });
 const MISSING = degraded('BootstrapSecretFunctional,HubKubeConfigSecretMissing');
@@ -80,5 +80,30 @@ describe('recheckHubConnection', () => {
       { metadata: { annotations: { [RECHECK_ANNOTATION]: '1' } } },
       { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } },
     ]);
+  });
+});
+
+describe('removeRecheckAnnotation (down, on a klusterlet the lab adopted)', () => {
+  const secretWith = (annotations?: Record<string, string>) => {
+    const patches: object[] = [];
+    const client = {
+      cluster: 'cluster1',
+      read: async (ref: ObjectRef) => (ref.kind === 'Secret' && annotations ? { metadata: { name: 'hub-kubeconfig-secret', annotations } } : undefined),
+      mergePatch: async (_ref: ObjectRef, patch: object) => void patches.push(patch),
+    };
+    return { client: client as unknown as ClusterClient, patches };
+  };
+
+  it('removes the annotation a killed up left on the secret', async () => {
+    const cluster = secretWith({ [RECHECK_ANNOTATION]: '3', owner: 'theirs' });
+    expect(await removeRecheckAnnotation(cluster.client)).toBe(true);
+    expect(cluster.patches).toEqual([{ metadata: { annotations: { [RECHECK_ANNOTATION]: null } } }]);
+  });
+
+  it('writes nothing when there is none, or no secret', async () => {
+    for (const cluster of [secretWith({ owner: 'theirs' }), secretWith()]) {
+      expect(await removeRecheckAnnotation(cluster.client)).toBe(false);
+      expect(cluster.patches).toEqual([]);
+    }
   });
 });
