@@ -372,7 +372,7 @@ export class ClusteradmInstaller implements OcmInstaller {
     const cr = cluster.role === 'hub' ? CLUSTER_MANAGER : KLUSTERLET;
     const client = ClusterClient.of(cluster);
     const operator = cluster.role === 'hub' ? CLUSTER_MANAGER_OPERATOR : KLUSTERLET_OPERATOR;
-    await scale(client, operator, 0, signal, { podsGone: true });
+    await scale(client, operator, 0, signal);
     // Only the stopped operator's: on a hub that manages itself the cluster manager's operator leads beside it.
     const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: operator.namespace };
     for (const held of await client.list<Lease>(lease, undefined, signal)) {
@@ -494,7 +494,7 @@ export class ClusteradmInstaller implements OcmInstaller {
    */
   async stopAgent(cluster: ClusterHandle, options: CallOptions = {}): Promise<void> {
     const client = ClusterClient.of(cluster);
-    for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal, { podsGone: true })));
+    for (const deployments of [[KLUSTERLET_OPERATOR], AGENTS]) await Promise.all(deployments.map((d) => scale(client, d, 0, options.signal)));
   }
 
   /** Starts the agents and the operator again; returns once both agents are available. */
@@ -654,10 +654,10 @@ function readBootstrap(path: string): { server: string; token: string } {
 }
 
 /**
- * Scales a Deployment and waits until it has that many available replicas (for 0: none counted; with `podsGone`,
- * also none still terminating).
+ * Scales a Deployment and waits until it has that many available replicas; for 0, until none of its pods is left, not
+ * even a terminating one (a terminating agent still acts on its cluster, an operator still holds its lease).
  */
-async function scale(client: ClusterClient, deployment: { namespace: string; name: string }, replicas: number, signal?: AbortSignal, options: { podsGone?: boolean } = {}): Promise<void> {
+async function scale(client: ClusterClient, deployment: { namespace: string; name: string }, replicas: number, signal?: AbortSignal): Promise<void> {
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', ...deployment };
   await client.mergePatch(ref, { spec: { replicas } }, signal);
   await client.waitFor<Deployment, true>(
@@ -669,7 +669,7 @@ async function scale(client: ClusterClient, deployment: { namespace: string; nam
     },
     { timeoutMs: SCALE_TIMEOUT_MS, description: `Deployment ${deployment.namespace}/${deployment.name} at ${replicas} replica(s)`, signal },
   );
-  if (!options.podsGone) return;
+  if (replicas > 0) return;
   const selector = Object.entries((await client.read<Deployment>(ref, signal))?.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   if (!selector) return;
   await client.waitFor<KubernetesObject, true>(
