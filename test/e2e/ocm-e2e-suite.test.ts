@@ -39,6 +39,10 @@ describe("OCM's own e2e suite, all of it (provider kind, offline images)", { tim
 
   it(`passes all ${SUITE_SPECS} specs against a hub that manages itself, in Default and then in Hosted mode`, async () => {
     const out = join(dir, 'results');
+    // The lab comes up while the local files go on (the suite's own `up` then finds it healthy and leaves it): only
+    // the suite itself needs the machine alone.
+    const up = await lab('up');
+    expect(up.exitCode, up.all).toBe(0);
     // Its BeforeSuite gives a klusterlet 90 s to join, which a local lab beside it made it miss (CI, 2026-12-06).
     // A second attempt for a failed spec: upstream's "unaccepted managed cluster to accepted by unauthorized user"
     // (registration_webhook_test.go:490) binds a role to a service account and uses it at once, before the API
