@@ -44,16 +44,17 @@ export interface AdmittedContainer {
 
 /**
  * The first container of a pod of these containers in `default` as the API server admits it now; nothing is stored.
- * Undefined while `default` has no ServiceAccount yet: on a cluster just made, the API server refuses every pod
- * (dry runs too) until the controller-manager has made it.
+ * The pod runs as `serviceAccount` (default: `default`'s own). Undefined while that ServiceAccount does not exist: the
+ * API server refuses every pod (dry runs too) without it, and on a cluster just made the controller-manager makes
+ * `default`'s own seconds after the API server serves.
  */
-export async function admittedContainer(client: ClusterClient, name: string, containers: object[], signal?: AbortSignal): Promise<AdmittedContainer | undefined> {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers } };
+export async function admittedContainer(client: ClusterClient, name: string, containers: object[], signal?: AbortSignal, serviceAccount = 'default'): Promise<AdmittedContainer | undefined> {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { serviceAccountName: serviceAccount, automountServiceAccountToken: false, containers } };
   try {
     const admitted = await client.create<KubernetesObject & { spec?: { containers?: AdmittedContainer[] } }>(pod, signal, { dryRun: true });
     return admitted.spec?.containers?.[0];
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 403 && /error looking up service account default\/default: .*not found/.test(error.message)) return undefined;
+    if (error instanceof KubeApiError && error.code === 403 && error.message.includes(`error looking up service account default/${serviceAccount}: `) && /not found/.test(error.message)) return undefined;
     throw error;
   }
 }

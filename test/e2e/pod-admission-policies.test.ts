@@ -92,6 +92,24 @@ describe('pod admission policies (a real API server, no provider)', { timeout: 1
     expect(plain!.readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
   });
 
+  it("does not wait for the controller-manager: takes effect on an API server without one, and leaves no ServiceAccount", async () => {
+    // A second control plane without kube-controller-manager: `default` never gets its ServiceAccount, as on a kind hub
+    // in the seconds after its node is Ready (the hub's install waited 5 s for it, 2026-12-07).
+    const bare = `${NAME}-nokcm`;
+    const bareKubeconfig = join(dir, 'bare.yaml');
+    const binaries = ['kube-apiserver', 'etcd'].flatMap((b) => [`--${b}-binary`, bin(b)]);
+    await kwokctl('create', 'cluster', '--name', bare, '--runtime', 'binary', ...binaries, '--disable', 'kube-controller-manager,kube-scheduler', '--kwok-controller-binary', bin('kwok'), '--kubeconfig', bareKubeconfig, '--wait', '2m');
+    try {
+      const bareClient = new ClusterClient('bare', bareKubeconfig, `kwok-${bare}`);
+      const accounts = () => bareClient.list({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'default' });
+      expect(await accounts()).toEqual([]);
+      expect(await useQuickReadiness(bareClient)).toBe(true);
+      expect(await accounts()).toEqual([]);
+    } finally {
+      await kwokctl('delete', 'cluster', '--name', bare, '--kubeconfig', bareKubeconfig).catch(() => undefined);
+    }
+  });
+
   it("the e2e suite's policy gives IfNotPresent to exactly the preloaded images' containers while it is there", async () => {
     const containers = [
       { name: 'busybox', image: 'quay.io/asmacdo/busybox' },

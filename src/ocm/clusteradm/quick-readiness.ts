@@ -32,10 +32,16 @@ export function quickReadinessPolicy(): KubernetesObject[] {
   });
 }
 
+/**
+ * The check's dry-run pods run as a ServiceAccount of their own: `default`'s is made by the controller-manager, which on
+ * a kind hub just made did so 5 s after the node was Ready (2026-12-07), and OCM's install waited for it for nothing.
+ */
+const CHECKER = { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'default', name: `${QUICK_READINESS_POLICY}-check` } as const;
+
 /** The readiness probe period the API server gives a container of an OCM image now. */
 async function admittedPeriod(client: ClusterClient, signal?: AbortSignal): Promise<number | undefined> {
   const container = { name: 'check', image: `${OCM_IMAGE_PREFIX}registration:check`, readinessProbe: { httpGet: { path: '/healthz', port: 8443 } } };
-  return (await admittedContainer(client, `${QUICK_READINESS_POLICY}-check`, [container], signal))?.readinessProbe?.periodSeconds;
+  return (await admittedContainer(client, CHECKER.name, [container], signal, CHECKER.name))?.readinessProbe?.periodSeconds;
 }
 
 /**
@@ -46,11 +52,17 @@ async function admittedPeriod(client: ClusterClient, signal?: AbortSignal): Prom
 export async function useQuickReadiness(client: ClusterClient, signal?: AbortSignal): Promise<boolean> {
   if (!(await client.serves(ADMISSION_API, 'MutatingAdmissionPolicy', signal))) return false;
   for (const object of quickReadinessPolicy()) await client.apply(object, { signal });
-  const admitted = await pollUntil(() => admittedPeriod(client, signal), (period) => period === PROBE_PERIOD_SECONDS, { timeoutMs: TAKES_EFFECT_MS, intervalMs: 200, signal });
-  if (!admitted.done) {
-    throw new LabError(`the MutatingAdmissionPolicy ${QUICK_READINESS_POLICY} on ${client.cluster} did not take effect within ${TAKES_EFFECT_MS / 1000} s`, {
-      hint: `${admitted.value === undefined ? 'the API server admits no pod in default yet (no default ServiceAccount)' : `a pod of an OCM image is admitted with a readiness probe every ${admitted.value} s`}; see \`kubectl --kubeconfig ${client.kubeconfigPath} get mutatingadmissionpolicy ${QUICK_READINESS_POLICY} -o yaml\``,
-    });
+  const { apiVersion, kind, namespace, name } = CHECKER;
+  await client.apply({ apiVersion, kind, metadata: { name, namespace } }, { signal });
+  try {
+    const admitted = await pollUntil(() => admittedPeriod(client, signal), (period) => period === PROBE_PERIOD_SECONDS, { timeoutMs: TAKES_EFFECT_MS, intervalMs: 200, signal });
+    if (!admitted.done) {
+      throw new LabError(`the MutatingAdmissionPolicy ${QUICK_READINESS_POLICY} on ${client.cluster} did not take effect within ${TAKES_EFFECT_MS / 1000} s`, {
+        hint: `${admitted.value === undefined ? `the API server admits no pod as ${namespace}/${name} (the ServiceAccount the lab made for this check)` : `a pod of an OCM image is admitted with a readiness probe every ${admitted.value} s`}; see \`kubectl --kubeconfig ${client.kubeconfigPath} get mutatingadmissionpolicy ${QUICK_READINESS_POLICY} -o yaml\``,
+      });
+    }
+  } finally {
+    await client.delete(CHECKER, signal);
   }
   return true;
 }

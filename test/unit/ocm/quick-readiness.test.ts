@@ -7,35 +7,37 @@ import { PROBE_PERIOD_SECONDS, useQuickReadiness } from '../../../src/ocm/cluste
 // test/e2e/pod-admission-policies.test.ts). Its dry runs answer in turn with what `answers` lists.
 function standIn(answers: (number | Error)[]) {
   const applied: string[] = [];
+  const deleted: string[] = [];
   let dryRuns = 0;
   const client = {
     cluster: 'hub',
     kubeconfigPath: '/dev/null',
     serves: async () => true,
     apply: async (object: { kind: string }) => (applied.push(object.kind), object),
+    delete: async (ref: { kind: string; name: string }) => (deleted.push(`${ref.kind} ${ref.name}`), true),
     create: async () => {
       const answer = answers[Math.min(dryRuns++, answers.length - 1)]!;
       if (answer instanceof Error) throw answer;
       return { spec: { containers: [{ readinessProbe: { periodSeconds: answer } }] } };
     },
   };
-  return { client: client as unknown as ClusterClient, applied, dryRuns: () => dryRuns };
+  return { client: client as unknown as ClusterClient, applied, deleted, dryRuns: () => dryRuns };
 }
 
-// Found by a kind `up` whose hub was made alone: its install began before the controller-manager had made the
-// default ServiceAccount, and the API server refuses any pod, a dry run's too, until it exists.
+// The API server refuses any pod, a dry run's too, whose ServiceAccount it cannot find (yet).
 const noServiceAccount = () =>
-  new KubeApiError(403, 'pods "ocm-lab-ocm-readiness-check" is forbidden: error looking up service account default/default: serviceaccount "default" not found', 'hub');
+  new KubeApiError(403, 'pods "ocm-lab-ocm-readiness-check" is forbidden: error looking up service account default/ocm-lab-ocm-readiness-check: serviceaccount "ocm-lab-ocm-readiness-check" not found', 'hub');
 
 describe('useQuickReadiness', () => {
   it('waits until the policy takes effect', async () => {
     const hub = standIn([10, 10, PROBE_PERIOD_SECONDS]);
     expect(await useQuickReadiness(hub.client)).toBe(true);
-    expect(hub.applied).toEqual(['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding']);
+    expect(hub.applied).toEqual(['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'ServiceAccount']);
     expect(hub.dryRuns()).toBe(3);
+    expect(hub.deleted).toEqual(['ServiceAccount ocm-lab-ocm-readiness-check']);
   });
 
-  it('on a cluster just made, waits for its default ServiceAccount instead of failing', async () => {
+  it("waits while the check's own ServiceAccount is not found yet instead of failing", async () => {
     const hub = standIn([noServiceAccount(), noServiceAccount(), PROBE_PERIOD_SECONDS]);
     expect(await useQuickReadiness(hub.client)).toBe(true);
     expect(hub.dryRuns()).toBe(3);
@@ -45,5 +47,6 @@ describe('useQuickReadiness', () => {
     const hub = standIn([new KubeApiError(403, 'pods is forbidden: User "x" cannot create resource "pods"', 'hub')]);
     await expect(useQuickReadiness(hub.client)).rejects.toThrow(/cannot create resource/);
     expect(hub.dryRuns()).toBe(1);
+    expect(hub.deleted).toEqual(['ServiceAccount ocm-lab-ocm-readiness-check']);
   });
 });
