@@ -26,7 +26,7 @@ const CREATE_TIMEOUT_MS = 180_000;
 /**
  * Control planes started at once. Each spends seconds of CPU starting (etcd, and a kube-apiserver building its OpenAPI
  * models); more at once than the machine runs only share it out, so the hub and the first clusters are ready later and
- * nothing joins meanwhile. Hub + 10 on 2 cores (2026-12-07, farm-bench, 3 pairs): 4 at a time took 0.91 (0.89–0.92) of
+ * nothing joins meanwhile. Hub + 10 on 2 cores (2026-12-07, 3 pairs timed in turn): 4 at a time took 0.91 (0.89–0.92) of
  * the time of all at once, 2 at a time the same as 4 (1.00); growing hub + 30 by 10 at once timed out in kwokctl.
  */
 const STARTS_AT_ONCE = 2 * availableParallelism();
