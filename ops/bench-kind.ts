@@ -79,13 +79,13 @@ export async function kindRows(options: { repo: string; rounds: number; cold: bo
     const downs: number[] = [];
     const baselines: number[] = [];
     const phases: PhaseTiming[][] = [];
-    const woken: string[][] = [];
     for (let round = 1; round <= options.rounds; round++) {
+      let woken: string[] = [];
       try {
         let output = { stdout: '', stderr: '' };
         ups.push(await seconds(async () => (output = await $`${lab} up --config ${config} --json`.quiet())));
         phases.push(parseUpPhases(output.stdout));
-        woken.push(rechecks(output.stderr));
+        woken = rechecks(output.stderr);
         downs.push(await seconds(() => $`${lab} down --config ${config}`));
       } catch (error) {
         await $`${lab} down --config ${config}`.nothrow();
@@ -93,7 +93,7 @@ export async function kindRows(options: { repo: string; rounds: number; cold: bo
       }
       baselines.push(await sequentialBaseline(await fs.mkdtemp(path.join(dir, 'sequential-'))));
       process.stderr.write(
-        `kind round ${round}: up ${fmt(ups.at(-1)!)}s (${phaseLine(phases.at(-1)!)}; recheck: ${woken.at(-1)!.join(', ') || 'none needed'}), down ${fmt(downs.at(-1)!)}s, the local-up.sh way ${fmt(baselines.at(-1)!)}s\n`,
+        `kind round ${round}: up ${fmt(ups.at(-1)!)}s (${phaseLine(phases.at(-1)!)}; recheck: ${woken.join(', ') || 'none needed'}), down ${fmt(downs.at(-1)!)}s, the local-up.sh way ${fmt(baselines.at(-1)!)}s\n`,
       );
     }
     const ratios = ups.map((up, i) => up / baselines[i]!);
