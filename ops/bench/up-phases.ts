@@ -28,7 +28,13 @@ export function medianPhases(rounds: PhaseTiming[][]): string {
   return titles.map((title) => `${title} ${seconds(median(rounds.map((phases) => phases.find((p) => p.title === title)?.durationMs ?? 0)))}s`).join(', ');
 }
 
-/** The clusters whose work agent the hub-connection recheck had to wake, from up's progress lines: `cluster2 7×`. */
+/**
+ * The clusters whose klusterlet operator the hub-connection recheck had to wake, from up's progress lines (one per
+ * cluster, `✔ cluster2: <what was done>; <…> [32.1s]`): `cluster2 7× after acceptance`.
+ */
 export function rechecks(progress: string): string[] {
-  return [...progress.matchAll(/(\S+): the klusterlet operator asked to check the hub credentials again \((\d+)×\)/g)].map((m) => `${m[1]} ${m[2]}×`);
+  return progress.split('\n').flatMap((line) => {
+    const cluster = /(\S+?): /.exec(line)?.[1];
+    return [...line.matchAll(/asked to check the hub credentials again (before|after) acceptance \((\d+)×\)/g)].map((m) => `${cluster} ${m[2]}× ${m[1]} acceptance`);
+  });
 }

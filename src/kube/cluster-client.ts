@@ -107,6 +107,12 @@ export class ClusterClient {
     return this.request('PATCH', await this.objectPath(ref, signal), { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', signal });
   }
 
+  /** PUT of a whole object to one of its subresources: a CSR's `approval`, say, which no patch reaches. */
+  async replaceSubresource<T extends KubernetesObject>(object: T, subresource: string, signal?: AbortSignal): Promise<T> {
+    const path = `${await this.objectPath(namedRefOf(object), signal)}/${subresource}`;
+    return (await this.request('PUT', path, { body: JSON.stringify(object), signal })) as T;
+  }
+
   /**
    * Every request goes through here, so objects are always what the server sent (the same JSON a
    * watch delivers): client-node's typed reads would turn timestamps into Dates and rename fields.

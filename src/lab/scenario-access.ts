@@ -117,6 +117,11 @@ export class LabScenarioAccess implements ScenarioLab {
     return { restarted: [...after].filter(([id, identity]) => before.has(id) && before.get(id) !== identity).map(([id]) => id) };
   }
 
+  beforeHubAccepts(cluster: string): ((signal?: AbortSignal) => Promise<string | undefined>) | undefined {
+    const { installer } = this.lab.parts;
+    return installer.beforeHubAccepts && ((signal) => installer.beforeHubAccepts!(this.handle(cluster), { signal }));
+  }
+
   async accepted(cluster: string, signal?: AbortSignal): Promise<string | undefined> {
     return this.lab.parts.installer.accepted?.(this.handle(cluster), { signal });
   }

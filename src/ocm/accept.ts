@@ -3,6 +3,7 @@ import type { ClusterClient } from '../kube/cluster-client.js';
 import { LabError, TimeoutError } from '../errors.js';
 import { run } from '../process/run.js';
 import { HUB_KUBECONFIG_SECRET, hasHubCredentials } from './agent-credentials.js';
+import { approvableCsrs, approveCsr } from './approve-csr.js';
 import { acceptArgs } from './clusteradm/commands.js';
 import { csrRequester } from './csr-requester.js';
 import {
@@ -26,6 +27,12 @@ export interface AcceptOptions {
    * turns out to hold credentials after all.
    */
   agentBootstrapping?: boolean;
+  /**
+   * For a cluster joining for the first time: what to wait for between the approval of its CSR and its acceptance
+   * (hubAcceptsClient). Given it, the lab approves the CSR itself first (./approve-csr.ts); clusteradm accept then
+   * finds it approved and sets hubAcceptsClient. What it says, acceptCluster returns.
+   */
+  beforeHubAccepts?: (signal?: AbortSignal) => Promise<string | undefined>;
   signal?: AbortSignal;
 }
 
@@ -39,7 +46,7 @@ export interface AcceptOptions {
  * first. The hub keeps showing a cluster available for minutes after its agent went, so for an agent join saw
  * bootstrapping the wait ends only with its CSR, or with the agent holding hub credentials after all.
  */
-export async function acceptCluster(hub: ClusterClient, name: string, options: AcceptOptions): Promise<void> {
+export async function acceptCluster(hub: ClusterClient, name: string, options: AcceptOptions): Promise<string | undefined> {
   const { signal } = options;
   const cluster = await hub.read<ManagedCluster>(managedClusterRef(name), signal);
   const pendingNow = (await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal)).some(isCsrPending);
@@ -66,6 +73,13 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     signal,
   });
   const csrs = await hub.list<CertificateSigningRequest>(CSR, `${CSR_CLUSTER_LABEL}=${name}`, signal);
+  const approveFirst = !rebootstrapping && options.beforeHubAccepts ? approvableCsrs(csrs) : [];
+  let said: string | undefined;
+  if (approveFirst.length > 0) {
+    for (const csr of approveFirst) await approveCsr(hub, csr, signal);
+    await waitForSignedCsr(hub, name, signal);
+    said = await options.beforeHubAccepts!(signal);
+  }
   await run(
     options.clusteradm,
     acceptArgs(name, { kubeconfig: hub.kubeconfigPath, context: hub.context }, { approveEveryRequester: approveEveryRequester(csrs, rebootstrapping) }),
@@ -77,6 +91,7 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
     { timeoutMs: options.timeoutMs, description: `ManagedCluster ${name} to be accepted`, signal },
   );
   await waitForSignedCsr(hub, name, signal);
+  return said;
 }
 
 /**

@@ -70,6 +70,12 @@ export interface OcmInstaller {
   /** Starts the klusterlet for `cluster`; returns once its registration agent is running (its CSR may not exist yet). */
   join(cluster: ClusterHandle, spec: ManagedClusterSpec, hub: HubInfo, options?: CallOptions): Promise<JoinResult>;
   /**
+   * A cluster joining for the first time, after its CSR is approved and before the hub accepts it: waits (briefly, giving
+   * up quietly) until OCM on the cluster has seen the agent's new credentials while they still grant nothing. Given
+   * it, the lab approves the CSR before `clusteradm accept` (../ocm/approve-csr.ts). Says what it did, if anything.
+   */
+  beforeHubAccepts?(cluster: ClusterHandle, options?: CallOptions): Promise<string | undefined>;
+  /**
    * After the hub accepted the cluster: lets the agents start as soon as the hub credentials allow, instead of on an
    * OCM timer. Says what it did, if anything.
    */

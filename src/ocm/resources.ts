@@ -27,7 +27,7 @@ export interface ManagedCluster extends KubernetesObject {
 }
 
 export interface CertificateSigningRequest extends KubernetesObject {
-  spec?: { username?: string; signerName?: string; request?: string };
+  spec?: { username?: string; groups?: string[]; signerName?: string; request?: string };
   status?: { conditions?: Condition[]; certificate?: string };
 }
 

@@ -36,6 +36,8 @@ export interface ScenarioLab {
   fault(cluster: string, target: 'controlPlane' | 'agent', action: 'stop' | 'start', signal?: AbortSignal): Promise<void>;
   /** After the hub accepted the cluster: what the lab does so its agents start at once (see OcmInstaller.accepted). */
   accepted(cluster: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Between the approval of a joining cluster's CSR and its acceptance, if the lab waits for anything there (see OcmInstaller.beforeHubAccepts). */
+  beforeHubAccepts(cluster: string): ((signal?: AbortSignal) => Promise<string | undefined>) | undefined;
   /** The cluster leaves and joins again as a new cluster would; afterwards its CSR waits for acceptance. */
   rejoin(cluster: string, signal?: AbortSignal): Promise<void>;
   /** The OCM release the hub and the agents run. */

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CertificatesV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCli, REPO } from './helpers.js';
@@ -47,6 +47,7 @@ const kubeconfigOf = (cluster: string) => join(dir, '.lab', 'kindlab', 'kubeconf
 describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, () => {
   let hostSettings: string[];
   let dangling: string[];
+  let upOutput: string;
 
   beforeAll(async () => {
     hostSettings = sysctls();
@@ -61,6 +62,7 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     await docker('tag', 'ocm-lab/web:1', 'ocm-lab/extra-load-test:1');
     const up = await lab('up');
     expect(up.exitCode, up.all).toBe(0);
+    upOutput = up.all ?? '';
     console.log(up.stdout.split('\n').filter((l) => /✔/.test(l)).join('\n'));
   }, 3_600_000);
 
@@ -115,6 +117,20 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
         expect(deployment.spec?.template.spec?.containers[0]?.readinessProbe, `${cluster}/${deployment.metadata?.name}`).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
       }
     }
+  });
+
+  // clusteradm accept approves a CSR and grants its credentials at once; the klusterlet operator then held the work
+  // agent for the ~10 s its check of granted credentials takes, in a quarter of the ups of December 2026 (accept took
+  // 15-25 s). The lab approves first and lets the operator look while the credentials grant nothing yet.
+  it('approved each CSR before clusteradm accept, and the klusterlet operator saw the credentials before the hub granted them', async () => {
+    const csrs = await client(kubeconfigOf('hub'), CertificatesV1Api).listCertificateSigningRequest({ labelSelector: 'open-cluster-management.io/cluster-name' });
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const approvals = csrs.items
+        .filter((csr) => csr.metadata?.labels?.['open-cluster-management.io/cluster-name'] === cluster)
+        .flatMap((csr) => (csr.status?.conditions ?? []).filter((c) => c.type === 'Approved').map((c) => c.reason));
+      expect(approvals, cluster).toContain('OcmLabApprove');
+    }
+    expect(upOutput).not.toMatch(/hub credentials again after acceptance/);
   });
 
   it('leaves no annotation of its hub-connection recheck on the agents’ hub kubeconfig secrets', async () => {

@@ -13,14 +13,17 @@ export const acceptAction: PerClusterAction = {
   changesLab: true,
   clusters: (spec) => autoAccepted(spec).map((c) => c.name),
   async runFor(name, ctx) {
-    await acceptCluster(ctx.hubClient(), name, {
+    const { installer } = ctx.lab;
+    const seenBefore = await acceptCluster(ctx.hubClient(), name, {
       clusteradm: ctx.tools.bin('clusteradm'),
       timeoutMs: JOIN_TIMEOUT_MS,
       managed: ClusterClient.of(ctx.handle(name)),
       agentBootstrapping: ctx.bootstrapping.has(name),
+      beforeHubAccepts: installer.beforeHubAccepts && ((signal) => installer.beforeHubAccepts!(ctx.handle(name), { signal })),
       signal: ctx.signal,
     });
-    const settled = await ctx.lab.installer.accepted?.(ctx.handle(name), { signal: ctx.signal });
-    return settled ? `${name}: ${settled}` : undefined;
+    const seenAfter = await installer.accepted?.(ctx.handle(name), { signal: ctx.signal });
+    const said = [seenBefore, seenAfter].filter(Boolean);
+    return said.length ? `${name}: ${said.join('; ')}` : undefined;
   },
 };

@@ -26,7 +26,7 @@ import { removeClusterNamespace, removeKlusterletLeftovers, removeOcmLeftovers }
 import { OCM_IMAGE_PREFIX, OCM_NAMESPACES, ocmReleaseOf, operatorDeployments, type Deployment } from './operator-deployments.js';
 import { releaseStaleLeaderLeases } from './stale-leader-leases.js';
 import { useQuickReadiness } from './quick-readiness.js';
-import { KLUSTERLET_REF, recheckHubConnection, removeRecheckAnnotation } from './hub-connection-recheck.js';
+import { AFTER_ACCEPT, BEFORE_ACCEPT, KLUSTERLET_REF, recheckHubConnection, removeRecheckAnnotation } from './hub-connection-recheck.js';
 import { InstallIntents, installedBy, markInstalled } from '../install-marks.js';
 import { klusterletValues, WORK_STATUS_SYNC_INTERVAL } from '../work-status-sync.js';
 
@@ -409,10 +409,14 @@ export class ClusteradmInstaller implements OcmInstaller {
     this.versionRecord.set(part, wanted);
   }
 
+  /** The klusterlet operator sees the agent's new hub credentials before they grant anything (./hub-connection-recheck.ts). */
+  async beforeHubAccepts(cluster: ClusterHandle, options: CallOptions = {}): Promise<string | undefined> {
+    return rechecked('before acceptance', await recheckHubConnection(ClusterClient.of(cluster), BEFORE_ACCEPT, options.signal));
+  }
+
   /** The klusterlet operator asked to look at the agent's new hub credentials when it has missed them (./hub-connection-recheck.ts). */
   async accepted(cluster: ClusterHandle, options: CallOptions = {}): Promise<string | undefined> {
-    const touches = await recheckHubConnection(ClusterClient.of(cluster), options.signal);
-    return touches > 0 ? `the klusterlet operator asked to check the hub credentials again (${touches}×)` : undefined;
+    return rechecked('after acceptance', await recheckHubConnection(ClusterClient.of(cluster), AFTER_ACCEPT, options.signal));
   }
 
   /** The cluster-manager and klusterlet operators and the OCM Deployments they run. */
@@ -677,4 +681,8 @@ async function scale(client: ClusterClient, deployment: { namespace: string; nam
     (pods) => (pods.length ? undefined : true),
     { timeoutMs: SCALE_TIMEOUT_MS, description: `the pods of Deployment ${deployment.namespace}/${deployment.name} to be gone`, labelSelector: selector, signal },
   );
+}
+
+function rechecked(when: string, touches: number): string | undefined {
+  return touches > 0 ? `the klusterlet operator asked to check the hub credentials again ${when} (${touches}×)` : undefined;
 }

@@ -1,9 +1,15 @@
 // OCM's klusterlet operator keeps the work agent at 0 replicas while its hub-connection check last found no hub
-// kubeconfig secret (klusterlet_runtime_reconcile.go). The registration agent writes that secret once the hub approves
-// its CSR, i.e. just after accept; but a change that reaches the operator while a check is running is put off for
-// 30 s (SSARReSyncTime in klusterlet_ssar_controller.go), so when the secret appears mid-check, the work agent waits
-// 30 s for nothing (about half of the kind `up`s measured on 2026-12-06 and 07). A change to that secret queues a
-// check at once, so the lab touches the secret while it exists and the Klusterlet still says it is missing.
+// kubeconfig secret (klusterlet_runtime_reconcile.go). The registration agent writes that secret, credentials and all,
+// once the hub has signed its CSR, and the change queues a check (klusterlet_ssar_controller.go, OCM v1.2.0). The check
+// asks the hub about some 24 permissions one after the other, 2 a second after a burst of 5, and stops at the first
+// refused: credentials the hub already grants everything take about 10 s to pass, and the work agent waits that long;
+// credentials that grant nothing yet are refused within a second, and the work agent starts (that reason does not hold
+// it) and works once the hub accepts the cluster. `clusteradm accept` approves the CSR and grants the credentials at
+// once, so which of the two the check sees is a race (a quarter of the kind `up`s measured in December 2026 lost it:
+// accept took 15-25 s instead of 5). So the lab approves the CSR first and waits here, before acceptance, until the
+// operator has seen the credentials (BEFORE_ACCEPT), then once more after (AFTER_ACCEPT) in case that gave up.
+// A change that reaches the operator while a check is running is put off for 30 s (SSARReSyncTime), so the lab touches
+// the secret while it exists and the Klusterlet still says it is missing.
 // The secret, not the Klusterlet: a check writes its result with the Klusterlet's resourceVersion, so touching the
 // Klusterlet during a check makes that write fail, and the operator requeues it after the same 30 s.
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -17,13 +23,17 @@ export const RECHECK_ANNOTATION = 'ocm-lab.io/hub-connection-recheck';
 const HUB_CONNECTION_DEGRADED = 'HubConnectionDegraded';
 /** The one reason (of the condition's comma-separated reasons) that keeps the work agent at 0 replicas. */
 const SECRET_MISSING = 'HubKubeConfigSecretMissing';
-/** After this the operator's own 30 s requeue has come: nothing left to shorten. */
-const RECHECK_WINDOW_MS = 30_000;
-/**
- * How long to let a check that may be running report before asking again. A touch during a check is only put off
- * (a check of a working hub kubeconfig sends about 30 SelfSubjectAccessReviews at 2 a second).
- */
-const CHECK_TAKES_MS = 3_000;
+export interface RecheckTiming {
+  /** How long to look at all. */
+  windowMs: number;
+  /** How long to let a check that may be running report before asking again (a touch during a check is put off). */
+  checkTakesMs: number;
+}
+
+/** Credentials that grant nothing yet are refused at once, so a check ends within a second; the wait is not for long. */
+export const BEFORE_ACCEPT: RecheckTiming = { windowMs: 10_000, checkTakesMs: 1_500 };
+/** A check of working credentials takes about 10 s; after 30 s the operator's own requeue has come. */
+export const AFTER_ACCEPT: RecheckTiming = { windowMs: 30_000, checkTakesMs: 3_000 };
 /** For removing the annotation, which happens after a cancelled `up` too. */
 const UNMARK_TIMEOUT_MS = 10_000;
 
@@ -38,11 +48,11 @@ export function workAgentAllowed(klusterlet: Klusterlet | undefined): boolean {
 
 /**
  * Once the cluster's hub kubeconfig secret exists, makes sure the klusterlet operator has seen it: returns how many
- * times the secret had to be touched (0 when the operator saw it by itself). Gives up quietly after the operator's
- * own requeue time: whether the agents run is `up`'s component check's to judge.
+ * times the secret had to be touched (0 when the operator saw it by itself). Gives up quietly when the timing's window
+ * ends: whether the agents run is `up`'s component check's to judge.
  */
-export async function recheckHubConnection(managed: ClusterClient, signal?: AbortSignal): Promise<number> {
-  const deadline = Date.now() + RECHECK_WINDOW_MS;
+export async function recheckHubConnection(managed: ClusterClient, timing: RecheckTiming, signal?: AbortSignal): Promise<number> {
+  const deadline = Date.now() + timing.windowMs;
   const left = () => Math.max(0, deadline - Date.now());
   const settled = (timeoutMs: number) =>
     within(() => managed.waitFor<Klusterlet, true>(KLUSTERLET_REF, ([k]) => (workAgentAllowed(k) ? true : undefined), { timeoutMs, signal, description: 'the Klusterlet to see its hub kubeconfig secret' }));
@@ -50,7 +60,7 @@ export async function recheckHubConnection(managed: ClusterClient, signal?: Abor
   if (!(await within(() => managed.waitFor<KubernetesObject, true>(HUB_KUBECONFIG_SECRET, (found) => (found.length > 0 ? true : undefined), { timeoutMs: left(), signal, description: 'the hub kubeconfig secret' })))) return 0;
   let touches = 0;
   try {
-    while (left() > 0 && !(await settled(Math.min(CHECK_TAKES_MS, left())))) await annotateSecret(managed, String(++touches), signal);
+    while (left() > 0 && !(await settled(Math.min(timing.checkTakesMs, left())))) await annotateSecret(managed, String(++touches), signal);
   } finally {
     // Not with the caller's signal: after Ctrl-C the secret, which OCM owns, must not keep the lab's annotation.
     if (touches > 0) await annotateSecret(managed, null, AbortSignal.timeout(UNMARK_TIMEOUT_MS));

@@ -10,13 +10,14 @@ export const acceptOperation = defineOperation<AcceptStep>({
 
   /** The real `clusteradm accept`, after its CSR and ManagedCluster exist. */
   async execute(step, { lab, timeoutMs, signal }) {
-    await acceptCluster(lab.hub(), step.cluster, {
+    const seenBefore = await acceptCluster(lab.hub(), step.cluster, {
       clusteradm: lab.tool('clusteradm'),
       managed: lab.client(step.cluster),
       timeoutMs,
+      beforeHubAccepts: lab.beforeHubAccepts(step.cluster),
       signal,
     });
-    const settled = await lab.accepted(step.cluster, signal);
-    return `clusteradm accept --clusters ${step.cluster}${settled ? `; ${settled}` : ''}`;
+    const seenAfter = await lab.accepted(step.cluster, signal);
+    return [`clusteradm accept --clusters ${step.cluster}`, seenBefore, seenAfter].filter(Boolean).join('; ');
   },
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/errors.js';
 import { CancelledError, throwIfAborted } from '../../../src/process/abort.js';
 import type { ClusterClient, ObjectRef } from '../../../src/kube/cluster-client.js';
-import { RECHECK_ANNOTATION, recheckHubConnection, removeRecheckAnnotation, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
+import { AFTER_ACCEPT, RECHECK_ANNOTATION, recheckHubConnection, removeRecheckAnnotation, workAgentAllowed } from '../../../src/ocm/clusteradm/hub-connection-recheck.js';
 
 const degraded = (reason: string) => ({ status: { conditions: [{ type: 'HubConnectionDegraded', status: 'True', reason }] } });
 const MISSING = degraded('BootstrapSecretFunctional,HubKubeConfigSecretMissing');
@@ -48,13 +48,13 @@ describe('workAgentAllowed', () => {
 describe('recheckHubConnection', () => {
   it('leaves the Klusterlet alone when the operator already saw the secret', async () => {
     const cluster = standIn({ secret: true, before: UNAUTHORIZED });
-    expect(await recheckHubConnection(cluster.client)).toBe(0);
+    expect(await recheckHubConnection(cluster.client, AFTER_ACCEPT)).toBe(0);
     expect(cluster.patches).toEqual([]);
   });
 
   it('touches the secret while the Klusterlet still reports it missing, then removes its annotation', async () => {
     const cluster = standIn({ secret: true, before: MISSING, after: UNAUTHORIZED, fixedAfter: 1 });
-    expect(await recheckHubConnection(cluster.client)).toBe(1);
+    expect(await recheckHubConnection(cluster.client, AFTER_ACCEPT)).toBe(1);
     expect(cluster.patches).toEqual([
       { metadata: { annotations: { [RECHECK_ANNOTATION]: '1' } } },
       { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } },
@@ -63,19 +63,19 @@ describe('recheckHubConnection', () => {
 
   it('asks again when a touch reached the operator during a check', async () => {
     const cluster = standIn({ secret: true, before: MISSING, after: UNAUTHORIZED, fixedAfter: 3 });
-    expect(await recheckHubConnection(cluster.client)).toBe(3);
+    expect(await recheckHubConnection(cluster.client, AFTER_ACCEPT)).toBe(3);
   });
 
   it('touches nothing before the secret exists', async () => {
     const cluster = standIn({ secret: false, before: MISSING });
-    expect(await recheckHubConnection(cluster.client)).toBe(0);
+    expect(await recheckHubConnection(cluster.client, AFTER_ACCEPT)).toBe(0);
     expect(cluster.patches).toEqual([]);
   });
 
   it('removes its annotation when up is cancelled (Ctrl-C) while it touches the secret', async () => {
     const cancel = new AbortController();
     const cluster = standIn({ secret: true, before: MISSING, onPatch: () => cancel.abort('interrupted') });
-    await expect(recheckHubConnection(cluster.client, cancel.signal)).rejects.toThrow(CancelledError);
+    await expect(recheckHubConnection(cluster.client, AFTER_ACCEPT, cancel.signal)).rejects.toThrow(CancelledError);
     expect(cluster.patches).toEqual([
       { metadata: { annotations: { [RECHECK_ANNOTATION]: '1' } } },
       { metadata: { annotations: { [RECHECK_ANNOTATION]: null } } },

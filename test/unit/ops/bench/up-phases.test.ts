@@ -23,8 +23,10 @@ describe('the phases of a benchmarked up', () => {
   });
 
   it('names the clusters the hub-connection recheck had to wake, from the progress lines', () => {
-    const progress = '✔ cluster1 [8s]\n✔ cluster2: the klusterlet operator asked to check the hub credentials again (7×) [32.1s]\n';
-    expect(rechecks(progress)).toEqual(['cluster2 7×']);
+    const progress =
+      '✔ cluster1: the klusterlet operator asked to check the hub credentials again before acceptance (1×) [6s]\n' +
+      '✔ cluster2: the klusterlet operator asked to check the hub credentials again before acceptance (2×); the klusterlet operator asked to check the hub credentials again after acceptance (7×) [32.1s]\n';
+    expect(rechecks(progress)).toEqual(['cluster1 1× before acceptance', 'cluster2 2× before acceptance', 'cluster2 7× after acceptance']);
     expect(rechecks('✔ cluster1 [8s]\n')).toEqual([]);
   });
 });
