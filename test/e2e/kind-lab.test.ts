@@ -120,8 +120,8 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
   });
 
   // clusteradm accept approves a CSR and grants its credentials at once; the klusterlet operator then held the work
-  // agent for the ~10 s its check of granted credentials takes, in a quarter of the ups of December 2026 (accept took
-  // 15-25 s). The lab approves first and lets the operator look while the credentials grant nothing yet.
+  // agent for the ~10 s its check of granted credentials takes, in a quarter to a half of the ups of December 2026
+  // (accept took 15-27 s). The lab approves first and lets the operator look while the credentials grant nothing yet.
   it('approved each CSR before clusteradm accept, and the klusterlet operator saw the credentials before the hub granted them', async () => {
     const csrs = await client(kubeconfigOf('hub'), CertificatesV1Api).listCertificateSigningRequest({ labelSelector: 'open-cluster-management.io/cluster-name' });
     for (const cluster of ['cluster1', 'cluster2']) {

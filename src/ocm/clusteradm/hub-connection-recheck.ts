@@ -5,9 +5,9 @@
 // refused: credentials the hub already grants everything take about 10 s to pass, and the work agent waits that long;
 // credentials that grant nothing yet are refused within a second, and the work agent starts (that reason does not hold
 // it) and works once the hub accepts the cluster. `clusteradm accept` approves the CSR and grants the credentials at
-// once, so which of the two the check sees is a race (a quarter of the kind `up`s measured in December 2026 lost it:
-// accept took 15-25 s instead of 5). So the lab approves the CSR first and waits here, before acceptance, until the
-// operator has seen the credentials (BEFORE_ACCEPT), then once more after (AFTER_ACCEPT) in case that gave up.
+// once, so which of the two the check sees is a race (a quarter to a half of the kind `up`s measured in December 2026
+// lost it: accept took 15-27 s instead of 5). So the lab approves the CSR first and waits here, before acceptance,
+// until the operator has seen the credentials (BEFORE_ACCEPT), then once more after (AFTER_ACCEPT) in case that gave up.
 // A change that reaches the operator while a check is running is put off for 30 s (SSARReSyncTime), so the lab touches
 // the secret while it exists and the Klusterlet still says it is missing.
 // The secret, not the Klusterlet: a check writes its result with the Klusterlet's resourceVersion, so touching the

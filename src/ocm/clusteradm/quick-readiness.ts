@@ -18,6 +18,8 @@ export const PROBE_PERIOD_SECONDS = 1;
 /** Kubernetes' defaults are 10 s and 3: unready after 30 s of failures either way. */
 export const PROBE_FAILURE_THRESHOLD = 30;
 const TAKES_EFFECT_MS = 30_000;
+/** For removing the check's ServiceAccount, which happens after a cancelled `up` too. */
+const CLEANUP_TIMEOUT_MS = 10_000;
 
 const probed = `c.image.startsWith('${OCM_IMAGE_PREFIX}') && has(c.readinessProbe)`;
 
@@ -62,7 +64,11 @@ export async function useQuickReadiness(client: ClusterClient, signal?: AbortSig
       });
     }
   } finally {
-    await client.delete(CHECKER, signal);
+    // Not with the caller's signal: after Ctrl-C the check's ServiceAccount goes too. A failure to remove it then does
+    // not hide the cancel.
+    await client.delete(CHECKER, AbortSignal.timeout(CLEANUP_TIMEOUT_MS)).catch((error: unknown) => {
+      if (!signal?.aborted) throw error;
+    });
   }
   return true;
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/errors.js';
+import { CancelledError, throwIfAborted } from '../../../src/process/abort.js';
 import type { ClusterClient } from '../../../src/kube/cluster-client.js';
 import { PROBE_PERIOD_SECONDS, useQuickReadiness } from '../../../src/ocm/clusteradm/quick-readiness.js';
 
 // A stand-in for the cluster's API (our own logic only: the policy itself is checked by a real API server in
 // test/e2e/pod-admission-policies.test.ts). Its dry runs answer in turn with what `answers` lists.
-function standIn(answers: (number | Error)[]) {
+function standIn(answers: (number | Error)[], options: { onDryRun?: () => void; deleteFails?: boolean } = {}) {
   const applied: string[] = [];
   const deleted: string[] = [];
   let dryRuns = 0;
@@ -14,8 +15,15 @@ function standIn(answers: (number | Error)[]) {
     kubeconfigPath: '/dev/null',
     serves: async () => true,
     apply: async (object: { kind: string }) => (applied.push(object.kind), object),
-    delete: async (ref: { kind: string; name: string }) => (deleted.push(`${ref.kind} ${ref.name}`), true),
+    delete: async (ref: { kind: string; name: string }, signal?: AbortSignal) => {
+      // As the real client: a cancelled request is not sent.
+      throwIfAborted(signal);
+      if (options.deleteFails) throw new KubeApiError(503, 'the API server is going away', 'hub');
+      deleted.push(`${ref.kind} ${ref.name}`);
+      return true;
+    },
     create: async () => {
+      options.onDryRun?.();
       const answer = answers[Math.min(dryRuns++, answers.length - 1)]!;
       if (answer instanceof Error) throw answer;
       return { spec: { containers: [{ readinessProbe: { periodSeconds: answer } }] } };
@@ -48,5 +56,18 @@ describe('useQuickReadiness', () => {
     await expect(useQuickReadiness(hub.client)).rejects.toThrow(/cannot create resource/);
     expect(hub.dryRuns()).toBe(1);
     expect(hub.deleted).toEqual(['ServiceAccount ocm-lab-ocm-readiness-check']);
+  });
+
+  it("removes the check's ServiceAccount when up is cancelled (Ctrl-C) during the check", async () => {
+    const cancel = new AbortController();
+    const hub = standIn([10], { onDryRun: () => cancel.abort('interrupted') });
+    await expect(useQuickReadiness(hub.client, cancel.signal)).rejects.toThrow(CancelledError);
+    expect(hub.deleted).toEqual(['ServiceAccount ocm-lab-ocm-readiness-check']);
+  });
+
+  it('a cancel stays a cancel when the ServiceAccount cannot be removed then', async () => {
+    const cancel = new AbortController();
+    const hub = standIn([10], { onDryRun: () => cancel.abort('interrupted'), deleteFails: true });
+    await expect(useQuickReadiness(hub.client, cancel.signal)).rejects.toThrow(CancelledError);
   });
 });

@@ -8,8 +8,9 @@ import { kwokctlFloor } from '../../../../ops/bench/kwokctl-floor.js';
 const dir = mkdtempSync(join(tmpdir(), 'kwokctl-floor-'));
 const calls = join(dir, 'calls');
 const fake = join(dir, 'kwokctl');
-// It fails to create a cluster named "broken".
-writeFileSync(fake, `#!/bin/sh\necho "$1 $2 $4" >> ${calls}\n[ "$1 $4" != "create broken" ]\n`);
+// It fails to create a cluster named "broken", and keeps a processor busy for 0.3 s making any other.
+const busy = 'end=$(($(date +%s%N) + 300000000)); while [ "$(date +%s%N)" -lt "$end" ]; do :; done';
+writeFileSync(fake, `#!/bin/sh\necho "$1 $2 $4" >> ${calls}\n[ "$1 $4" != "create broken" ] || exit 1\n[ "$1 $2" = "create cluster" ] && { ${busy}; }\nexit 0\n`);
 chmodSync(fake, 0o755);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,7 +21,8 @@ describe('kwokctlFloor', () => {
     expect(made).toEqual(['h', 'c1']);
     expect(floor.perCluster).toHaveLength(2);
     expect(floor.createSeconds).toBeGreaterThanOrEqual(floor.perCluster[0]! + floor.perCluster[1]!);
-    expect(floor.createCpuSeconds).toBeGreaterThanOrEqual(0);
+    // The machine's busy time while the clusters were made: at least the fake's 2 × 0.3 s of a busy processor.
+    expect(floor.createCpuSeconds).toBeGreaterThanOrEqual(0.4);
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['create cluster h', 'scale node h', 'create cluster c1', 'scale node c1', 'delete cluster h', 'delete cluster c1']);
   });
 
