@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { freePorts } from '../../src/process/ports.js';
 import { findToolchain } from '../../src/toolchain/toolchain.js';
 import { existingLabScenarioChecks } from './scenario-checks.js';
 import { labCli, REPO } from './helpers.js';
@@ -61,10 +63,14 @@ describe('an existing lab on clusters made with plain kind (provider existing)',
     cpSync(join(REPO, 'fixtures'), join(dir, 'fixtures'), { recursive: true });
     const setup = await labCli(['setup', '--kind'], { timeoutMs: 3_600_000 });
     expect(setup.exitCode, setup.all).toBe(0);
-    const kindConfig = join(REPO, 'fixtures/existing/kind-offline.yaml');
+    const fixture = parse(readFileSync(join(REPO, 'fixtures/existing/kind-offline.yaml'), 'utf8')) as { networking: object };
     const nodeImage = `ocm-lab/kind-node:${VERSIONS.kubernetes}`;
+    // Made at once, each with a port of its own: kind's own pick can give two clusters made at once the same one.
+    const ports = await freePorts(Object.keys(KIND_NAMES).length);
     await Promise.all(
-      Object.entries(KIND_NAMES).map(async ([cluster, name]) => {
+      Object.entries(KIND_NAMES).map(async ([cluster, name], i) => {
+        const kindConfig = join(dir, `${name}.kind.yaml`);
+        writeFileSync(kindConfig, stringify({ ...fixture, networking: { ...fixture.networking, apiServerAddress: '127.0.0.1', apiServerPort: ports[i] } }));
         await execa(tool('kind'), ['delete', 'cluster', '--name', name, '--kubeconfig', join(dir, `kind-delete-${name}.yaml`)]);
         await execa(tool('kind'), ['create', 'cluster', '--name', name, '--image', nodeImage, '--config', kindConfig, '--kubeconfig', kubeconfigOf(cluster as keyof typeof KIND_NAMES)]);
       }),

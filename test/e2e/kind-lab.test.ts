@@ -119,6 +119,21 @@ describe('a kind lab (provider kind, offline images)', { timeout: 1_800_000 }, (
     }
   });
 
+  // kind's own pick is a port the kernel hands out (its ephemeral range) for a socket kind closes just before Docker
+  // binds it: in a CI run (2026-12-08) two clusters of one lab created at once got the same one.
+  it('publishes every API server on 127.0.0.1 at a port of its own the lab picked, below the kernel\'s ephemeral range', () => {
+    const ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    const servers = ['hub', 'cluster1', 'cluster2'].map((cluster) => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfigOf(cluster));
+      return new URL(kc.getCurrentCluster()!.server);
+    });
+    expect(servers.map((s) => s.hostname)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+    const ports = servers.map((s) => Number(s.port));
+    expect(new Set(ports).size).toBe(3);
+    for (const port of ports) expect(port).toBeLessThan(ephemeralStart);
+  });
+
   // clusteradm accept approves a CSR and grants its credentials at once; the klusterlet operator then held the work
   // agent for the ~10 s its check of granted credentials takes, in a quarter to a half of the ups of December 2026
   // (accept took 15-27 s). The lab approves first and lets the operator look while the credentials grant nothing yet.

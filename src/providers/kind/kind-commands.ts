@@ -42,6 +42,13 @@ export interface KindClusterOptions {
    * is not built) and a DNS relay whose resolv.conf pods must use (Docker's 127.0.0.11 would loop).
    */
   offlineImage: boolean;
+  /**
+   * The host port, on 127.0.0.1, the API server is published on, picked by the lab (../../process/ports.ts). Left to
+   * kind, it is a port the kernel hands out for a socket kind binds and closes just before Docker binds it: two clusters
+   * of one lab created at once got the same one in a CI run (2026-12-08), and the second failed with "port is already
+   * allocated". Without it, kind picks (as for the bench's baseline, made as users do by hand).
+   */
+  apiServerPort?: number;
 }
 
 /** Where the offline node image keeps the resolv.conf for pods (pointing at its DNS relay). */
@@ -58,13 +65,22 @@ export function kindClusterConfig(options: KindClusterOptions): string {
     ...(options.offlineImage && { resolvConf: OFFLINE_POD_RESOLV_CONF }),
   };
   const patch = Object.keys(kubelet).length ? [stringify({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', ...kubelet })] : [];
+  const network = networking(options);
   return stringify({
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
-    ...(options.offlineImage && { networking: { disableDefaultCNI: true } }),
+    ...(network && { networking: network }),
     nodes: [{ role: 'control-plane', extraMounts: [{ hostPath: options.ownerDir, containerPath: OWNER_MOUNT, readOnly: true }] }],
     ...(patch.length && { kubeadmConfigPatches: patch }),
   });
+}
+
+function networking(options: KindClusterOptions): object | undefined {
+  const fields = {
+    ...(options.apiServerPort && { apiServerAddress: '127.0.0.1', apiServerPort: options.apiServerPort }),
+    ...(options.offlineImage && { disableDefaultCNI: true }),
+  };
+  return Object.keys(fields).length ? fields : undefined;
 }
 
 /** cgroup v2 hosts have a unified hierarchy with cgroup.controllers at its root. */

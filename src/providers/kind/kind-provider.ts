@@ -8,6 +8,7 @@ import { apiServerAnswers, waitForApiServer } from '../../kube/api-ready.js';
 import { ClusterClient } from '../../kube/cluster-client.js';
 import { renderKubeconfig } from '../../kube/kubeconfig.js';
 import { nodeProblems } from '../../kube/node-health.js';
+import { freePorts } from '../../process/ports.js';
 import { run } from '../../process/run.js';
 import type { Toolchain } from '../../toolchain/toolchain.js';
 import { NODE_IMAGE } from '../../toolchain/images.js';
@@ -156,9 +157,10 @@ export class KindProvider implements ClusterProvider {
 
   private async createFresh(cluster: string, signal?: AbortSignal): Promise<void> {
     const configFile = containedPath(this.options.dirs.work, `${cluster}.kind.yaml`);
+    const [apiServerPort] = await freePorts(1);
     writePrivateFile(
       configFile,
-      kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE }),
+      kindClusterConfig({ ownerDir: this.ownerDir(cluster), cgroupV1: isCgroupV1(existsSync), offlineImage: this.options.nodeImage === NODE_IMAGE, apiServerPort: apiServerPort! }),
     );
     recordHostSysctls(this.sysctlRecord, this.options.sysctls ?? procSysctls);
     // Made before kind would make an unlabelled one.

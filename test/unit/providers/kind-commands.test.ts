@@ -65,7 +65,7 @@ describe('kind command lines', () => {
 
 describe('kind cluster ownership', () => {
   it('mounts a folder of the lab\'s state dir into the node, read-only', () => {
-    const config = parse(kindClusterConfig({ ownerDir: '/a/.lab/ocm/kind/owner/hub', cgroupV1: false, offlineImage: false }));
+    const config = parse(kindClusterConfig({ ownerDir: '/a/.lab/ocm/kind/owner/hub', cgroupV1: false, offlineImage: false, apiServerPort: 20001 }));
     expect(config.nodes).toEqual([{ role: 'control-plane', extraMounts: [{ hostPath: '/a/.lab/ocm/kind/owner/hub', containerPath: '/etc/ocm-lab', readOnly: true }] }]);
     expect(config.kubeadmConfigPatches).toBeUndefined();
   });
@@ -73,15 +73,21 @@ describe('kind cluster ownership', () => {
   it('on a cgroup v1 host tells the kubelet not to refuse it (failCgroupV1: false)', () => {
     const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: true, offlineImage: false })) as { kubeadmConfigPatches: string[] };
     expect(parse(config.kubeadmConfigPatches[0]!)).toEqual({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', failCgroupV1: false });
+    // No port given (the bench's baseline, made as by hand): kind picks it.
     expect(config).not.toHaveProperty('networking');
     expect(isCgroupV1((path) => path === '/sys/fs/cgroup/cgroup.controllers')).toBe(false);
     expect(isCgroupV1(() => false)).toBe(true);
   });
 
   it('with the offline node image: its own bridge CNI (no kindnetd) and pods resolving through its DNS relay', () => {
-    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: false, offlineImage: true })) as { networking: unknown; kubeadmConfigPatches: string[] };
-    expect(config.networking).toEqual({ disableDefaultCNI: true });
+    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: false, offlineImage: true, apiServerPort: 20001 })) as { networking: unknown; kubeadmConfigPatches: string[] };
+    expect(config.networking).toEqual({ apiServerAddress: '127.0.0.1', apiServerPort: 20001, disableDefaultCNI: true });
     expect(parse(config.kubeadmConfigPatches[0]!)).toMatchObject({ kind: 'KubeletConfiguration', resolvConf: '/kind/pod-resolv.conf' });
+  });
+
+  it("publishes the API server on 127.0.0.1 at the port the lab picked, not at kind's own pick", () => {
+    const config = parse(kindClusterConfig({ ownerDir: '/o', cgroupV1: false, offlineImage: false, apiServerPort: 23456 })) as { networking: unknown };
+    expect(config.networking).toEqual({ apiServerAddress: '127.0.0.1', apiServerPort: 23456 });
   });
 
   it('loads extra images into a cluster, and asks the node whether kubeadm finished', () => {
