@@ -3,9 +3,8 @@ import type { ClusterClient } from '../kube/cluster-client.js';
 import { LabError, TimeoutError } from '../errors.js';
 import { run } from '../process/run.js';
 import { HUB_KUBECONFIG_SECRET, hasHubCredentials } from './agent-credentials.js';
-import { approvableCsrs, approveCsr } from './approve-csr.js';
+import { approvableCsrs, approveCsr, oneAgentAsking } from './approve-csr.js';
 import { acceptArgs } from './clusteradm/commands.js';
-import { csrRequester } from './csr-requester.js';
 import {
   CONDITION_AVAILABLE,
   conditionStatus,
@@ -102,9 +101,7 @@ export async function acceptCluster(hub: ClusterClient, name: string, options: A
  * stay on the hub for an hour). Two agents asking at once for one name are not told apart, so they stay refused.
  */
 export function approveEveryRequester(csrs: CertificateSigningRequest[], rebootstrapping: boolean): boolean {
-  if (rebootstrapping) return true;
-  const asking = new Set(csrs.filter(isCsrPending).map(csrRequester));
-  return asking.size === 1 && !asking.has(undefined);
+  return rebootstrapping || oneAgentAsking(csrs);
 }
 
 /** The hub's kube-controller-manager signs an approved client CSR at once, if it has a signing key at all. */

@@ -17,6 +17,12 @@ function fromAgentBootstrap(csr: CertificateSigningRequest): boolean {
   return (user.startsWith(BOOTSTRAP_USER_PREFIX) || BOOTSTRAP_USERS.includes(user)) && BOOTSTRAP_GROUPS.some((g) => groups.includes(g));
 }
 
+/** Whether the cluster's pending CSRs come from exactly one agent identity the lab can read. */
+export function oneAgentAsking(csrs: CertificateSigningRequest[]): boolean {
+  const asking = new Set(csrs.filter(isCsrPending).map(csrRequester));
+  return asking.size === 1 && !asking.has(undefined);
+}
+
 /**
  * The CSRs the lab may approve for a joining cluster: its pending ones, when every one was sent by an agent
  * bootstrapping and one agent identity asks. Anything else (two agents asking for one name, say) is left to
@@ -24,9 +30,7 @@ function fromAgentBootstrap(csr: CertificateSigningRequest): boolean {
  */
 export function approvableCsrs(csrs: CertificateSigningRequest[]): CertificateSigningRequest[] {
   const pending = csrs.filter(isCsrPending);
-  const asking = new Set(pending.map(csrRequester));
-  if (pending.length === 0 || asking.size !== 1 || asking.has(undefined) || !pending.every(fromAgentBootstrap)) return [];
-  return pending;
+  return oneAgentAsking(csrs) && pending.every(fromAgentBootstrap) ? pending : [];
 }
 
 /** Approves a CSR through its approval subresource, as `kubectl certificate approve` does. */
